@@ -1,0 +1,133 @@
+"""How days are counted: conventions C1 to C5 of the rule catalog, and nothing else.
+
+Every piece of day arithmetic in aliprotect goes through this module, so the
+conventions are written once:
+
+- C1: every instant is timezone-aware; a naive one is refused, never guessed.
+- C2: "N days after t" is t plus N calendar days in t's own zone, keeping the
+  wall-clock time across a DST change (pendulum's ``add(days=N)``). A wall-clock
+  time that does not exist that day moves forward by the gap; an ambiguous one
+  takes pendulum's resolution.
+- C3: windows are half-open, ``[opens, closes)``: the closing instant is outside.
+- C4: "from the Nth day after X" opens at 00:00 of the local date ``date(X) + N``
+  in X's zone (or the first instant of that date, where a DST change skips midnight).
+- C5: business days are Monday to Friday in the zone of the instant counted from,
+  with no public holidays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from aliprotect.errors import InvalidValueError, NaiveDatetimeError
+
+_SATURDAY = 5  # date.weekday(): Monday is 0, so Saturday and Sunday are 5 and 6
+
+
+def aware(value: object, field: str) -> pendulum.DateTime:
+    """Return ``value`` as a pendulum ``DateTime``, refusing naive datetimes (C1)."""
+    if not isinstance(value, dt.datetime):
+        raise InvalidValueError(
+            f"{field}={value!r} must be a timezone-aware datetime, "
+            f"not {type(value).__name__}; pass e.g. pendulum.datetime(2025, 3, 1, tz='UTC')"
+        )
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise NaiveDatetimeError(
+            f"{field}={value.isoformat()} has no timezone; aliprotect never guesses one (C1): "
+            "give it an offset or a zone, e.g. pendulum.datetime(..., tz='Asia/Shanghai')"
+        )
+    if isinstance(value, pendulum.DateTime):
+        return value
+    return pendulum.instance(value)
+
+
+def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
+    """``days`` calendar days after ``instant`` in its own zone (C2); negative goes back."""
+    return instant.add(days=days)
+
+
+def start_of_day_number(instant: pendulum.DateTime, day: int) -> pendulum.DateTime:
+    """The first instant of the local date ``date(instant) + day`` in ``instant``'s zone (C4)."""
+    local_date = instant.date() + dt.timedelta(days=day)
+    return pendulum.datetime(
+        local_date.year, local_date.month, local_date.day, tz=instant.timezone or instant.tzinfo
+    )
+
+
+def add_business_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
+    """``days`` business days (Monday to Friday, C5) after ``instant``, in its own zone.
+
+    Each step moves one calendar day forward and counts it only when it falls on a
+    weekday, keeping the wall-clock time (C2): Friday 10:00 plus one business day is
+    Monday 10:00, and so is Saturday 10:00 plus one.
+    """
+    result = instant
+    counted = 0
+    while counted < days:
+        result = result.add(days=1)
+        if result.weekday() < _SATURDAY:
+            counted += 1
+    return result
+
+
+def in_window(instant: pendulum.DateTime, opens: pendulum.DateTime, closes: pendulum.DateTime) -> bool:
+    """Whether ``instant`` lies in the half-open window ``[opens, closes)`` (C3)."""
+    return opens <= instant < closes
+
+
+def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
+    """Read an ISO 8601 instant that states its offset or its zone (C1).
+
+    Accepted: ``2025-03-01T10:00:00+08:00``, ``2025-03-01T02:00:00Z``, a zone in
+    brackets ``2025-03-01T10:00:00[Asia/Shanghai]`` (RFC 9557), or both
+    ``2025-03-01T10:00:00+08:00[Asia/Shanghai]`` when they agree. A string with neither
+    is refused: pendulum's own ``parse`` would assume UTC, and aliprotect never guesses.
+    """
+    if not isinstance(text, str):
+        raise InvalidValueError(f"{field}={text!r} must be an ISO 8601 string, not {type(text).__name__}")
+    stamp, zone_name = text.strip(), None
+    if stamp.endswith("]") and "[" in stamp:
+        stamp, _, zone_name = stamp[:-1].partition("[")
+    try:
+        parsed = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        raise InvalidValueError(
+            f"{field}={text!r} is not an ISO 8601 date and time; "
+            "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
+        ) from None
+    if zone_name is None:
+        if parsed.tzinfo is None:
+            raise NaiveDatetimeError(
+                f"{field}={text!r} has no offset and no zone; aliprotect never guesses one (C1): "
+                "add one, e.g. 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
+            )
+        return aware(parsed, field)
+    try:
+        zone = pendulum.timezone(zone_name)
+    except Exception:  # pendulum raises several kinds for an unknown zone name
+        raise InvalidValueError(
+            f"{field}={text!r} names the zone {zone_name!r}, which is not in the tz database; "
+            "use a name like Europe/Paris or America/New_York"
+        ) from None
+    if parsed.tzinfo is None:
+        # pendulum.datetime resolves a skipped wall time forward, as add_days does (C2)
+        return pendulum.datetime(
+            parsed.year,
+            parsed.month,
+            parsed.day,
+            parsed.hour,
+            parsed.minute,
+            parsed.second,
+            parsed.microsecond,
+            tz=zone,
+        )
+    stated = pendulum.instance(parsed)
+    result = stated.in_timezone(zone)
+    if result.utcoffset() != stated.utcoffset():
+        raise InvalidValueError(
+            f"{field}={text!r}: the offset {stated.format('Z')} is not the offset of "
+            f"{zone_name} at that time ({result.format('Z')}); fix one of them"
+        )
+    return result

@@ -1,0 +1,279 @@
+"""Orders and what they carry: immutable values, validated when they are made.
+
+A value that exists is valid: an :class:`Order` whose shipping instant is before its
+placing instant cannot be built. To change one, make a new one (``attrs.evolve`` or a
+function such as :func:`aliprotect.grant_extension`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+import pendulum
+
+from aliprotect import _days
+from aliprotect.errors import InvalidValueError, TimeOrderError
+
+__all__ = ["ClaimKind", "Extension", "Money", "Order"]
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+# One named converter per field, so that errors name the field and type checkers see
+# what each argument of the constructor accepts.
+
+
+def _placed_at(value: dt.datetime) -> pendulum.DateTime:
+    return _days.aware(value, "placed_at")
+
+
+def _shipped_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _days.aware(value, "shipped_at")
+
+
+def _received_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _days.aware(value, "received_at")
+
+
+def _granted_at(value: dt.datetime) -> pendulum.DateTime:
+    return _days.aware(value, "granted_at")
+
+
+def _protection_days(value: int) -> int:
+    return _whole_days("protection_days", value)
+
+
+def _extension_days(value: int) -> int:
+    return _whole_days("days", value)
+
+
+def _whole_days(field: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise InvalidValueError(
+            f"{field}={value!r} must be a whole number of days greater than 0 (an int, like 60)"
+        )
+    return value
+
+
+def _to_decimal(value: Decimal | int | str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise InvalidValueError(
+            f"amount={value!r} must be a Decimal, an int or a decimal string like '12.50'; "
+            "a float is refused because it cannot hold cents exactly"
+        )
+    try:
+        amount = Decimal(value)
+    except decimal.InvalidOperation:
+        raise InvalidValueError(f"amount={value!r} is not a decimal number; write it like '12.50'") from None
+    if not amount.is_finite() or amount < 0:
+        raise InvalidValueError(f"amount={value!r} must be a finite amount of 0 or more")
+    return amount
+
+
+@attrs.frozen
+class Money:
+    """An amount of money in one currency.
+
+    Args:
+        amount: a ``Decimal``, an ``int`` or a decimal string, 0 or more. A ``float`` is
+            refused: it cannot hold cents exactly.
+        currency: an ISO 4217 code, three capital letters such as ``"USD"``.
+
+    Example:
+        >>> from aliprotect import Money
+        >>> Money("12.50", "USD")
+        Money(amount=Decimal('12.50'), currency='USD')
+    """
+
+    amount: Decimal = attrs.field(converter=_to_decimal)
+    currency: str = attrs.field()
+
+    @currency.validator
+    def _check_currency(self, _: attrs.Attribute[str], value: str) -> None:
+        if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+            raise InvalidValueError(
+                f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class Extension:
+    """Days of buyer protection the seller granted at an instant (rule ``protection.extension``).
+
+    Example:
+        >>> import pendulum
+        >>> from aliprotect import Extension
+        >>> Extension(granted_at=pendulum.datetime(2025, 4, 20, tz="Europe/Paris"), days=15).days
+        15
+    """
+
+    granted_at: pendulum.DateTime = attrs.field(converter=_granted_at)
+    days: int = attrs.field(converter=_extension_days)
+
+
+def _extensions(value: Iterable[Extension]) -> tuple[Extension, ...]:
+    if isinstance(value, Extension) or not isinstance(value, Iterable) or isinstance(value, str):
+        raise InvalidValueError(
+            f"extensions={value!r} must be a sequence of Extension values, e.g. (Extension(...),)"
+        )
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Extension):
+            raise InvalidValueError(f"extensions holds {item!r}; every item must be an Extension")
+    return items
+
+
+def _amount(value: Money | None) -> Money | None:
+    if value is not None and not isinstance(value, Money):
+        raise InvalidValueError(
+            f"amount={value!r} must be a Money value, e.g. Money('12.50', 'USD'), or None"
+        )
+    return value
+
+
+def _order_id(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(
+            f"id={value!r} must be a non-empty string, like the order number '8012345678901234'"
+        )
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Order:
+    """An AliExpress order as the buyer sees it.
+
+    Args:
+        id: the order number.
+        placed_at: when the order was placed.
+        shipped_at: when the seller shipped it, or ``None`` while it has not shipped.
+            The buyer-protection timer starts here (convention C6).
+        protection_days: the length of the buyer-protection timer, from the product's
+            delivery guarantee (rule ``protection.period``; the rulebook's default is 60).
+        extensions: the extensions of protection the seller granted (``protection.extension``),
+            in any order. Each must be granted while protection was still running.
+        received_at: when the buyer confirmed receipt, or ``None``.
+        amount: what the buyer paid, or ``None`` when unknown.
+
+    Every instant must be timezone-aware (C1); events must be in time order.
+
+    Raises:
+        InvalidValueError: a field has a value of the wrong kind or out of range.
+        NaiveDatetimeError: an instant has no timezone.
+        TimeOrderError: events out of time order, or an extension granted after
+            protection ended.
+
+    Example:
+        >>> import pendulum
+        >>> from aliprotect import Order
+        >>> order = Order(
+        ...     id="8012345678901234",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Asia/Shanghai"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"),
+        ...     protection_days=60,
+        ... )
+        >>> order.shipped
+        True
+    """
+
+    id: str = attrs.field(converter=_order_id)
+    placed_at: pendulum.DateTime = attrs.field(converter=_placed_at)
+    shipped_at: pendulum.DateTime | None = attrs.field(default=None, converter=_shipped_at)
+    protection_days: int = attrs.field(converter=_protection_days)
+    extensions: tuple[Extension, ...] = attrs.field(default=(), converter=_extensions)
+    received_at: pendulum.DateTime | None = attrs.field(default=None, converter=_received_at)
+    amount: Money | None = attrs.field(default=None, converter=_amount)
+
+    def __attrs_post_init__(self) -> None:
+        shipped = self.shipped_at
+        if shipped is not None and shipped < self.placed_at:
+            raise TimeOrderError(
+                f"shipped_at {shipped.isoformat()} is before placed_at {self.placed_at.isoformat()}; "
+                "an order ships after it is placed"
+            )
+        if self.received_at is not None:
+            if shipped is None:
+                raise TimeOrderError(
+                    f"received_at {self.received_at.isoformat()} is set but shipped_at is None; "
+                    "set shipped_at to when the seller shipped"
+                )
+            if self.received_at < shipped:
+                raise TimeOrderError(
+                    f"received_at {self.received_at.isoformat()} is before shipped_at {shipped.isoformat()}; "
+                    "receipt comes after shipping"
+                )
+        if self.extensions:
+            self._check_extensions()
+
+    def _check_extensions(self) -> None:
+        """Each extension must be granted while protection was running (``protection.extension``)."""
+        if self.shipped_at is None:
+            raise TimeOrderError(
+                "extensions are set but shipped_at is None; protection starts when the seller "
+                "ships (C6), so set shipped_at first"
+            )
+        total = self.protection_days
+        for extension in sorted(self.extensions, key=lambda e: e.granted_at):
+            end = _days.add_days(self.shipped_at, total)  # protection end so far (C6)
+            granted = extension.granted_at
+            if granted < self.shipped_at:
+                raise TimeOrderError(
+                    f"extension granted_at {granted.isoformat()} is before shipped_at "
+                    f"{self.shipped_at.isoformat()}; protection starts when the seller ships (C6)"
+                )
+            if granted >= end or (self.received_at is not None and granted >= self.received_at):
+                stop = end if self.received_at is None else min(end, self.received_at)
+                raise TimeOrderError(
+                    f"extension granted_at {granted.isoformat()} is after protection ended at "
+                    f"{stop.isoformat()}; an extension can only be granted while protection "
+                    "is active (protection.extension)"
+                )
+            total += extension.days
+
+    @property
+    def protection_ends_at(self) -> pendulum.DateTime | None:
+        """When the buyer-protection timer runs out: ``shipped_at`` plus ``protection_days``
+        plus every extension (C6), or ``None`` before shipping. It does not stop at
+        receipt: see :func:`aliprotect.completion` for when the order completes (C7)."""
+        if self.shipped_at is None:
+            return None
+        return _days.add_days(self.shipped_at, self.protection_days + self.extension_days)
+
+    @property
+    def shipped(self) -> bool:
+        """Whether the seller has shipped (``shipped_at`` is set)."""
+        return self.shipped_at is not None
+
+    @property
+    def extension_days(self) -> int:
+        """The days of all extensions added up."""
+        return sum(extension.days for extension in self.extensions)
+
+
+class ClaimKind(enum.Enum):
+    """What a dispute claims: one kind per ``claim.*`` rule of the rulebook.
+
+    Example:
+        >>> from aliprotect import ClaimKind
+        >>> ClaimKind.NOT_RECEIVED.rule_id
+        'claim.not_received'
+    """
+
+    NOT_RECEIVED = "not_received"
+    LATE = "late"
+    NOT_AS_DESCRIBED = "not_as_described"
+    WRONG_ITEM = "wrong_item"
+    DAMAGED = "damaged"
+    MISSING_ITEMS = "missing_items"
+    COUNTERFEIT = "counterfeit"
+
+    @property
+    def rule_id(self) -> str:
+        """The id of the rule that describes this kind of claim."""
+        return f"claim.{self.value}"

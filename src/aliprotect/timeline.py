@@ -1,0 +1,527 @@
+"""An order's protection timeline: when protection ends, when the order completes, when
+a dispute can be opened, and by when it should be.
+
+Every function is pure: the moment asked about is the argument ``at=``, the numbers
+come from the rulebook ``rules=`` (the latest published one when left out), and every
+answer names the rule ids and the rulebook version it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+import pendulum
+
+from aliprotect import _days
+from aliprotect.errors import ActionRefusedError, InvalidValueError, NotShippedError, TimeOrderError
+from aliprotect.model import ClaimKind, Extension, Order
+from aliprotect.rulebook import Rulebook, Unit, rulebook
+
+__all__ = [
+    "Deadline",
+    "Timeline",
+    "Verdict",
+    "Window",
+    "can_cancel",
+    "can_open_dispute",
+    "completion",
+    "dispute_window",
+    "grant_extension",
+    "protection_end",
+    "recommended_open_by",
+    "timeline",
+]
+
+# The names a Timeline's deadlines can have, in the order they sort at one instant.
+_NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed", "dispute_closes")
+
+
+@attrs.frozen(kw_only=True)
+class Deadline:
+    """A named instant of an order's timeline, with the rules behind it.
+
+    Attributes:
+        name: one of ``dispute_opens``, ``open_by_recommended``, ``protection_ends``,
+            ``completed``, ``dispute_closes``.
+        at: the instant.
+        description: what happens then, in a sentence.
+        rule_ids: the ids of the rules it comes from.
+        rulebook: the version of the rulebook that gave the numbers.
+    """
+
+    name: str
+    at: pendulum.DateTime
+    description: str
+    rule_ids: tuple[str, ...]
+    rulebook: str
+
+
+@attrs.frozen(kw_only=True)
+class Window:
+    """A half-open stretch of time ``[opens, closes)`` (convention C3).
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.1"))
+        >>> window.opens.isoformat()
+        '2025-03-09T00:00:00+01:00'
+        >>> window.contains(window.closes)
+        False
+    """
+
+    opens: pendulum.DateTime
+    closes: pendulum.DateTime
+    rule_ids: tuple[str, ...]
+    rulebook: str
+
+    def contains(self, at: dt.datetime) -> bool:
+        """Whether ``at`` is inside: ``opens <= at < closes`` (C3)."""
+        return _days.in_window(_days.aware(at, "at"), self.opens, self.closes)
+
+
+@attrs.frozen(kw_only=True)
+class Verdict:
+    """The answer to "may this be done now?", with the reason and the rules behind it.
+
+    A verdict is truthy when the action is allowed, so ``if can_cancel(...):`` reads
+    as it should.
+
+    Attributes:
+        allowed: whether the action is allowed at ``at``.
+        at: the instant asked about.
+        reason: why, in a sentence that names the instants that matter.
+        rule_ids: the ids of the rules the answer comes from.
+        rulebook: the version of the rulebook that gave the numbers.
+    """
+
+    allowed: bool
+    at: pendulum.DateTime
+    reason: str
+    rule_ids: tuple[str, ...]
+    rulebook: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+@attrs.frozen(kw_only=True)
+class Timeline:
+    """An order's deadlines in time order (see :func:`timeline`)."""
+
+    order_id: str
+    rulebook: str
+    deadlines: tuple[Deadline, ...]
+
+    def get(self, name: str) -> Deadline | None:
+        """The deadline called ``name``, or ``None`` when this order has none of that name."""
+        return next((deadline for deadline in self.deadlines if deadline.name == name), None)
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def _rules(rules: Rulebook | None) -> Rulebook:
+    if rules is None:
+        return rulebook()
+    if not isinstance(rules, Rulebook):
+        raise InvalidValueError(
+            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.1'), or None for the latest"
+        )
+    return rules
+
+
+def _order(order: Order) -> Order:
+    if not isinstance(order, Order):
+        raise InvalidValueError(f"order={order!r} must be an aliprotect.Order")
+    return order
+
+
+def _not_shipped(order: Order, question: str) -> NotShippedError:
+    return NotShippedError(
+        f"order {order.id} has no shipped_at, so it has no {question}: the protection timer "
+        "starts when the seller ships (C6); set shipped_at, or ask can_cancel()"
+    )
+
+
+def _shipped(order: Order, question: str) -> pendulum.DateTime:
+    if order.shipped_at is None:
+        raise _not_shipped(order, question)
+    return order.shipped_at
+
+
+def _protection_ends(order: Order, question: str) -> pendulum.DateTime:
+    end = order.protection_ends_at
+    if end is None:
+        raise _not_shipped(order, question)
+    return end
+
+
+def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
+    instant = _days.aware(at, "at")
+    if instant < order.placed_at:
+        raise TimeOrderError(
+            f"at={instant.isoformat()} is before order {order.id} was placed "
+            f"({order.placed_at.isoformat()}); ask about an instant at or after placed_at"
+        )
+    return instant
+
+
+def _days_of(rules: Rulebook, rule_id: str, name: str | None = None, unit: Unit = Unit.DAYS) -> int:
+    return rules.quantity(rule_id, name, unit=unit).value
+
+
+def _protection_rules(order: Order) -> tuple[str, ...]:
+    return ("protection.period", "protection.extension") if order.extensions else ("protection.period",)
+
+
+def _receipt_completes(order: Order) -> pendulum.DateTime | None:
+    """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
+    end = order.protection_ends_at
+    if order.received_at is not None and end is not None and order.received_at < end:
+        return order.received_at
+    return None
+
+
+# --- the timeline ------------------------------------------------------------------
+
+
+def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """When the buyer-protection timer runs out (convention C6).
+
+    It is ``shipped_at`` plus the order's ``protection_days`` (rule ``protection.period``)
+    plus every extension the seller granted (``protection.extension``), in calendar days
+    in the shipping instant's zone (C2).
+
+    Raises:
+        NotShippedError: the order has not shipped, so the timer has not started.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.1")).at.isoformat()
+        '2025-05-02T18:00:00+02:00'
+    """
+    rules, order = _rules(rules), _order(order)
+    end = _protection_ends(order, "protection end")
+    extended = f", extended by {order.extension_days} days" if order.extensions else ""
+    return Deadline(
+        name="protection_ends",
+        at=end,
+        description=f"buyer protection ends: {order.protection_days} days after shipping{extended}",
+        rule_ids=_protection_rules(order),
+        rulebook=rules.version,
+    )
+
+
+def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """When the order completes (convention C7) and escrow pays the seller (``escrow.release``).
+
+    That is the earlier of the buyer confirming receipt and the protection timer running
+    out (``protection.expiry_completes``). An open dispute keeps running after it.
+
+    Raises:
+        NotShippedError: the order has not shipped.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     received_at=pendulum.datetime(2025, 3, 28, 12, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> done = aliprotect.completion(order, rules=aliprotect.rulebook("2025.1"))
+        >>> done.at.isoformat(), done.rule_ids
+        ('2025-03-28T12:00:00+01:00', ('escrow.release',))
+    """
+    end = protection_end(order, rules=rules)
+    received = _receipt_completes(order)
+    if received is not None:
+        return Deadline(
+            name="completed",
+            at=received,
+            description="order completes: the buyer confirmed receipt and escrow pays the seller",
+            rule_ids=("escrow.release",),
+            rulebook=end.rulebook,
+        )
+    return Deadline(
+        name="completed",
+        at=end.at,
+        description="order completes: protection ran out and escrow pays the seller",
+        rule_ids=("protection.expiry_completes", "escrow.release"),
+        rulebook=end.rulebook,
+    )
+
+
+def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
+    """When a dispute can be opened: ``[open.earliest, open.latest)``.
+
+    It opens at 00:00 of the Nth local day after shipping (``open.earliest``, day 6 in
+    rulebook 2025.1, convention C4) and closes N days after the order completes
+    (``open.latest``, 15 days, C2). At the closing instant it is shut (C3).
+
+    Raises:
+        NotShippedError: the order has not shipped.
+    """
+    rules = _rules(rules)
+    shipped = _shipped(_order(order), "dispute window")
+    opens = _days.start_of_day_number(shipped, _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER))
+    closes = _days.add_days(completion(order, rules=rules).at, _days_of(rules, "open.latest"))
+    return Window(
+        opens=opens,
+        closes=max(opens, closes),  # a custom rulebook could make it empty, never inverted
+        rule_ids=("open.earliest", "open.latest"),
+        rulebook=rules.version,
+    )
+
+
+def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """The last instant recommended for opening a dispute (``protection.settlement_buffer``).
+
+    Processing and settlement take at least 10 days (rulebook 2025.1), so open the
+    dispute while protection runs and at least that long before it ends. This is
+    advice, not a hard limit: the hard limit is :func:`dispute_window`'s ``closes``.
+
+    Raises:
+        NotShippedError: the order has not shipped.
+    """
+    rules = _rules(rules)
+    end = protection_end(order, rules=rules)
+    buffer = _days_of(rules, "protection.settlement_buffer")
+    return Deadline(
+        name="open_by_recommended",
+        at=_days.add_days(end.at, -buffer),
+        description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
+        rule_ids=("protection.settlement_buffer", *end.rule_ids),
+        rulebook=rules.version,
+    )
+
+
+def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
+    """The order's deadlines, in time order, each with its rules and the rulebook version.
+
+    For a shipped order: when a dispute can first be opened (``open.earliest``), the
+    recommended open-by (``protection.settlement_buffer``) and the end of protection
+    (``protection.period``, ``protection.extension``) while the protection timer still
+    governs the order, its completion (C7, ``escrow.release``) and the last instant to
+    open a dispute (``open.latest``). Once the buyer has confirmed receipt before
+    protection ended, the timer has stopped, so its end and the open-by advice are left
+    out. An order that has not shipped has no deadlines yet (``cancel.before_shipment``:
+    see :func:`can_cancel`).
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> for deadline in aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")).deadlines:
+        ...     print(deadline.name, deadline.at.isoformat())
+        dispute_opens 2025-03-09T00:00:00+01:00
+        open_by_recommended 2025-04-22T18:00:00+02:00
+        protection_ends 2025-05-02T18:00:00+02:00
+        completed 2025-05-02T18:00:00+02:00
+        dispute_closes 2025-05-17T18:00:00+02:00
+    """
+    rules, order = _rules(rules), _order(order)
+    if order.shipped_at is None:
+        return Timeline(order_id=order.id, rulebook=rules.version, deadlines=())
+    window = dispute_window(order, rules=rules)
+    deadlines = [
+        Deadline(
+            name="dispute_opens",
+            at=window.opens,
+            description="a dispute can be opened from now",
+            rule_ids=("open.earliest",),
+            rulebook=rules.version,
+        ),
+        completion(order, rules=rules),
+        Deadline(
+            name="dispute_closes",
+            at=window.closes,
+            description="last chance: a dispute can no longer be opened from now on",
+            rule_ids=("open.latest",),
+            rulebook=rules.version,
+        ),
+    ]
+    if _receipt_completes(order) is None:
+        deadlines += [recommended_open_by(order, rules=rules), protection_end(order, rules=rules)]
+    deadlines.sort(key=lambda d: (d.at, _NAMES.index(d.name)))
+    return Timeline(order_id=order.id, rulebook=rules.version, deadlines=tuple(deadlines))
+
+
+# --- questions at an instant -------------------------------------------------------
+
+
+def can_open_dispute(
+    order: Order, claim: ClaimKind, *, at: dt.datetime, rules: Rulebook | None = None
+) -> Verdict:
+    """Whether a dispute with a claim of kind ``claim`` can be opened at ``at``.
+
+    It can inside :func:`dispute_window` (``open.earliest``, ``open.latest``). A
+    "not received" claim also needs an order whose receipt the buyer has not confirmed
+    by ``at`` (``open.not_received_before_receipt``).
+
+    Raises:
+        InvalidValueError: ``claim`` is not a ClaimKind, or ``at`` is not an aware datetime.
+        TimeOrderError: ``at`` is before the order was placed.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> verdict = aliprotect.can_open_dispute(
+        ...     order, aliprotect.ClaimKind.NOT_RECEIVED,
+        ...     at=pendulum.datetime(2025, 3, 8, 23, 59, tz="Europe/Paris"),
+        ...     rules=aliprotect.rulebook("2025.1"),
+        ... )
+        >>> bool(verdict), verdict.rule_ids
+        (False, ('open.earliest',))
+    """
+    rules, order = _rules(rules), _order(order)
+    if not isinstance(claim, ClaimKind):
+        kinds = ", ".join(f"ClaimKind.{kind.name}" for kind in ClaimKind)
+        raise InvalidValueError(f"claim={claim!r} must be a ClaimKind: one of {kinds}")
+    instant = _at(order, at)
+
+    def verdict(allowed: bool, reason: str, *rule_ids: str) -> Verdict:
+        return Verdict(allowed=allowed, at=instant, reason=reason, rule_ids=rule_ids, rulebook=rules.version)
+
+    day = _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER)
+    if order.shipped_at is None:
+        return verdict(
+            False,
+            f"the order has not shipped; a dispute opens from day {day} after shipping",
+            "open.earliest",
+        )
+    window = dispute_window(order, rules=rules)
+    if instant < window.opens:
+        return verdict(
+            False,
+            f"too early: a dispute opens at {window.opens.isoformat()}, day {day} after shipping",
+            "open.earliest",
+        )
+    if instant >= window.closes:
+        return verdict(
+            False,
+            f"too late: the last chance ended at {window.closes.isoformat()}, "
+            f"{_days_of(rules, 'open.latest')} days after the order completed; no refund is possible",
+            "open.latest",
+        )
+    if claim is ClaimKind.NOT_RECEIVED and order.received_at is not None and order.received_at <= instant:
+        return verdict(
+            False,
+            f"the buyer confirmed receipt at {order.received_at.isoformat()}, so a 'not received' "
+            "claim no longer applies; choose the claim that describes the problem",
+            "open.not_received_before_receipt",
+        )
+    allowed_by = ["open.earliest", "open.latest"]
+    if claim is ClaimKind.NOT_RECEIVED:
+        allowed_by.append("open.not_received_before_receipt")
+    return verdict(True, f"a dispute can be opened until {window.closes.isoformat()}", *allowed_by)
+
+
+def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) -> Verdict:
+    """Whether the order can still be cancelled at ``at`` (``cancel.before_shipment``).
+
+    Only before it ships, and only with the seller's agreement; once it has shipped,
+    only a dispute gets money back.
+
+    Raises:
+        TimeOrderError: ``at`` is before the order was placed.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1", placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"), protection_days=60
+        ... )
+        >>> bool(aliprotect.can_cancel(order, at=pendulum.datetime(2025, 3, 2, tz="Europe/Paris")))
+        True
+    """
+    rules, order = _rules(rules), _order(order)
+    instant = _at(order, at)
+    if order.shipped_at is not None and order.shipped_at <= instant:
+        allowed, reason = (
+            False,
+            (
+                f"the order shipped at {order.shipped_at.isoformat()}; "
+                "only a dispute can get the money back now"
+            ),
+        )
+    else:
+        allowed, reason = (
+            True,
+            "the order has not shipped yet: it can be cancelled with the seller's agreement",
+        )
+    return Verdict(
+        allowed=allowed,
+        at=instant,
+        reason=reason,
+        rule_ids=("cancel.before_shipment",),
+        rulebook=rules.version,
+    )
+
+
+def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
+    """The order with ``days`` more days of protection granted by the seller at ``at``.
+
+    The seller can extend protection only while it is active (``protection.extension``):
+    after shipping, before the timer runs out and before the buyer confirms receipt.
+    Extensions add up.
+
+    Raises:
+        NotShippedError: the order has not shipped, so there is no protection to extend.
+        ActionRefusedError: protection has already ended at ``at``.
+        InvalidValueError: ``days`` is not a whole number greater than 0.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> longer = aliprotect.grant_extension(
+        ...     order, days=15, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris")
+        ... )
+        >>> longer.protection_ends_at.isoformat()
+        '2025-05-17T18:00:00+02:00'
+    """
+    order = _order(order)
+    shipped = _shipped(order, "protection to extend")
+    end = _protection_ends(order, "protection to extend")
+    instant = _at(order, at)
+    extension = Extension(granted_at=instant, days=days)
+    stop = end if order.received_at is None else min(end, order.received_at)
+    if instant < shipped:
+        raise ActionRefusedError(
+            f"at={instant.isoformat()} is before the order shipped ({shipped.isoformat()}); "
+            "protection starts when the seller ships (C6)"
+        )
+    if instant >= stop:
+        raise ActionRefusedError(
+            f"protection of order {order.id} ended at {stop.isoformat()}, so it cannot be extended "
+            f"at {instant.isoformat()}; an extension is granted only while protection is active "
+            "(protection.extension). Check dispute_window() for the last chance to open a dispute"
+        )
+    return attrs.evolve(order, extensions=(*order.extensions, extension))
