@@ -13,6 +13,8 @@ conventions are written once:
   in X's zone (or the first instant of that date, where a DST change skips midnight).
 - C5: business days are Monday to Friday in the zone of the instant counted from,
   with no public holidays.
+
+Instants are compared in UTC (:func:`utc`), never by their wall-clock readings.
 """
 
 from __future__ import annotations
@@ -72,9 +74,19 @@ def add_business_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTim
     return result
 
 
+def utc(instant: pendulum.DateTime) -> pendulum.DateTime:
+    """``instant`` in UTC: the form to compare instants in.
+
+    Python compares two datetimes that share a tzinfo by their wall-clock times and
+    ignores ``fold``, so in the hour a DST change repeats, 02:30 (first pass) would
+    wrongly sort before 02:10 (second pass). In UTC every instant has one reading.
+    """
+    return instant.in_timezone("UTC")
+
+
 def in_window(instant: pendulum.DateTime, opens: pendulum.DateTime, closes: pendulum.DateTime) -> bool:
     """Whether ``instant`` lies in the half-open window ``[opens, closes)`` (C3)."""
-    return opens <= instant < closes
+    return utc(opens) <= utc(instant) < utc(closes)
 
 
 def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:

@@ -80,7 +80,7 @@ def _to_decimal(value: Decimal | int | str) -> Decimal:
 class Money:
     """An amount of money in one currency.
 
-    Args:
+    Attributes:
         amount: a ``Decimal``, an ``int`` or a decimal string, 0 or more. A ``float`` is
             refused: it cannot hold cents exactly.
         currency: an ISO 4217 code, three capital letters such as ``"USD"``.
@@ -149,7 +149,7 @@ def _order_id(value: str) -> str:
 class Order:
     """An AliExpress order as the buyer sees it.
 
-    Args:
+    Attributes:
         id: the order number.
         placed_at: when the order was placed.
         shipped_at: when the seller shipped it, or ``None`` while it has not shipped.
@@ -192,7 +192,7 @@ class Order:
 
     def __attrs_post_init__(self) -> None:
         shipped = self.shipped_at
-        if shipped is not None and shipped < self.placed_at:
+        if shipped is not None and _days.utc(shipped) < _days.utc(self.placed_at):
             raise TimeOrderError(
                 f"shipped_at {shipped.isoformat()} is before placed_at {self.placed_at.isoformat()}; "
                 "an order ships after it is placed"
@@ -203,7 +203,7 @@ class Order:
                     f"received_at {self.received_at.isoformat()} is set but shipped_at is None; "
                     "set shipped_at to when the seller shipped"
                 )
-            if self.received_at < shipped:
+            if _days.utc(self.received_at) < _days.utc(shipped):
                 raise TimeOrderError(
                     f"received_at {self.received_at.isoformat()} is before shipped_at {shipped.isoformat()}; "
                     "receipt comes after shipping"
@@ -219,18 +219,18 @@ class Order:
                 "ships (C6), so set shipped_at first"
             )
         total = self.protection_days
-        for extension in sorted(self.extensions, key=lambda e: e.granted_at):
+        for extension in sorted(self.extensions, key=lambda e: _days.utc(e.granted_at)):
             end = _days.add_days(self.shipped_at, total)  # protection end so far (C6)
             granted = extension.granted_at
-            if granted < self.shipped_at:
+            if _days.utc(granted) < _days.utc(self.shipped_at):
                 raise TimeOrderError(
                     f"extension granted_at {granted.isoformat()} is before shipped_at "
                     f"{self.shipped_at.isoformat()}; protection starts when the seller ships (C6)"
                 )
-            if granted >= end or (self.received_at is not None and granted >= self.received_at):
-                stop = end if self.received_at is None else min(end, self.received_at)
+            stop = end if self.received_at is None else min(end, self.received_at, key=_days.utc)
+            if _days.utc(granted) >= _days.utc(stop):
                 raise TimeOrderError(
-                    f"extension granted_at {granted.isoformat()} is after protection ended at "
+                    f"extension granted_at {granted.isoformat()} is not before protection ended at "
                     f"{stop.isoformat()}; an extension can only be granted while protection "
                     "is active (protection.extension)"
                 )

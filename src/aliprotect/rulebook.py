@@ -298,7 +298,7 @@ def _quantities(value: object, where: str) -> dict[str, Quantity]:
         number, unit = spec["value"], spec["unit"]
         if isinstance(number, bool) or not isinstance(number, int) or number < 0:
             raise _fail(f"{here}.value", f"must be a whole number of 0 or more, found {number!r}")
-        if unit not in {u.value for u in Unit}:
+        if not isinstance(unit, str) or unit not in {u.value for u in Unit}:
             raise _fail(f"{here}.unit", f"must be one of {units}, found {unit!r}")
         result[name] = Quantity(number, Unit(unit))
     return result
@@ -341,7 +341,11 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         if not isinstance(spec, Mapping):
             raise _fail(where, "must be a table")
         named = spec.get("rules")
-        if not isinstance(named, list) or not named or any(r not in rules for r in named):
+        if (
+            not isinstance(named, list)
+            or not named
+            or any(not isinstance(r, str) or r not in rules for r in named)
+        ):
             raise _fail(f"{where}.rules", f"must list rule ids of this rulebook, found {named!r}")
         readings = spec.get("readings")
         if not isinstance(readings, list) or len(readings) < 2:

@@ -165,7 +165,7 @@ def _protection_ends(order: Order, question: str) -> pendulum.DateTime:
 
 def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
     instant = _days.aware(at, "at")
-    if instant < order.placed_at:
+    if _days.utc(instant) < _days.utc(order.placed_at):
         raise TimeOrderError(
             f"at={instant.isoformat()} is before order {order.id} was placed "
             f"({order.placed_at.isoformat()}); ask about an instant at or after placed_at"
@@ -184,7 +184,7 @@ def _protection_rules(order: Order) -> tuple[str, ...]:
 def _receipt_completes(order: Order) -> pendulum.DateTime | None:
     """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
     end = order.protection_ends_at
-    if order.received_at is not None and end is not None and order.received_at < end:
+    if order.received_at is not None and end is not None and _days.utc(order.received_at) < _days.utc(end):
         return order.received_at
     return None
 
@@ -282,7 +282,7 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
     closes = _days.add_days(completion(order, rules=rules).at, _days_of(rules, "open.latest"))
     return Window(
         opens=opens,
-        closes=max(opens, closes),  # a custom rulebook could make it empty, never inverted
+        closes=max(opens, closes, key=_days.utc),  # a custom rulebook could make it empty, never inverted
         rule_ids=("open.earliest", "open.latest"),
         rulebook=rules.version,
     )
@@ -361,7 +361,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     ]
     if _receipt_completes(order) is None:
         deadlines += [recommended_open_by(order, rules=rules), protection_end(order, rules=rules)]
-    deadlines.sort(key=lambda d: (d.at, _NAMES.index(d.name)))
+    deadlines.sort(key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))
     return Timeline(order_id=order.id, rulebook=rules.version, deadlines=tuple(deadlines))
 
 
@@ -414,20 +414,24 @@ def can_open_dispute(
             "open.earliest",
         )
     window = dispute_window(order, rules=rules)
-    if instant < window.opens:
+    if _days.utc(instant) < _days.utc(window.opens):
         return verdict(
             False,
             f"too early: a dispute opens at {window.opens.isoformat()}, day {day} after shipping",
             "open.earliest",
         )
-    if instant >= window.closes:
+    if _days.utc(instant) >= _days.utc(window.closes):
         return verdict(
             False,
             f"too late: the last chance ended at {window.closes.isoformat()}, "
             f"{_days_of(rules, 'open.latest')} days after the order completed; no refund is possible",
             "open.latest",
         )
-    if claim is ClaimKind.NOT_RECEIVED and order.received_at is not None and order.received_at <= instant:
+    if (
+        claim is ClaimKind.NOT_RECEIVED
+        and order.received_at is not None
+        and _days.utc(order.received_at) <= _days.utc(instant)
+    ):
         return verdict(
             False,
             f"the buyer confirmed receipt at {order.received_at.isoformat()}, so a 'not received' "
@@ -459,7 +463,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
     """
     rules, order = _rules(rules), _order(order)
     instant = _at(order, at)
-    if order.shipped_at is not None and order.shipped_at <= instant:
+    if order.shipped_at is not None and _days.utc(order.shipped_at) <= _days.utc(instant):
         allowed, reason = (
             False,
             (
@@ -512,13 +516,13 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
     end = _protection_ends(order, "protection to extend")
     instant = _at(order, at)
     extension = Extension(granted_at=instant, days=days)
-    stop = end if order.received_at is None else min(end, order.received_at)
-    if instant < shipped:
+    stop = end if order.received_at is None else min(end, order.received_at, key=_days.utc)
+    if _days.utc(instant) < _days.utc(shipped):
         raise ActionRefusedError(
             f"at={instant.isoformat()} is before the order shipped ({shipped.isoformat()}); "
             "protection starts when the seller ships (C6)"
         )
-    if instant >= stop:
+    if _days.utc(instant) >= _days.utc(stop):
         raise ActionRefusedError(
             f"protection of order {order.id} ended at {stop.isoformat()}, so it cannot be extended "
             f"at {instant.isoformat()}; an extension is granted only while protection is active "
