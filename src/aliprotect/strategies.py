@@ -1,0 +1,121 @@
+"""Hypothesis strategies for aliprotect values, for this library's tests and yours.
+
+This module needs Hypothesis (``pip install 'aliprotect[test]'``); the rest of the
+library never imports it. By default every strategy generates every variant it can:
+zones from UTC+14 to UTC-11 with and without DST, instants around month ends, year
+ends and leap days, orders shipped or not, received or not, with extensions or not.
+
+Example:
+    >>> from hypothesis import given
+    >>> from aliprotect.strategies import orders
+    >>> @given(orders())
+    ... def test_protection_never_ends_before_shipping(order):
+    ...     assert order.shipped_at is None or order.protection_ends_at > order.shipped_at
+    >>> test_protection_never_ends_before_shipping()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+from hypothesis import strategies as st
+
+from aliprotect import _days
+from aliprotect.model import Extension, Order
+
+__all__ = ["ZONES", "instants", "orders", "zones"]
+
+ZONES = (
+    "UTC",
+    "Pacific/Kiritimati",  # UTC+14, the earliest zone
+    "Pacific/Pago_Pago",  # UTC-11
+    "Pacific/Chatham",  # UTC+12:45, with DST
+    "Asia/Kathmandu",  # UTC+5:45
+    "Asia/Shanghai",  # where most sellers are
+    "Europe/Paris",  # DST at 02:00
+    "America/New_York",  # DST at 02:00
+    "America/Santiago",  # DST at midnight: some local dates have no 00:00
+    "Australia/Lord_Howe",  # a half-hour DST shift
+    "America/Sao_Paulo",
+)
+"""Zone names the strategies draw from: far east and far west, odd offsets, DST at
+02:00, DST at midnight and a half-hour DST."""
+
+_EARLIEST = dt.datetime(2016, 1, 1)
+_LATEST = dt.datetime(2034, 12, 31)
+
+
+def zones() -> st.SearchStrategy[pendulum.Timezone | pendulum.FixedTimezone]:
+    """A zone: a named zone from :data:`ZONES`, or a fixed offset from UTC-11 to UTC+14."""
+    named = st.sampled_from(ZONES).map(pendulum.timezone)
+    fixed = st.integers(min_value=-11 * 4, max_value=14 * 4).map(
+        lambda quarters: pendulum.FixedTimezone(quarters * 900)
+    )
+    return st.one_of(named, fixed)
+
+
+def instants(
+    *, min_value: dt.datetime = _EARLIEST, max_value: dt.datetime = _LATEST
+) -> st.SearchStrategy[pendulum.DateTime]:
+    """An aware pendulum ``DateTime`` between two naive bounds, in a zone from :func:`zones`.
+
+    Wall-clock times that a DST change skips are not drawn: they cannot be a real event.
+    """
+    return st.datetimes(
+        min_value=min_value, max_value=max_value, timezones=zones(), allow_imaginary=False
+    ).map(lambda value: _days.aware(value, "instant"))
+
+
+@st.composite
+def orders(
+    draw: st.DrawFn,
+    *,
+    shipped: bool | None = None,
+    received: bool | None = None,
+    extended: bool | None = None,
+) -> Order:
+    """A valid :class:`~aliprotect.Order`.
+
+    Args:
+        shipped: ``True`` or ``False`` to fix whether it has shipped; ``None`` for either.
+        received: the same for a confirmed receipt (only drawn for a shipped order).
+        extended: the same for extensions of protection (only for a shipped order).
+    """
+    placed = draw(instants())
+    protection_days = draw(st.integers(min_value=1, max_value=120))
+    is_shipped = draw(st.booleans()) if shipped is None else shipped
+    if not is_shipped:
+        return Order(id=draw(_order_ids), placed_at=placed, protection_days=protection_days)
+
+    ship_zone = draw(zones())
+    shipped_at = placed.add(seconds=draw(st.integers(min_value=0, max_value=20 * 86_400))).in_timezone(
+        ship_zone
+    )
+    end = _days.add_days(shipped_at, protection_days)
+    extensions: list[Extension] = []
+    if draw(st.booleans()) if extended is None else extended:
+        granted = shipped_at
+        for _ in range(draw(st.integers(min_value=1, max_value=3))):
+            # each one granted after the previous one, while protection still runs
+            span = int((end - granted).total_seconds())
+            granted = granted.add(seconds=draw(st.integers(min_value=0, max_value=max(span - 1, 0))))
+            extension = Extension(granted_at=granted, days=draw(st.integers(min_value=1, max_value=60)))
+            extensions.append(extension)
+            end = _days.add_days(shipped_at, protection_days + sum(e.days for e in extensions))
+    received_at = None
+    if draw(st.booleans()) if received is None else received:
+        latest_grant = max((e.granted_at for e in extensions), default=shipped_at, key=_days.utc)
+        after = draw(st.integers(min_value=1, max_value=150 * 86_400))
+        received_at = latest_grant.add(seconds=after).in_timezone(draw(zones()))
+    return Order(
+        id=draw(_order_ids),
+        placed_at=placed,
+        shipped_at=shipped_at,
+        protection_days=protection_days,
+        extensions=tuple(draw(st.permutations(extensions))),
+        received_at=received_at,
+    )
+
+
+_order_ids = st.from_regex(r"80[0-9]{14}", fullmatch=True)

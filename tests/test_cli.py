@@ -1,0 +1,116 @@
+"""The command line: the timeline as a table or JSON; bad input is one line and exit status 2."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from aliprotect.cli import main
+
+PLACED = "2025-03-01T10:00:00+08:00"
+SHIPPED = "2025-03-03T09:00:00+08:00"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_timeline_prints_the_deadlines_with_their_rule_ids() -> None:
+    status, out, err = run(
+        "timeline", "--id", "8001", "--placed", PLACED, "--shipped", SHIPPED, "--protection-days", "60"
+    )
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == "order 8001 · rulebook 2025.1"
+    assert lines[1].startswith("2025-03-09T00:00:00+08:00  dispute_opens")
+    assert lines[1].endswith("[open.earliest]")
+    assert lines[-1].startswith("2025-05-17T09:00:00+08:00  dispute_closes")
+    assert len(lines) == 6
+
+
+def test_timeline_as_json() -> None:
+    status, out, _ = run(
+        "timeline",
+        "--placed",
+        PLACED,
+        "--shipped",
+        "2025-03-03T09:00:00[Asia/Shanghai]",
+        "--extension",
+        "15@2025-04-20T10:00:00+08:00",
+        "--rulebook",
+        "2025.1",
+        "--json",
+    )
+    assert status == 0
+    data = json.loads(out)
+    assert data["rulebook"] == "2025.1"
+    ends = next(d for d in data["deadlines"] if d["name"] == "protection_ends")
+    # default protection: the rulebook's 60 days, plus the 15-day extension
+    assert ends == {
+        "name": "protection_ends",
+        "at": "2025-05-17T09:00:00+08:00",
+        "description": "buyer protection ends: 60 days after shipping, extended by 15 days",
+        "rule_ids": ["protection.period", "protection.extension"],
+        "rulebook": "2025.1",
+    }
+
+
+def test_an_unshipped_order_says_it_can_still_be_cancelled() -> None:
+    status, out, _ = run("timeline", "--placed", PLACED)
+    assert status == 0
+    assert "cancel.before_shipment" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--placed", "2025-03-01T10:00:00"], "--placed='2025-03-01T10:00:00' has no offset and no zone"),
+        (
+            ["--placed", PLACED, "--shipped", "2025-02-01T10:00:00Z"],
+            "shipped_at 2025-02-01T10:00:00+00:00 is before placed_at",
+        ),
+        (
+            ["--placed", PLACED, "--protection-days", "0"],
+            "protection_days=0 must be a whole number of days greater than 0",
+        ),
+        (
+            ["--placed", PLACED, "--protection-days", "sixty"],
+            "--protection-days 'sixty' must be a whole number",
+        ),
+        (
+            ["--placed", PLACED, "--shipped", SHIPPED, "--extension", "15"],
+            "--extension '15' must be DAYS@INSTANT",
+        ),
+        (["--placed", PLACED, "--rulebook", "1999.1"], "version='1999.1' is not a published rulebook"),
+        (["--placed", "yesterday"], "--placed='yesterday' is not an ISO 8601 date and time"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_status_2(argv: list[str], message: str) -> None:
+    status, out, err = run("timeline", *argv)
+    assert status == 2
+    assert out == ""
+    assert err.startswith("aliprotect: error: ")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_the_installed_command_exits_2_without_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "aliprotect", "timeline", "--placed", "2025-03-01T10:00:00"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "aliprotect never guesses" in result.stderr
+
+
+def test_usage_errors_exit_2_too() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        run("timeline")  # --placed is required
+    assert exit_info.value.code == 2
