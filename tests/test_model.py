@@ -188,7 +188,9 @@ def test_instants_in_the_repeated_hour_of_a_dst_change_compare_as_instants() -> 
     second_pass = pendulum.datetime(2025, 10, 26, 2, 10, tz="Europe/Paris", fold=1)
     order = Order(id="F", placed_at=first_pass, shipped_at=second_pass, protection_days=60)
     assert order.shipped_at == second_pass
-    extended = make(placed_at=first_pass, shipped_at=first_pass, extensions=(Extension(granted_at=second_pass, days=1),))
+    extended = make(
+        placed_at=first_pass, shipped_at=first_pass, extensions=(Extension(granted_at=second_pass, days=1),)
+    )
     assert extended.protection_ends_at == pendulum.datetime(2025, 12, 26, 2, 30, tz="Europe/Paris")
     with pytest.raises(TimeOrderError):
         Order(id="F", placed_at=second_pass, shipped_at=first_pass, protection_days=60)
