@@ -188,6 +188,10 @@ MALFORMED = {
         PUBLISHED_TEXT.replace("value = 6,", "value = -6,"),
         r'rules\."open.earliest"\]\.quantities\.opens\.value: must be a whole number of 0 or more, found -6',
     ),
+    "quantities not a table": (
+        PUBLISHED_TEXT.replace('quantities.opens = { value = 6, unit = "day_number" }', "quantities = 6"),
+        r"quantities: must be a table of quantities",
+    ),
     "a fractional number": (PUBLISHED_TEXT.replace("value = 6,", "value = 6.5,"), "found 6.5"),
     "a wrong unit": (
         PUBLISHED_TEXT.replace('unit = "day_number"', 'unit = "weeks"'),
@@ -207,6 +211,31 @@ MALFORMED = {
         ),
         r"has unknown keys \['sumary'\]",
     ),
+    "sources not tables": (
+        PUBLISHED_TEXT.replace('[sources."seed 000"]\ntitle =', "sources_title ="),
+        "source",
+    ),
+    "a source that is not a table": (
+        '[rulebook]\nversion = "1"\ntitle = "t"\npublished = 2026-01-01\nsummary = "s"\n'
+        '[sources]\n"seed 000" = "x"\n[rules]\n',
+        "every source must be a table with a title",
+    ),
+    "a rule that is not a table": (
+        PUBLISHED_TEXT.replace(
+            '[rules."escrow.release"]\nsummary', '[rules]\n"x.y" = 1\n[rules."escrow.release"]\nsummary'
+        ),
+        r'rules\."x.y"\]: must be a table',
+    ),
+    "conflicts not an array": (
+        "conflicts = 1\n" + PUBLISHED_TEXT.split("[[conflicts]]")[0],
+        r"\[\[conflicts\]\]: must be an array of tables",
+    ),
+    "a conflict of one reading as text": (
+        PUBLISHED_TEXT.replace(
+            '{ says = "The seller has 7 days to reply.", citations = ["seed 004:51"] }', '"7 days"'
+        ),
+        "each reading must be a table",
+    ),
     "a conflict about no rule": (
         PUBLISHED_TEXT.replace('rules = ["open.latest"]', 'rules = ["open.lastest"]'),
         r"conflicts\]\] #2\.rules: must list rule ids",
@@ -224,3 +253,26 @@ MALFORMED = {
 def test_a_malformed_rulebook_is_refused(text: str, message: str) -> None:
     with pytest.raises(MalformedRulebookError, match=message):
         Rulebook.from_toml(text)
+
+
+def test_conflicts_must_be_tables() -> None:
+    text = PUBLISHED_TEXT.split("[[conflicts]]")[0]
+    with pytest.raises(MalformedRulebookError, match=r"\[\[conflicts\]\] #1: must be a table"):
+        Rulebook.from_toml("conflicts = [1]\n" + text)
+
+
+def test_a_quantity_is_a_whole_number_of_zero_or_more() -> None:
+    assert aliprotect.Quantity(0, Unit.DAYS).value == 0
+    with pytest.raises(aliprotect.InvalidValueError, match=r"value=-1 must be a whole number of 0 or more"):
+        aliprotect.Quantity(-1, Unit.DAYS)
+
+
+def test_a_citation_of_a_whole_source_reads_back_as_the_source() -> None:
+    assert str(aliprotect.Citation("seed 002", "")) == "seed 002"
+
+
+def test_a_published_file_must_carry_its_own_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = importlib.import_module("aliprotect.rulebook")
+    monkeypatch.setattr(module, "_published", lambda: {"2030.1": PUBLISHED_TEXT})
+    with pytest.raises(MalformedRulebookError, match=r"the rulebook file 2030.1.toml says version='2025.1'"):
+        module._load.__wrapped__("2030.1")

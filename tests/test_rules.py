@@ -124,10 +124,15 @@ def test_protection_extension_is_refused_once_protection_ended(order: Order) -> 
         aliprotect.grant_extension(received, days=15, at=paris(2025, 3, 21))
 
 
-def test_protection_extension_before_shipping_is_refused() -> None:
+def test_protection_extension_before_shipping_is_refused(order: Order) -> None:
     unshipped = Order(id="A2", placed_at=paris(2025, 3, 1), protection_days=60)
     with pytest.raises(aliprotect.NotShippedError, match=r"C6"):
         aliprotect.grant_extension(unshipped, days=15, at=paris(2025, 3, 2))
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"before the order shipped"):
+        aliprotect.grant_extension(order, days=15, at=paris(2025, 3, 2))
+    assert unshipped.protection_ends_at is None
+    with pytest.raises(aliprotect.NotShippedError, match=r"no protection end"):
+        aliprotect.protection_end(unshipped, rules=RULES)
 
 
 def test_protection_expiry_completes(order: Order) -> None:

@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print an order's deadlines in time order, with their rule ids",
         description="Print an order's deadlines in time order, each with its rule ids and the rulebook.",
     )
-    show.add_argument("--id", default="order", help="the order number (default: %(default)s)")
+    show.add_argument("--id", default="unnamed", help="the order number shown in the output")
     show.add_argument("--placed", required=True, metavar="INSTANT", help="when the order was placed")
     show.add_argument("--shipped", metavar="INSTANT", help="when the seller shipped it")
     show.add_argument("--received", metavar="INSTANT", help="when the buyer confirmed receipt")

@@ -1,0 +1,136 @@
+"""The day conventions C1 to C5 (aliprotect._days) and reading instants from text."""
+
+import datetime as dt
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aliprotect import InvalidValueError, NaiveDatetimeError, _days, parse_instant
+from aliprotect.strategies import instants
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-03-01T10:00:00+08:00", "2025-03-01T10:00:00+08:00"),
+        ("2025-03-01T02:00:00Z", "2025-03-01T02:00:00+00:00"),
+        ("2025-03-01T10:00:00[Asia/Shanghai]", "2025-03-01T10:00:00+08:00"),
+        ("2025-03-01T10:00:00+08:00[Asia/Shanghai]", "2025-03-01T10:00:00+08:00"),
+        ("  2025-07-01T10:00:00-04:00[America/New_York] ", "2025-07-01T10:00:00-04:00"),
+        # a wall-clock time skipped by DST moves forward by the gap, as in C2
+        ("2025-03-30T02:30:00[Europe/Paris]", "2025-03-30T03:30:00+02:00"),
+    ],
+)
+def test_parse_instant_reads_an_offset_or_a_zone(text: str, expected: str) -> None:
+    assert parse_instant(text).isoformat() == expected
+
+
+def test_parse_instant_keeps_the_named_zone() -> None:
+    assert parse_instant("2025-03-01T10:00:00[Asia/Shanghai]").timezone_name == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize("text", ["2025-03-01T10:00:00", "2025-03-01", "2025-03-01 10:00"])
+def test_parse_instant_refuses_text_without_offset_or_zone(text: str) -> None:
+    with pytest.raises(NaiveDatetimeError, match=r"shipped_at=.* has no offset and no zone; .*\(C1\)"):
+        parse_instant(text, field="shipped_at")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("soon", "is not an ISO 8601 date and time"),
+        ("2025-02-30T10:00:00Z", "is not an ISO 8601 date and time"),
+        (
+            "2025-03-01T10:00:00[Mars/Olympus]",
+            "names the zone 'Mars/Olympus', which is not in the tz database",
+        ),
+        (
+            "2025-03-01T10:00:00+09:00[Asia/Shanghai]",
+            r"the offset \+09:00 is not the offset of Asia/Shanghai",
+        ),
+    ],
+)
+def test_parse_instant_refuses_what_it_cannot_read(text: str, message: str) -> None:
+    with pytest.raises(InvalidValueError, match=message):
+        parse_instant(text)
+
+
+def test_parse_instant_needs_text() -> None:
+    with pytest.raises(InvalidValueError, match="at=20250301 must be an ISO 8601 string, not int"):
+        parse_instant(20250301, field="at")  # type: ignore[arg-type]
+
+
+@given(instants())
+def test_parse_instant_reads_back_what_isoformat_writes(instant: pendulum.DateTime) -> None:
+    parsed = parse_instant(instant.isoformat())
+    assert _days.utc(parsed) == _days.utc(instant)
+    assert parsed.utcoffset() == instant.utcoffset()
+
+
+def test_aware_refuses_naive_and_non_datetimes() -> None:
+    with pytest.raises(NaiveDatetimeError, match="at=2025-01-01T00:00:00 has no timezone"):
+        _days.aware(dt.datetime(2025, 1, 1), "at")
+    with pytest.raises(InvalidValueError, match="must be a timezone-aware datetime, not date"):
+        _days.aware(dt.date(2025, 1, 1), "at")
+
+
+# --- C5: business days -------------------------------------------------------------
+
+FRIDAY = pendulum.datetime(2025, 6, 6, 10, tz="Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "expected"),
+    [
+        (FRIDAY, 1, pendulum.datetime(2025, 6, 9, 10, tz="Europe/Paris")),  # Monday
+        (FRIDAY.add(days=1), 1, pendulum.datetime(2025, 6, 9, 10, tz="Europe/Paris")),  # Saturday -> Monday
+        (FRIDAY.add(days=2), 1, pendulum.datetime(2025, 6, 9, 10, tz="Europe/Paris")),  # Sunday -> Monday
+        (FRIDAY.subtract(days=4), 5, pendulum.datetime(2025, 6, 9, 10, tz="Europe/Paris")),  # Monday + 5
+        (FRIDAY, 0, FRIDAY),
+    ],
+)
+def test_business_days_skip_weekends(
+    start: pendulum.DateTime, days: int, expected: pendulum.DateTime
+) -> None:
+    assert _days.add_business_days(start, days) == expected
+
+
+def test_business_days_count_in_the_zone_of_the_instant() -> None:
+    # Friday 23:00 in Shanghai is still Friday 17:00 in Paris
+    shanghai = pendulum.datetime(2025, 6, 6, 23, tz="Asia/Shanghai")
+    assert _days.add_business_days(shanghai, 1).isoformat() == "2025-06-09T23:00:00+08:00"
+    kiritimati = pendulum.datetime(2025, 6, 7, 1, tz="Pacific/Kiritimati")  # Saturday there, Friday in UTC
+    assert _days.add_business_days(kiritimati, 1).isoformat() == "2025-06-09T01:00:00+14:00"
+
+
+@given(instants(), st.integers(min_value=0, max_value=30))
+def test_business_days_land_on_a_weekday_and_count_every_weekday_between(
+    start: pendulum.DateTime, days: int
+) -> None:
+    result = _days.add_business_days(start, days)
+    local_dates = [
+        start.date() + dt.timedelta(days=n) for n in range(1, (result.date() - start.date()).days + 1)
+    ]
+    assert sum(1 for day in local_dates if day.weekday() < 5) == days
+    if days:
+        assert result.weekday() < 5
+
+
+# --- C3 and comparisons ---------------------------------------------------------------
+
+
+def test_windows_are_half_open() -> None:
+    opens = pendulum.datetime(2025, 1, 1, tz="UTC")
+    closes = opens.add(days=1)
+    assert _days.in_window(opens, opens, closes)
+    assert not _days.in_window(closes, opens, closes)
+    assert not _days.in_window(opens.subtract(microseconds=1), opens, closes)
+
+
+def test_instants_compare_in_utc_even_in_the_repeated_hour() -> None:
+    first = pendulum.datetime(2025, 10, 26, 2, 30, tz="Europe/Paris", fold=0)
+    second = pendulum.datetime(2025, 10, 26, 2, 10, tz="Europe/Paris", fold=1)
+    assert _days.utc(first) < _days.utc(second)
+    assert _days.in_window(second, first, first.add(hours=2))
