@@ -101,7 +101,7 @@ def test_every_rule_is_cited_to_a_listed_source() -> None:
 
 def test_citations_read_back_as_written() -> None:
     assert [str(c) for c in RULES.rule("open.latest").citations][:2] == ["seed 001:99", "seed 001:171"]
-    assert str(RULES.rule("claim.missing_items").citations[1]) == "seed 001 comment 36"
+    assert "seed 001 comment 36" in [str(c) for c in RULES.rule("claim.missing_items").citations]
 
 
 def test_the_three_conflicts_and_the_reading_followed() -> None:

@@ -10,6 +10,8 @@ value that was wrong and what to do instead.
     │   └── TimeOrderError         events out of time order
     ├── NotShippedError            a question that needs the shipping instant
     ├── ActionRefusedError         the rules forbid the action at that instant
+    │   ├── ClaimNotCoveredError   buyer protection does not cover the claim
+    │   └── DisputeClosedError     the dispute is closed: nothing more can happen to it
     └── RulebookError              a rulebook cannot be found or read
         ├── UnknownRulebookError   no published rulebook has that version
         ├── UnknownRuleError       the rulebook has no rule (or number) of that id
@@ -21,6 +23,8 @@ from __future__ import annotations
 __all__ = [
     "ActionRefusedError",
     "AliprotectError",
+    "ClaimNotCoveredError",
+    "DisputeClosedError",
     "InvalidValueError",
     "MalformedRulebookError",
     "NaiveDatetimeError",
@@ -70,7 +74,23 @@ class NotShippedError(AliprotectError):
 
 
 class ActionRefusedError(AliprotectError):
-    """The rules forbid the action at that instant, for example extending protection after it ended."""
+    """The rules forbid the action at that instant, for example extending protection after it ended.
+
+    Attributes:
+        rule_ids: the ids of the rules that forbid it (empty when no single rule does).
+    """
+
+    def __init__(self, message: str, *, rule_ids: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.rule_ids = rule_ids
+
+
+class ClaimNotCoveredError(ActionRefusedError):
+    """Buyer protection does not cover the claim (rule ``claim.not_covered``)."""
+
+
+class DisputeClosedError(ActionRefusedError):
+    """The dispute is closed; no event can follow (it cannot be reopened either)."""
 
 
 class RulebookError(AliprotectError):

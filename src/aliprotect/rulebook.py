@@ -21,7 +21,7 @@ import json
 import tomllib
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -31,6 +31,7 @@ from aliprotect.errors import (
     UnknownRulebookError,
     UnknownRuleError,
 )
+from aliprotect.model import Evidence, Resolution
 
 __all__ = [
     "Citation",
@@ -131,6 +132,10 @@ class Rule:
     summary: str
     citations: tuple[Citation, ...]
     quantities: Mapping[str, Quantity] = attrs.field(factory=dict, converter=_quantity_map, hash=False)
+    resolutions: tuple[Resolution, ...] = ()
+    """For a ``claim.*`` rule: the resolutions a claim of that kind can ask for."""
+    evidence: tuple[Evidence, ...] = ()
+    """For a ``claim.*`` rule: the evidence a claim of that kind should carry."""
 
     @property
     def group(self) -> str:
@@ -304,6 +309,19 @@ def _quantities(value: object, where: str) -> dict[str, Quantity]:
     return result
 
 
+_RULE_KEYS = {"summary", "citations", "quantities", "resolutions", "evidence"}
+_Choice = TypeVar("_Choice", Resolution, Evidence)
+
+
+def _choices(value: object, choices: type[_Choice], where: str) -> tuple[_Choice, ...]:
+    if value is None:
+        return ()
+    allowed = [choice.value for choice in choices]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
+        raise _fail(where, f"must be a list of {', '.join(allowed)}; found {value!r}")
+    return tuple(choices(v) for v in value)
+
+
 def _parse(data: Mapping[str, Any]) -> Rulebook:
     head = _table(data, "rulebook", "")
     version = _text(head, "version", "[rulebook].")
@@ -322,14 +340,18 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         where = f'[rules."{rule_id}"]'
         if not isinstance(spec, Mapping):
             raise _fail(where, "must be a table")
-        unknown = set(spec) - {"summary", "citations", "quantities"}
+        unknown = set(spec) - _RULE_KEYS
         if unknown:
-            raise _fail(where, f"has unknown keys {sorted(unknown)}; allowed: summary, citations, quantities")
+            raise _fail(
+                where, f"has unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}"
+            )
         rules[rule_id] = Rule(
             rule_id,
             _text(spec, "summary", f"{where}."),
             _citations(spec.get("citations"), sources, f"{where}.citations"),
             _quantities(spec.get("quantities"), f"{where}.quantities"),
+            _choices(spec.get("resolutions"), Resolution, f"{where}.resolutions"),
+            _choices(spec.get("evidence"), Evidence, f"{where}.evidence"),
         )
 
     conflicts = []

@@ -17,14 +17,15 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pendulum
 from hypothesis import strategies as st
 
 from aliprotect import _days
-from aliprotect.model import Extension, Order
+from aliprotect.model import Extension, Money, Order
 
-__all__ = ["ZONES", "instants", "orders", "zones"]
+__all__ = ["ZONES", "instants", "money", "orders", "zones"]
 
 ZONES = (
     "UTC",
@@ -74,6 +75,7 @@ def orders(
     shipped: bool | None = None,
     received: bool | None = None,
     extended: bool | None = None,
+    paid: bool | None = None,
 ) -> Order:
     """A valid :class:`~aliprotect.Order`.
 
@@ -81,12 +83,14 @@ def orders(
         shipped: ``True`` or ``False`` to fix whether it has shipped; ``None`` for either.
         received: the same for a confirmed receipt (only drawn for a shipped order).
         extended: the same for extensions of protection (only for a shipped order).
+        paid: the same for a known order amount (:func:`money`).
     """
     placed = draw(instants())
     protection_days = draw(st.integers(min_value=1, max_value=120))
+    amount = draw(money()) if (draw(st.booleans()) if paid is None else paid) else None
     is_shipped = draw(st.booleans()) if shipped is None else shipped
     if not is_shipped:
-        return Order(id=draw(_order_ids), placed_at=placed, protection_days=protection_days)
+        return Order(id=draw(_order_ids), placed_at=placed, protection_days=protection_days, amount=amount)
 
     ship_zone = draw(zones())
     shipped_at = placed.add(seconds=draw(st.integers(min_value=0, max_value=20 * 86_400))).in_timezone(
@@ -115,7 +119,14 @@ def orders(
         protection_days=protection_days,
         extensions=tuple(draw(st.permutations(extensions))),
         received_at=received_at,
+        amount=amount,
     )
+
+
+def money(*, currencies: tuple[str, ...] = ("USD", "EUR", "CNY", "BRL")) -> st.SearchStrategy[Money]:
+    """An amount from 0.01 to 2,000.00 in one of ``currencies``."""
+    amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("2000"), places=2)
+    return st.builds(Money, amounts, st.sampled_from(currencies))
 
 
 _order_ids = st.from_regex(r"80[0-9]{14}", fullmatch=True)

@@ -13,10 +13,10 @@ import datetime as dt
 import attrs
 import pendulum
 
-from aliprotect import _days
-from aliprotect.errors import ActionRefusedError, InvalidValueError, NotShippedError, TimeOrderError
+from aliprotect import _checks, _days
+from aliprotect.errors import ActionRefusedError, InvalidValueError, NotShippedError
 from aliprotect.model import ClaimKind, Extension, Order
-from aliprotect.rulebook import Rulebook, Unit, rulebook
+from aliprotect.rulebook import Rulebook, Unit
 
 __all__ = [
     "Deadline",
@@ -127,22 +127,6 @@ class Timeline:
 # --- helpers -----------------------------------------------------------------------
 
 
-def _rules(rules: Rulebook | None) -> Rulebook:
-    if rules is None:
-        return rulebook()
-    if not isinstance(rules, Rulebook):
-        raise InvalidValueError(
-            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.1'), or None for the latest"
-        )
-    return rules
-
-
-def _order(order: Order) -> Order:
-    if not isinstance(order, Order):
-        raise InvalidValueError(f"order={order!r} must be an aliprotect.Order")
-    return order
-
-
 def _not_shipped(order: Order, question: str) -> NotShippedError:
     return NotShippedError(
         f"order {order.id} has no shipped_at, so it has no {question}: the protection timer "
@@ -164,13 +148,7 @@ def _protection_ends(order: Order, question: str) -> pendulum.DateTime:
 
 
 def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
-    instant = _days.aware(at, "at")
-    if _days.utc(instant) < _days.utc(order.placed_at):
-        raise TimeOrderError(
-            f"at={instant.isoformat()} is before order {order.id} was placed "
-            f"({order.placed_at.isoformat()}); ask about an instant at or after placed_at"
-        )
-    return instant
+    return _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
 
 
 def _days_of(rules: Rulebook, rule_id: str, name: str | None = None, unit: Unit = Unit.DAYS) -> int:
@@ -213,7 +191,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         >>> aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.1")).at.isoformat()
         '2025-05-02T18:00:00+02:00'
     """
-    rules, order = _rules(rules), _order(order)
+    rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     end = _protection_ends(order, "protection end")
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     return Deadline(
@@ -276,8 +254,8 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
     Raises:
         NotShippedError: the order has not shipped.
     """
-    rules = _rules(rules)
-    shipped = _shipped(_order(order), "dispute window")
+    rules = _checks.rules_or_latest(rules)
+    shipped = _shipped(_checks.order(order), "dispute window")
     opens = _days.start_of_day_number(shipped, _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER))
     closes = _days.add_days(completion(order, rules=rules).at, _days_of(rules, "open.latest"))
     return Window(
@@ -298,7 +276,7 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
     Raises:
         NotShippedError: the order has not shipped.
     """
-    rules = _rules(rules)
+    rules = _checks.rules_or_latest(rules)
     end = protection_end(order, rules=rules)
     buffer = _days_of(rules, "protection.settlement_buffer")
     return Deadline(
@@ -338,7 +316,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
         completed 2025-05-02T18:00:00+02:00
         dispute_closes 2025-05-17T18:00:00+02:00
     """
-    rules, order = _rules(rules), _order(order)
+    rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     if order.shipped_at is None:
         return Timeline(order_id=order.id, rulebook=rules.version, deadlines=())
     window = dispute_window(order, rules=rules)
@@ -397,7 +375,7 @@ def can_open_dispute(
         >>> bool(verdict), verdict.rule_ids
         (False, ('open.earliest',))
     """
-    rules, order = _rules(rules), _order(order)
+    rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     if not isinstance(claim, ClaimKind):
         kinds = ", ".join(f"ClaimKind.{kind.name}" for kind in ClaimKind)
         raise InvalidValueError(f"claim={claim!r} must be a ClaimKind: one of {kinds}")
@@ -461,7 +439,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
         >>> bool(aliprotect.can_cancel(order, at=pendulum.datetime(2025, 3, 2, tz="Europe/Paris")))
         True
     """
-    rules, order = _rules(rules), _order(order)
+    rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     instant = _at(order, at)
     if order.shipped_at is not None and _days.utc(order.shipped_at) <= _days.utc(instant):
         allowed, reason = (
@@ -511,7 +489,7 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
         >>> longer.protection_ends_at.isoformat()
         '2025-05-17T18:00:00+02:00'
     """
-    order = _order(order)
+    order = _checks.order(order)
     shipped = _shipped(order, "protection to extend")
     end = _protection_ends(order, "protection to extend")
     instant = _at(order, at)
@@ -526,6 +504,7 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
         raise ActionRefusedError(
             f"protection of order {order.id} ended at {stop.isoformat()}, so it cannot be extended "
             f"at {instant.isoformat()}; an extension is granted only while protection is active "
-            "(protection.extension). Check dispute_window() for the last chance to open a dispute"
+            "(protection.extension). Check dispute_window() for the last chance to open a dispute",
+            rule_ids=("protection.extension",),
         )
     return attrs.evolve(order, extensions=(*order.extensions, extension))

@@ -149,3 +149,50 @@ def test_dates_are_not_instants() -> None:
         AliprotectError, match=r"placed_at=datetime.date\(2025, 1, 1\) must be a timezone-aware datetime"
     ):
         Order(id="A", placed_at=dt.date(2025, 1, 1), protection_days=60)  # type: ignore[arg-type]
+
+
+@given(
+    st.fixed_dictionaries(
+        {"kind": st.one_of(junk, st.sampled_from(aliprotect.ClaimKind))},
+        optional={
+            "resolution": st.one_of(junk, st.sampled_from(aliprotect.Resolution)),
+            "amount": junk,
+            "evidence": st.one_of(
+                junk, st.lists(st.one_of(junk, st.sampled_from(aliprotect.Evidence)), max_size=3)
+            ),
+            "circumstance": junk,
+        },
+    )
+)
+def test_a_claim_of_junk_raises_only_our_error(fields: dict[str, Any]) -> None:
+    with contextlib.suppress(AliprotectError):
+        aliprotect.Claim(**fields)
+
+
+@given(
+    st.fixed_dictionaries(
+        {"kind": st.one_of(junk, st.sampled_from(aliprotect.EventKind)), "at": junk},
+        optional={"amount": junk, "buyer_wins": junk, "tracking_number": junk, "rude": junk},
+    )
+)
+def test_an_event_of_junk_raises_only_our_error(fields: dict[str, Any]) -> None:
+    with contextlib.suppress(AliprotectError):
+        aliprotect.Event(**fields)
+
+
+@given(orders(shipped=True, paid=True), junk, junk)
+def test_dispute_functions_with_junk_arguments_raise_only_our_error(
+    order: Order, a: object, b: object
+) -> None:
+    late = aliprotect.Claim(kind=aliprotect.ClaimKind.LATE)
+    in_window = aliprotect.dispute_window(order).opens
+    calls = (
+        lambda: aliprotect.open_dispute(order, a, at=b),  # type: ignore[arg-type]
+        lambda: aliprotect.open_dispute(order, late, at=in_window, previous=a),  # type: ignore[arg-type]
+        lambda: aliprotect.open_dispute(order, late, at=in_window, previous=[a]),  # type: ignore[list-item]
+        lambda: aliprotect.status(a, at=b),  # type: ignore[arg-type]
+        lambda: aliprotect.seller_offers(a, at=b, refund=a),  # type: ignore[arg-type]
+    )
+    for call in calls:
+        with contextlib.suppress(AliprotectError):
+            call()
