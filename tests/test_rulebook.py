@@ -276,3 +276,12 @@ def test_a_published_file_must_carry_its_own_version(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(module, "_published", lambda: {"2030.1": PUBLISHED_TEXT})
     with pytest.raises(MalformedRulebookError, match=r"the rulebook file 2030.1.toml says version='2025.1'"):
         module._load.__wrapped__("2030.1")
+
+
+def test_the_disputes_cite_every_rule_of_their_groups() -> None:
+    source = inspect.getsource(importlib.import_module("aliprotect.disputes"))
+    for rule_id in [*CATALOG["dispute"], *CATALOG["refund"], *CATALOG["return"], "claim.not_covered"]:
+        assert f'"{rule_id}"' in source, rule_id
+    for kind in aliprotect.ClaimKind:
+        assert kind.rule_id in RULES.rules
+    assert {kind.rule_id for kind in aliprotect.ClaimKind} | {"claim.not_covered"} == set(CATALOG["claim"])
