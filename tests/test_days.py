@@ -91,9 +91,7 @@ FRIDAY = pendulum.datetime(2025, 6, 6, 10, tz="Europe/Paris")
         (FRIDAY, 0, FRIDAY),
     ],
 )
-def test_business_days_skip_weekends(
-    start: pendulum.DateTime, days: int, expected: pendulum.DateTime
-) -> None:
+def test_business_days_skip_weekends(start: pendulum.DateTime, days: int, expected: pendulum.DateTime) -> None:
     assert _days.add_business_days(start, days) == expected
 
 
@@ -106,13 +104,9 @@ def test_business_days_count_in_the_zone_of_the_instant() -> None:
 
 
 @given(instants(), st.integers(min_value=0, max_value=30))
-def test_business_days_land_on_a_weekday_and_count_every_weekday_between(
-    start: pendulum.DateTime, days: int
-) -> None:
+def test_business_days_land_on_a_weekday_and_count_every_weekday_between(start: pendulum.DateTime, days: int) -> None:
     result = _days.add_business_days(start, days)
-    local_dates = [
-        start.date() + dt.timedelta(days=n) for n in range(1, (result.date() - start.date()).days + 1)
-    ]
+    local_dates = [start.date() + dt.timedelta(days=n) for n in range(1, (result.date() - start.date()).days + 1)]
     assert sum(1 for day in local_dates if day.weekday() < 5) == days
     if days:
         assert result.weekday() < 5
@@ -134,3 +128,11 @@ def test_instants_compare_in_utc_even_in_the_repeated_hour() -> None:
     second = pendulum.datetime(2025, 10, 26, 2, 10, tz="Europe/Paris", fold=1)
     assert _days.utc(first) < _days.utc(second)
     assert _days.in_window(second, first, first.add(hours=2))
+
+
+def test_days_beyond_the_last_representable_date_are_refused_with_our_error() -> None:
+    late = pendulum.datetime(9999, 12, 30, tz="UTC")
+    with pytest.raises(InvalidValueError, match="falls outside the years 1 to 9999"):
+        _days.add_days(late, 5)
+    with pytest.raises(InvalidValueError, match="day 5 after 9999-12-30"):
+        _days.start_of_day_number(late, 5)

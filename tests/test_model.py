@@ -61,9 +61,7 @@ def test_a_naive_extension_is_refused() -> None:
 
 
 def test_a_string_instant_is_refused_in_the_core() -> None:
-    with pytest.raises(
-        InvalidValueError, match=r"placed_at='2025-03-01T10:00:00Z' must be a timezone-aware datetime"
-    ):
+    with pytest.raises(InvalidValueError, match=r"placed_at='2025-03-01T10:00:00Z' must be a timezone-aware datetime"):
         make(placed_at="2025-03-01T10:00:00Z")
 
 

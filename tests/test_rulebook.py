@@ -10,9 +10,7 @@ import pytest
 import aliprotect
 from aliprotect import MalformedRulebookError, Rulebook, Unit, UnknownRulebookError, UnknownRuleError
 
-PUBLISHED_TEXT = (importlib.resources.files("aliprotect") / "rulebooks" / "2025.1.toml").read_text(
-    encoding="utf-8"
-)
+PUBLISHED_TEXT = (importlib.resources.files("aliprotect") / "rulebooks" / "2025.1.toml").read_text(encoding="utf-8")
 
 # Every rule id of the rule catalog, by group.
 CATALOG = {
@@ -120,9 +118,7 @@ def test_the_timeline_reads_its_numbers_from_the_rulebook_by_rule_id() -> None:
     for rule_id in CATALOG["open"] + CATALOG["protection"] + CATALOG["cancel"] + CATALOG["escrow"]:
         assert f'"{rule_id}"' in source, rule_id
     # no day count is written into the logic: every number in the code is 0 or 1
-    code = "\n".join(
-        line.split("#")[0] for line in source.splitlines() if not line.lstrip().startswith(">>>")
-    )
+    code = "\n".join(line.split("#")[0] for line in source.splitlines() if not line.lstrip().startswith(">>>"))
     code = re.sub(r'""".*?"""', "", code, flags=re.DOTALL)
     assert set(re.findall(r"(?<![\w.])\d+(?![\w.])", code)) <= {"0", "1"}
 
@@ -217,6 +213,7 @@ MALFORMED = {
     ),
     "a source that is not a table": (
         '[rulebook]\nversion = "1"\ntitle = "t"\npublished = 2026-01-01\nsummary = "s"\n'
+        'in_force_from = 2025-01-01\nin_force_certainty = "seen"\n'
         '[sources]\n"seed 000" = "x"\n[rules]\n',
         "every source must be a table with a title",
     ),
@@ -231,9 +228,7 @@ MALFORMED = {
         r"\[\[conflicts\]\]: must be an array of tables",
     ),
     "a conflict of one reading as text": (
-        PUBLISHED_TEXT.replace(
-            '{ says = "The seller has 7 days to reply.", citations = ["seed 004:51"] }', '"7 days"'
-        ),
+        PUBLISHED_TEXT.replace('{ says = "The seller has 7 days to reply.", citations = ["seed 004:51"] }', '"7 days"'),
         "each reading must be a table",
     ),
     "a conflict about no rule": (

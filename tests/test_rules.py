@@ -21,18 +21,14 @@ def paris(*args: int) -> pendulum.DateTime:
 @pytest.fixture
 def order() -> Order:
     """Placed 1 March 2025, shipped 3 March 18:00 in Paris, 60 days of protection."""
-    return Order(
-        id="A1", placed_at=paris(2025, 3, 1, 10), shipped_at=paris(2025, 3, 3, 18), protection_days=60
-    )
+    return Order(id="A1", placed_at=paris(2025, 3, 1, 10), shipped_at=paris(2025, 3, 3, 18), protection_days=60)
 
 
 def test_open_earliest(order: Order) -> None:
     # day 6 after 3 March is 9 March, from 00:00 local time (C4)
     window = aliprotect.dispute_window(order, rules=RULES)
     assert window.opens == paris(2025, 3, 9)
-    before = aliprotect.can_open_dispute(
-        order, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 8, 23, 59, 59), rules=RULES
-    )
+    before = aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 8, 23, 59, 59), rules=RULES)
     assert not before
     assert before.rule_ids == ("open.earliest",)
     assert "2025-03-09T00:00:00+01:00" in before.reason
@@ -43,14 +39,10 @@ def test_open_latest(order: Order) -> None:
     # protection ends 2 May 18:00 (60 days, DST kept the wall clock); 15 days later: 17 May 18:00
     window = aliprotect.dispute_window(order, rules=RULES)
     assert window.closes == paris(2025, 5, 17, 18)
-    inside = aliprotect.can_open_dispute(
-        order, ClaimKind.NOT_RECEIVED, at=paris(2025, 5, 17, 17, 59, 59), rules=RULES
-    )
+    inside = aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=paris(2025, 5, 17, 17, 59, 59), rules=RULES)
     assert inside
     assert inside.rule_ids == ("open.earliest", "open.latest", "open.not_received_before_receipt")
-    closed = aliprotect.can_open_dispute(
-        order, ClaimKind.NOT_RECEIVED, at=paris(2025, 5, 17, 18), rules=RULES
-    )
+    closed = aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=paris(2025, 5, 17, 18), rules=RULES)
     assert not closed
     assert closed.rule_ids == ("open.latest",)
     assert "no refund" in closed.reason
@@ -79,9 +71,7 @@ def test_open_not_received_before_receipt(order: Order) -> None:
         confirmed, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 20, 8, 59), rules=RULES
     )
     assert before_receipt
-    after = aliprotect.can_open_dispute(
-        confirmed, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 20, 9), rules=RULES
-    )
+    after = aliprotect.can_open_dispute(confirmed, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 20, 9), rules=RULES)
     assert not after
     assert after.rule_ids == ("open.not_received_before_receipt",)
     # another kind of claim is still open after receipt
@@ -208,9 +198,7 @@ def test_timeline_of_an_unshipped_order_is_empty() -> None:
     unshipped = Order(id="A2", placed_at=paris(2025, 3, 1), protection_days=60)
     result = aliprotect.timeline(unshipped, rules=RULES)
     assert result.deadlines == ()
-    verdict = aliprotect.can_open_dispute(
-        unshipped, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 20), rules=RULES
-    )
+    verdict = aliprotect.can_open_dispute(unshipped, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 20), rules=RULES)
     assert not verdict
     assert verdict.rule_ids == ("open.earliest",)
     with pytest.raises(aliprotect.NotShippedError, match=r"order A2 has no shipped_at"):

@@ -44,7 +44,6 @@ def at_or_after(start: pendulum.DateTime, at: dt.datetime, what: str) -> pendulu
     instant = _days.aware(at, "at")
     if _days.utc(instant) < _days.utc(start):
         raise TimeOrderError(
-            f"at={instant.isoformat()} is before {what} ({start.isoformat()}); "
-            f"ask about an instant at or after it"
+            f"at={instant.isoformat()} is before {what} ({start.isoformat()}); ask about an instant at or after it"
         )
     return instant

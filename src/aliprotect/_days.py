@@ -47,15 +47,24 @@ def aware(value: object, field: str) -> pendulum.DateTime:
 
 def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
     """``days`` calendar days after ``instant`` in its own zone (C2); negative goes back."""
-    return instant.add(days=days)
+    try:
+        return instant.add(days=days)
+    except OverflowError:
+        raise InvalidValueError(
+            f"{days} days after {instant.isoformat()} falls outside the years 1 to 9999 that dates can "
+            "have; check the number of days"
+        ) from None
 
 
 def start_of_day_number(instant: pendulum.DateTime, day: int) -> pendulum.DateTime:
     """The first instant of the local date ``date(instant) + day`` in ``instant``'s zone (C4)."""
-    local_date = instant.date() + dt.timedelta(days=day)
-    return pendulum.datetime(
-        local_date.year, local_date.month, local_date.day, tz=instant.timezone or instant.tzinfo
-    )
+    try:
+        local_date = instant.date() + dt.timedelta(days=day)
+    except OverflowError:
+        raise InvalidValueError(
+            f"day {day} after {instant.isoformat()} falls outside the years 1 to 9999 that dates can have"
+        ) from None
+    return pendulum.datetime(local_date.year, local_date.month, local_date.day, tz=instant.timezone or instant.tzinfo)
 
 
 def add_business_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
@@ -68,7 +77,7 @@ def add_business_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTim
     result = instant
     counted = 0
     while counted < days:
-        result = result.add(days=1)
+        result = add_days(result, 1)
         if result.weekday() < _SATURDAY:
             counted += 1
     return result
@@ -110,12 +119,15 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
             "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
         ) from None
     if zone_name is None:
-        if parsed.tzinfo is None:
+        offset = parsed.utcoffset()
+        if offset is None:
             raise NaiveDatetimeError(
                 f"{field}={text!r} has no offset and no zone; aliprotect never guesses one (C1): "
                 "add one, e.g. 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
             )
-        return aware(parsed, field)
+        # "Z" names UTC; an offset, even +00:00, stays a fixed offset
+        zone = pendulum.UTC if stamp.upper().endswith("Z") else pendulum.FixedTimezone(int(offset.total_seconds()))
+        return pendulum.instance(parsed.replace(tzinfo=None), tz=zone)
     try:
         zone = pendulum.timezone(zone_name)
     except Exception:  # pendulum raises several kinds for an unknown zone name

@@ -38,12 +38,8 @@ def _whole_number(text: str, option: str) -> int:
 def _extension(text: str) -> Extension:
     days, separator, instant = text.partition("@")
     if not separator:
-        raise InvalidValueError(
-            f"--extension {text!r} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00"
-        )
-    return Extension(
-        granted_at=parse_instant(instant, field="--extension"), days=_whole_number(days, "--extension")
-    )
+        raise InvalidValueError(f"--extension {text!r} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00")
+    return Extension(granted_at=parse_instant(instant, field="--extension"), days=_whole_number(days, "--extension"))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -27,6 +27,7 @@ from aliprotect.errors import (
     ActionRefusedError,
     ClaimNotCoveredError,
     DisputeClosedError,
+    FingerprintError,
     InvalidValueError,
     TimeOrderError,
 )
@@ -166,13 +167,9 @@ class Event:
                     "number (return.window); give the carrier's number, e.g. 'RR123456789CN'"
                 )
         elif self.tracking_number is not None:
-            raise InvalidValueError(
-                f"tracking_number={self.tracking_number!r} goes only with a return_shipped event"
-            )
+            raise InvalidValueError(f"tracking_number={self.tracking_number!r} goes only with a return_shipped event")
         if not isinstance(self.rude, bool) or (self.rude and self.kind is not EventKind.SELLER_REJECTS):
-            raise InvalidValueError(
-                f"rude={self.rude!r} must be a bool, and True only for a seller_rejects event"
-            )
+            raise InvalidValueError(f"rude={self.rude!r} must be a bool, and True only for a seller_rejects event")
 
 
 def _events(value: Iterable[Event]) -> tuple[Event, ...]:
@@ -206,6 +203,7 @@ class Dispute:
         opened_at: when the dispute was opened.
         rulebook: the version of the rulebook it was opened under; its deadlines come
             from that rulebook.
+        fingerprint: that rulebook's fingerprint, checked whenever the dispute is read.
         refundable: what was left of the order amount to refund when it opened, or
             ``None`` when the order amount is unknown.
         events: what happened since, in time order.
@@ -215,6 +213,7 @@ class Dispute:
     claim: Claim = attrs.field(converter=_claim)
     opened_at: pendulum.DateTime = attrs.field(converter=_opened_at)
     rulebook: str
+    fingerprint: str
     refundable: Money | None = attrs.field(default=None, converter=_optional_money)
     events: tuple[Event, ...] = attrs.field(default=(), converter=_events)
 
@@ -260,6 +259,7 @@ class DisputeStatus:
         outcome: why it closed, once it has.
         rule_ids: the rules behind the stage.
         rulebook: the version of the rulebook the dispute was opened under.
+        fingerprint: that rulebook's fingerprint.
     """
 
     order_id: str
@@ -272,6 +272,7 @@ class DisputeStatus:
     outcome: Outcome | None
     rule_ids: tuple[str, ...]
     rulebook: str
+    fingerprint: str
 
     @property
     def closed(self) -> bool:
@@ -317,11 +318,7 @@ class _Clock:
             if with_return
             else (rules.quantity("dispute.seller_reply").value, ("dispute.seller_reply",))
         )
-        asked = (
-            dispute.claim.amount
-            if dispute.claim.resolution is Resolution.PARTIAL_REFUND
-            else dispute.refundable
-        )
+        asked = dispute.claim.amount if dispute.claim.resolution is Resolution.PARTIAL_REFUND else dispute.refundable
         return cls(
             reply_by=_days.add_days(dispute.opened_at, reply_days),
             reply_rules=reply_rules,
@@ -546,13 +543,13 @@ def _replay(dispute: Dispute, rules: Rulebook, until: pendulum.DateTime) -> tupl
 
 def _rules_of(dispute: Dispute, rules: Rulebook | None) -> Rulebook:
     """The rulebook the dispute was opened under; another one is refused, never mixed in."""
-    if rules is None:
-        return rulebook(dispute.rulebook)
-    rules = _checks.rules_or_latest(rules)
-    if rules.version != dispute.rulebook:
-        raise InvalidValueError(
-            f"rules={rules.version!r}: the dispute of order {dispute.order.id} was opened under rulebook "
-            f"{dispute.rulebook}; pass that rulebook (or leave rules out)"
+    rules = rulebook(dispute.rulebook) if rules is None else _checks.rules_or_latest(rules)
+    if (rules.version, rules.fingerprint) != (dispute.rulebook, dispute.fingerprint):
+        error = FingerprintError if rules.version == dispute.rulebook else InvalidValueError
+        raise error(
+            f"rules={rules.version!r} ({rules.fingerprint[:15]}...): the dispute of order {dispute.order.id} "
+            f"was opened under rulebook {dispute.rulebook} ({dispute.fingerprint[:15]}...); "
+            "pass that very rulebook (leave rules out for a published one)"
         )
     return rules
 
@@ -618,13 +615,21 @@ def status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None = None) 
         outcome=state.outcome,
         rule_ids=state.rule_ids,
         rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 
 def _deadlines(state: _State, clock: _Clock, rules: Rulebook) -> tuple[Deadline, ...]:
     def deadline(name: str, at: pendulum.DateTime, description: str, *rule_ids: str) -> tuple[Deadline, ...]:
         return (
-            Deadline(name=name, at=at, description=description, rule_ids=rule_ids, rulebook=rules.version),
+            Deadline(
+                name=name,
+                at=at,
+                description=description,
+                rule_ids=rule_ids,
+                rulebook=rules.version,
+                fingerprint=rules.fingerprint,
+            ),
         )
 
     if state.stage is Stage.AWAITING_SELLER:
@@ -643,9 +648,7 @@ def _deadlines(state: _State, clock: _Clock, rules: Rulebook) -> tuple[Deadline,
             "dispute.escalation",
         )
     if state.stage is Stage.RETURN_DUE and state.return_by is not None:
-        return deadline(
-            "return_by", state.return_by, "send the item back, with a tracking number", "return.window"
-        )
+        return deadline("return_by", state.return_by, "send the item back, with a tracking number", "return.window")
     if state.refunded_at is not None:
         return deadline(
             "refund_arrives_by",
@@ -742,7 +745,12 @@ def open_dispute(
             rule_ids=("dispute.closes_on_refund",),
         )
     dispute = Dispute(
-        order=order, claim=claim, opened_at=instant, rulebook=rules.version, refundable=refundable
+        order=order,
+        claim=claim,
+        opened_at=instant,
+        rulebook=rules.version,
+        fingerprint=rules.fingerprint,
+        refundable=refundable,
     )
     if claim.amount is not None:
         _check_amount(claim.amount, dispute, "amount")
@@ -751,8 +759,7 @@ def open_dispute(
 
 _NOT_COVERED = {
     Circumstance.WRONG_ADDRESS_GIVEN_BY_BUYER: "the parcel was delivered to a wrong address the buyer gave",
-    Circumstance.UNCLAIMED_AT_POST_OFFICE: "the parcel was not picked up at the post office in time "
-    "and was sent back",
+    Circumstance.UNCLAIMED_AT_POST_OFFICE: "the parcel was not picked up at the post office in time and was sent back",
 }
 
 
@@ -765,8 +772,7 @@ def _earlier_refund(earlier: Dispute, order: Order, at: pendulum.DateTime) -> Mo
     earlier = _dispute(earlier)
     if earlier.order.id != order.id:
         raise InvalidValueError(
-            f"previous holds a dispute of order {earlier.order.id}; "
-            f"give only the disputes of order {order.id}"
+            f"previous holds a dispute of order {earlier.order.id}; give only the disputes of order {order.id}"
         )
     if _days.utc(earlier.opened_at) > _days.utc(at):
         raise TimeOrderError(
@@ -802,9 +808,7 @@ def _apply(dispute: Dispute, rules: Rulebook | None, event: Event) -> Dispute:
     """``dispute`` with ``event`` added, once the rules allow it at its instant."""
     dispute = _dispute(dispute)
     rules = _rules_of(dispute, rules)
-    _check_time_order(
-        dispute.events[-1].at if dispute.events else dispute.opened_at, event, dispute.opened_at
-    )
+    _check_time_order(dispute.events[-1].at if dispute.events else dispute.opened_at, event, dispute.opened_at)
     state, clock = _replay(dispute, rules, event.at)
     _on_event(state, event, dispute, clock)
     return attrs.evolve(dispute, events=(*dispute.events, event))
@@ -820,9 +824,7 @@ def seller_accepts(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None 
     return _apply(dispute, rules, Event(kind=EventKind.SELLER_ACCEPTS, at=at))
 
 
-def seller_rejects(
-    dispute: Dispute, *, at: dt.datetime, rude: bool = False, rules: Rulebook | None = None
-) -> Dispute:
+def seller_rejects(dispute: Dispute, *, at: dt.datetime, rude: bool = False, rules: Rulebook | None = None) -> Dispute:
     """The seller replies without accepting; ``rude=True`` when the reply is rude or inappropriate.
 
     The sides negotiate; the buyer can escalate (``dispute.escalation``), and without
@@ -831,9 +833,7 @@ def seller_rejects(
     return _apply(dispute, rules, Event(kind=EventKind.SELLER_REJECTS, at=at, rude=rude))
 
 
-def seller_offers(
-    dispute: Dispute, *, at: dt.datetime, refund: Money, rules: Rulebook | None = None
-) -> Dispute:
+def seller_offers(dispute: Dispute, *, at: dt.datetime, refund: Money, rules: Rulebook | None = None) -> Dispute:
     """The seller offers a refund of ``refund``; a later offer replaces an earlier one.
 
     Accepting it closes the dispute (``dispute.accept_offer_closes``).
@@ -884,9 +884,7 @@ def moderator_decides(
     buyer: the dispute closes and no refund can be had for the order any more
     (``dispute.lost_is_final``).
     """
-    return _apply(
-        dispute, rules, Event(kind=EventKind.MODERATOR_DECIDES, at=at, buyer_wins=buyer_wins, amount=refund)
-    )
+    return _apply(dispute, rules, Event(kind=EventKind.MODERATOR_DECIDES, at=at, buyer_wins=buyer_wins, amount=refund))
 
 
 def refund_granted(
@@ -917,6 +915,4 @@ def buyer_ships_return(
         InvalidValueError: no tracking number.
         ActionRefusedError: no return is due, or its 10 days are over.
     """
-    return _apply(
-        dispute, rules, Event(kind=EventKind.RETURN_SHIPPED, at=at, tracking_number=tracking_number)
-    )
+    return _apply(dispute, rules, Event(kind=EventKind.RETURN_SHIPPED, at=at, tracking_number=tracking_number))

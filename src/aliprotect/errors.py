@@ -12,19 +12,29 @@ value that was wrong and what to do instead.
     ├── ActionRefusedError         the rules forbid the action at that instant
     │   ├── ClaimNotCoveredError   buyer protection does not cover the claim
     │   └── DisputeClosedError     the dispute is closed: nothing more can happen to it
-    └── RulebookError              a rulebook cannot be found or read
-        ├── UnknownRulebookError   no published rulebook has that version
-        ├── UnknownRuleError       the rulebook has no rule (or number) of that id
-        └── MalformedRulebookError a rulebook document breaks the schema
+    ├── RulebookError              a rulebook cannot be found or read
+    │   ├── UnknownRulebookError   no published rulebook has that version
+    │   ├── UnknownRuleError       the rulebook has no rule (or number) of that id
+    │   └── MalformedRulebookError a rulebook document breaks the schema
+    └── DocumentError              a stored JSON document cannot be read back
+        └── FingerprintError       a fingerprint does not match the rules it names
+
+Warnings: AliprotectDeprecationWarning, for what will go, with the date it was announced.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import warnings
+
 __all__ = [
     "ActionRefusedError",
+    "AliprotectDeprecationWarning",
     "AliprotectError",
     "ClaimNotCoveredError",
     "DisputeClosedError",
+    "DocumentError",
+    "FingerprintError",
     "InvalidValueError",
     "MalformedRulebookError",
     "NaiveDatetimeError",
@@ -33,6 +43,7 @@ __all__ = [
     "TimeOrderError",
     "UnknownRuleError",
     "UnknownRulebookError",
+    "warn_deprecated",
 ]
 
 
@@ -107,3 +118,62 @@ class UnknownRuleError(RulebookError):
 
 class MalformedRulebookError(RulebookError):
     """A rulebook document breaks the schema: the message says where and how."""
+
+
+class DocumentError(AliprotectError):
+    """A stored JSON document cannot be read back: not JSON, another schema version, an
+    unknown type, or a field missing or of the wrong kind."""
+
+
+class FingerprintError(DocumentError):
+    """A fingerprint does not match the rules it stands for: the document or the rulebook
+    was changed after the fact. Nothing falls back to other rules."""
+
+
+class AliprotectDeprecationWarning(DeprecationWarning):
+    """Something of aliprotect's that will be removed, and since when that is announced.
+
+    A subclass of :class:`DeprecationWarning` of the library's own, so that an app can
+    turn exactly these into errors
+    (``filterwarnings = error::aliprotect.AliprotectDeprecationWarning``) or see them,
+    although Python hides plain ``DeprecationWarning`` outside ``__main__``.
+
+    Attributes:
+        since: the date the deprecation was announced.
+
+    Example:
+        >>> import datetime, warnings, aliprotect
+        >>> def old():
+        ...     aliprotect.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
+        >>> with warnings.catch_warnings(record=True) as caught:
+        ...     warnings.simplefilter("always")
+        ...     old()
+        >>> caught[0].category.__name__, str(caught[0].message)
+        ('AliprotectDeprecationWarning', 'old() is now new() (deprecated since 2026-11-22)')
+        >>> caught[0].message.since
+        datetime.date(2026, 11, 22)
+    """
+
+    def __init__(self, message: str, *, since: dt.date) -> None:
+        super().__init__(f"{message} (deprecated since {since.isoformat()})")
+        self.since = since
+
+
+def warn_deprecated(message: str, *, since: dt.date, stacklevel: int = 2) -> None:
+    """Warn with an :class:`AliprotectDeprecationWarning`, from inside a deprecated function.
+
+    The warning points at the code that called the deprecated function (``stacklevel=2``
+    counts from the deprecated function, as :func:`warnings.warn` does).
+
+    Example:
+        >>> import datetime, warnings, aliprotect
+        >>> def old():
+        ...     aliprotect.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
+        >>> with warnings.catch_warnings():
+        ...     warnings.simplefilter("error")
+        ...     old()
+        Traceback (most recent call last):
+        ...
+        aliprotect.errors.AliprotectDeprecationWarning: old() is now new() (deprecated since 2026-11-22)
+    """
+    warnings.warn(AliprotectDeprecationWarning(message, since=since), stacklevel=stacklevel + 1)

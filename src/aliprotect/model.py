@@ -55,9 +55,7 @@ def _extension_days(value: int) -> int:
 
 def _whole_days(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidValueError(
-            f"{field}={value!r} must be a whole number of days greater than 0 (an int, like 60)"
-        )
+        raise InvalidValueError(f"{field}={value!r} must be a whole number of days greater than 0 (an int, like 60)")
     return value
 
 
@@ -97,9 +95,7 @@ class Money:
     @currency.validator
     def _check_currency(self, _: attrs.Attribute[str], value: str) -> None:
         if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-            raise InvalidValueError(
-                f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'"
-            )
+            raise InvalidValueError(f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'")
 
 
 @attrs.frozen(kw_only=True)
@@ -119,9 +115,7 @@ class Extension:
 
 def _extensions(value: Iterable[Extension]) -> tuple[Extension, ...]:
     if isinstance(value, Extension) or not isinstance(value, Iterable) or isinstance(value, str):
-        raise InvalidValueError(
-            f"extensions={value!r} must be a sequence of Extension values, e.g. (Extension(...),)"
-        )
+        raise InvalidValueError(f"extensions={value!r} must be a sequence of Extension values, e.g. (Extension(...),)")
     items = tuple(value)
     for item in items:
         if not isinstance(item, Extension):
@@ -131,17 +125,13 @@ def _extensions(value: Iterable[Extension]) -> tuple[Extension, ...]:
 
 def _amount(value: Money | None) -> Money | None:
     if value is not None and not isinstance(value, Money):
-        raise InvalidValueError(
-            f"amount={value!r} must be a Money value, e.g. Money('12.50', 'USD'), or None"
-        )
+        raise InvalidValueError(f"amount={value!r} must be a Money value, e.g. Money('12.50', 'USD'), or None")
     return value
 
 
 def _order_id(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(
-            f"id={value!r} must be a non-empty string, like the order number '8012345678901234'"
-        )
+        raise InvalidValueError(f"id={value!r} must be a non-empty string, like the order number '8012345678901234'")
     return value
 
 
@@ -336,9 +326,7 @@ def _resolution(value: Resolution) -> Resolution:
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
     if isinstance(value, Evidence | str) or not isinstance(value, Iterable):
-        raise InvalidValueError(
-            f"evidence={value!r} must be a sequence of Evidence values, e.g. (Evidence.PHOTOS,)"
-        )
+        raise InvalidValueError(f"evidence={value!r} must be a sequence of Evidence values, e.g. (Evidence.PHOTOS,)")
     items = tuple(value)
     for item in items:
         if not isinstance(item, Evidence):

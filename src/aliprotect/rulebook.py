@@ -12,6 +12,7 @@ later that it still has exactly those rules.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -19,12 +20,13 @@ import hashlib
 import importlib.resources
 import json
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
 
+from aliprotect import _days
 from aliprotect.errors import (
     InvalidValueError,
     MalformedRulebookError,
@@ -34,14 +36,20 @@ from aliprotect.errors import (
 from aliprotect.model import Evidence, Resolution
 
 __all__ = [
+    "RULE_SCHEMA",
+    "Certainty",
     "Citation",
     "Conflict",
+    "Parent",
     "Quantity",
     "Reading",
     "Rule",
+    "RuleChange",
     "Rulebook",
     "Unit",
+    "diff",
     "rulebook",
+    "rulebooks",
 ]
 
 
@@ -161,6 +169,41 @@ class Conflict:
     follows: str
 
 
+class Certainty(enum.Enum):
+    """How sure a rulebook's ``in_force_from`` date is."""
+
+    STATED = "stated"
+    """A source states the date the rules started."""
+    SEEN = "seen"
+    """Only seen in a source of that date: the rules may have started earlier."""
+
+
+@attrs.frozen
+class Parent:
+    """The rulebook a custom rulebook was derived from (see :meth:`Rulebook.derive`)."""
+
+    version: str
+    fingerprint: str
+
+
+@attrs.frozen
+class RuleChange:
+    """One difference between two rulebooks, as listed by :func:`aliprotect.diff`.
+
+    Attributes:
+        rule_id: the rule that differs.
+        field: what differs: ``quantities.<name>``, ``citations``, ``summary``,
+            ``resolutions``, ``evidence``, or ``rule`` when only one rulebook has the rule.
+        before: the value in the first rulebook (``None`` when it lacks it).
+        after: the value in the second rulebook (``None`` when it lacks it).
+    """
+
+    rule_id: str
+    field: str
+    before: object
+    after: object
+
+
 @attrs.frozen
 class Rulebook:
     """A published (or custom) set of rules: versioned, cited and fingerprinted.
@@ -183,12 +226,21 @@ class Rulebook:
     version: str
     title: str
     published: dt.date
+    in_force_from: dt.date
+    """The first day these rules are known to have been in force."""
+    in_force_certainty: Certainty
+    """Whether a source states that date, or it is only the date of a source that shows the rules."""
+    in_force_citations: tuple[Citation, ...] = attrs.field(repr=False)
     summary: str = attrs.field(repr=False)
+    parent: Parent | None
+    """For a derived rulebook, the one it was derived from; ``None`` for a published one."""
     sources: Mapping[str, str] = attrs.field(converter=_text_map, hash=False, repr=False)
     """Source key (as cited) to the source's title."""
     rules: Mapping[str, Rule] = attrs.field(converter=_rule_map, hash=False, repr=False)
     conflicts: tuple[Conflict, ...] = attrs.field(repr=False)
     fingerprint: str
+    document: str = attrs.field(repr=False, eq=False)
+    """The canonical JSON form of the rulebook document; ``fingerprint`` is its SHA-256."""
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``.
@@ -229,8 +281,7 @@ class Rulebook:
             quantity = quantities[name]
         else:
             raise UnknownRuleError(
-                f"name={name!r} is not a quantity of rule {rule_id}; "
-                f"it has: {', '.join(quantities) or 'none'}"
+                f"name={name!r} is not a quantity of rule {rule_id}; it has: {', '.join(quantities) or 'none'}"
             )
         if unit is not None and quantity.unit is not unit:
             raise MalformedRulebookError(
@@ -251,6 +302,73 @@ class Rulebook:
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, TypeError) as error:
             raise MalformedRulebookError(f"the rulebook is not valid TOML: {error}") from None
+        return _parse(data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Rulebook:
+        """Read a rulebook from its document as plain data, for instance :attr:`document` parsed as JSON.
+
+        Raises:
+            MalformedRulebookError: the data breaks the schema.
+        """
+        if not isinstance(data, Mapping):
+            raise MalformedRulebookError(f"a rulebook document is a table (a dict), not {type(data).__name__}")
+        return _parse(data)
+
+    def derive(
+        self,
+        *,
+        version: str,
+        changes: Mapping[str | tuple[str, str], int],
+        citations: Mapping[str, Sequence[str]] | None = None,
+        title: str | None = None,
+    ) -> Rulebook:
+        """A custom rulebook: this one with some numbers (and their citations) changed.
+
+        The new rulebook has its own ``version`` and fingerprint and records this one as its
+        :attr:`parent`; this rulebook stays as it is.
+
+        Args:
+            version: the id of the new rulebook; it must differ from this one's.
+            changes: new values by rule id (for a rule with one number) or by
+                ``(rule id, quantity name)``.
+            citations: new citations by rule id, written as in the rulebook (``seed 004:51``).
+            title: a title for the new rulebook; by default one that names the parent.
+
+        Raises:
+            UnknownRuleError: a rule or a quantity that this rulebook does not have.
+            MalformedRulebookError: a value that is not a whole number of 0 or more, a
+                citation of an unknown source, or the version of this rulebook.
+
+        Example:
+            >>> import aliprotect
+            >>> base = aliprotect.rulebook("2025.1")
+            >>> seven = base.derive(
+            ...     version="2025.1+reply7",
+            ...     changes={"dispute.seller_reply": 7},
+            ...     citations={"dispute.seller_reply": ["seed 004:51"]},
+            ... )
+            >>> seven.quantity("dispute.seller_reply").value, base.quantity("dispute.seller_reply").value
+            (7, 5)
+            >>> seven.parent.version, seven.fingerprint != base.fingerprint
+            ('2025.1', True)
+        """
+        if not isinstance(version, str) or not version.strip() or version == self.version:
+            raise MalformedRulebookError(
+                f"version={version!r}: a derived rulebook needs a version of its own, not {self.version!r}"
+            )
+        data = json.loads(self.document)
+        for key, value in changes.items():
+            rule_id, name = (key, None) if isinstance(key, str) else key
+            quantity_name = name or next(iter(self.rule(rule_id).quantities), None)
+            self.quantity(rule_id, name)  # raises UnknownRuleError for a rule or number it lacks
+            data["rules"][rule_id]["quantities"][quantity_name]["value"] = value
+        for rule_id, cited in (citations or {}).items():
+            self.rule(rule_id)
+            data["rules"][rule_id]["citations"] = list(cited)
+        data["rulebook"]["version"] = version
+        data["rulebook"]["title"] = title or f"{self.title}, derived from {self.version}"
+        data["rulebook"]["parent"] = {"version": self.version, "fingerprint": self.fingerprint}
         return _parse(data)
 
 
@@ -325,9 +443,19 @@ def _choices(value: object, choices: type[_Choice], where: str) -> tuple[_Choice
 def _parse(data: Mapping[str, Any]) -> Rulebook:
     head = _table(data, "rulebook", "")
     version = _text(head, "version", "[rulebook].")
-    published = head.get("published")
-    if not isinstance(published, dt.date) or isinstance(published, dt.datetime):
-        raise _fail("[rulebook].published", f"must be a TOML date like 2026-11-22, found {published!r}")
+    published = _date(head, "published")
+    in_force_from = _date(head, "in_force_from")
+    certainty = head.get("in_force_certainty")
+    if certainty not in {c.value for c in Certainty}:
+        allowed = ", ".join(c.value for c in Certainty)
+        raise _fail("[rulebook].in_force_certainty", f"must be one of {allowed}, found {certainty!r}")
+    parent = head.get("parent")
+    if parent is not None and not (
+        isinstance(parent, Mapping)
+        and set(parent) == {"version", "fingerprint"}
+        and all(isinstance(v, str) for v in parent.values())
+    ):
+        raise _fail("[rulebook].parent", f"must be a table with a version and a fingerprint, found {parent!r}")
     sources = {
         key: _text(spec, "title", f'[sources."{key}"].') if isinstance(spec, Mapping) else ""
         for key, spec in _table(data, "sources", "").items()
@@ -335,6 +463,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
     if not all(sources.values()):
         raise _fail("[sources]", "every source must be a table with a title")
 
+    in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
     rules = {}
     for rule_id, spec in _table(data, "rules", "").items():
         where = f'[rules."{rule_id}"]'
@@ -342,9 +471,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             raise _fail(where, "must be a table")
         unknown = set(spec) - _RULE_KEYS
         if unknown:
-            raise _fail(
-                where, f"has unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}"
-            )
+            raise _fail(where, f"has unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}")
         rules[rule_id] = Rule(
             rule_id,
             _text(spec, "summary", f"{where}."),
@@ -354,6 +481,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             _choices(spec.get("evidence"), Evidence, f"{where}.evidence"),
         )
 
+    _check_schema(version, rules)
     conflicts = []
     raw_conflicts = data.get("conflicts", [])
     if not isinstance(raw_conflicts, list):
@@ -363,11 +491,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         if not isinstance(spec, Mapping):
             raise _fail(where, "must be a table")
         named = spec.get("rules")
-        if (
-            not isinstance(named, list)
-            or not named
-            or any(not isinstance(r, str) or r not in rules for r in named)
-        ):
+        if not isinstance(named, list) or not named or any(not isinstance(r, str) or r not in rules for r in named):
             raise _fail(f"{where}.rules", f"must list rule ids of this rulebook, found {named!r}")
         readings = spec.get("readings")
         if not isinstance(readings, list) or len(readings) < 2:
@@ -381,30 +505,115 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             )
         )
 
+    document = _canonical(data)
     return Rulebook(
         version=version,
         title=_text(head, "title", "[rulebook]."),
         published=published,
+        in_force_from=in_force_from,
+        in_force_certainty=Certainty(certainty),
+        in_force_citations=in_force_citations,
         summary=_text(head, "summary", "[rulebook]."),
+        parent=None if parent is None else Parent(parent["version"], parent["fingerprint"]),
         sources=sources,
         rules=rules,
         conflicts=tuple(conflicts),
-        fingerprint=_fingerprint(data),
+        fingerprint="sha256:" + hashlib.sha256(document.encode("utf-8")).hexdigest(),
+        document=document,
     )
 
 
 def _reading(spec: object, sources: Mapping[str, str], where: str) -> Reading:
     if not isinstance(spec, Mapping):
         raise _fail(where, "each reading must be a table with says and citations")
-    return Reading(
-        _text(spec, "says", f"{where}."), _citations(spec.get("citations"), sources, f"{where}.citations")
-    )
+    return Reading(_text(spec, "says", f"{where}."), _citations(spec.get("citations"), sources, f"{where}.citations"))
 
 
-def _fingerprint(data: Mapping[str, Any]) -> str:
-    """SHA-256 of the document's canonical JSON: sorted keys, no spaces, dates as ISO text."""
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+def _canonical(data: Mapping[str, Any]) -> str:
+    """The document's canonical JSON: sorted keys, no spaces, dates as ISO text."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _date(head: Mapping[str, Any], key: str) -> dt.date:
+    """A date of the [rulebook] table: a TOML date, or its ISO text in a JSON document."""
+    value = head.get(key)
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = dt.date.fromisoformat(value)
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise _fail(f"[rulebook].{key}", f"must be a TOML date like 2026-11-22, found {value!r}")
+    return value
+
+
+_D, _B, _N = Unit.DAYS, Unit.BUSINESS_DAYS, Unit.DAY_NUMBER
+RULE_SCHEMA: Mapping[str, Mapping[str, Unit]] = MappingProxyType(
+    {
+        "open.earliest": {"opens": _N},
+        "open.latest": {"after_completion": _D},
+        "open.not_received_before_receipt": {},
+        "protection.period": {"default": _D},
+        "protection.extension": {},
+        "protection.expiry_completes": {},
+        "protection.settlement_buffer": {"before_protection_end": _D},
+        "cancel.before_shipment": {},
+        "escrow.release": {},
+        "dispute.seller_reply": {"reply": _D},
+        "dispute.seller_silent": {},
+        "dispute.seller_accepts": {},
+        "dispute.escalation": {"moderator_after": _D},
+        "dispute.accept_offer_closes": {},
+        "dispute.closes_on_refund": {},
+        "dispute.lost_is_final": {},
+        "refund.only_through_dispute": {},
+        "refund.arrival": {"at_most": _D},
+        "return.window": {"seller_response": _D, "ship_back": _D},
+        **{
+            f"claim.{kind}": {}
+            for kind in (
+                "not_received",
+                "late",
+                "not_as_described",
+                "wrong_item",
+                "damaged",
+                "missing_items",
+                "counterfeit",
+                "not_covered",
+            )
+        },
+        "tracking.not_available": {"min": _D, "max": _D},
+        "tracking.inactive": {"inactive": _B, "then": _D},
+        "tracking.stalled": {"stalled_after": _D},
+        "dropship.refund_customer": {},
+        "dropship.reship": {},
+    }
+)
+"""Every rule a rulebook must have, with the names and units of its numbers: the library
+reads exactly these."""
+
+
+def _check_schema(version: str, rules: Mapping[str, Rule]) -> None:
+    missing = sorted(set(RULE_SCHEMA) - set(rules))
+    if missing:
+        raise MalformedRulebookError(
+            f"rulebook {version} lacks the rules {', '.join(missing)}; every rulebook has all the rules "
+            "of aliprotect.RULE_SCHEMA"
+        )
+    unknown = sorted(set(rules) - set(RULE_SCHEMA))
+    if unknown:
+        raise MalformedRulebookError(
+            f"rulebook {version} has rules aliprotect does not know: {', '.join(unknown)}; "
+            "check their ids against aliprotect.RULE_SCHEMA"
+        )
+    for rule_id, expected in RULE_SCHEMA.items():
+        found = {name: q.unit for name, q in rules[rule_id].quantities.items()}
+        if found != dict(expected):
+            want = ", ".join(f"{n} in {u.value}" for n, u in expected.items()) or "no numbers"
+            have = ", ".join(f"{n} in {u.value}" for n, u in found.items()) or "no numbers"
+            raise MalformedRulebookError(f"rule {rule_id} of rulebook {version} has {have}; it must have {want}")
+        if rule_id.startswith("claim.") and rule_id != "claim.not_covered" and not rules[rule_id].resolutions:
+            raise MalformedRulebookError(
+                f"rule {rule_id} of rulebook {version} lists no resolutions; a claim of that kind must ask for one"
+            )
 
 
 # --- The published rulebooks --------------------------------------------------------
@@ -431,22 +640,36 @@ def _published() -> Mapping[str, str]:
 def _load(version: str) -> Rulebook:
     book = Rulebook.from_toml(_published()[version])
     if book.version != version:
-        raise MalformedRulebookError(
-            f"the rulebook file {version}.toml says version={book.version!r}; they must agree"
-        )
+        raise MalformedRulebookError(f"the rulebook file {version}.toml says version={book.version!r}; they must agree")
     return book
 
 
-def rulebook(version: str | None = None) -> Rulebook:
+def rulebooks() -> tuple[Rulebook, ...]:
+    """Every published rulebook, oldest version first.
+
+    Example:
+        >>> import aliprotect
+        >>> first = aliprotect.rulebooks()[0]
+        >>> first.version, first.in_force_from.isoformat(), first.in_force_certainty.value
+        ('2025.1', '2025-01-01', 'seen')
+    """
+    return tuple(_load(version) for version in sorted(_published(), key=_version_key))
+
+
+def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebook:
     """A published rulebook: the one named ``version``, or the latest.
 
     Args:
         version: a published version such as ``"2025.1"``; ``None`` for the latest.
             Pin a version in an app so its decisions can be reproduced later.
+        on: instead of a version, a date: the rulebook in force on it, the published one
+            with the latest ``in_force_from`` on or before it. An aware datetime counts by
+            its own local date.
 
     Raises:
-        UnknownRulebookError: no published rulebook has that version. Nothing falls
-            back to another rulebook.
+        UnknownRulebookError: no published rulebook has that version, or none was in
+            force on that date. Nothing falls back to another rulebook.
+        InvalidValueError: both ``version`` and ``on`` given, or ``on`` not a date.
 
     Example:
         >>> import aliprotect
@@ -454,8 +677,15 @@ def rulebook(version: str | None = None) -> Rulebook:
         'Buyer protection as described by the source articles'
         >>> aliprotect.rulebook().version >= "2025.1"
         True
+        >>> import datetime
+        >>> aliprotect.rulebook(on=datetime.date(2025, 6, 1)).version
+        '2025.1'
     """
     published = _published()
+    if on is not None:
+        if version is not None:
+            raise InvalidValueError(f"version={version!r} and on={on!r}: ask for one or the other")
+        return _in_force(on)
     if version is None:
         version = max(published, key=_version_key)
     elif not isinstance(version, str) or version not in published:
@@ -464,3 +694,65 @@ def rulebook(version: str | None = None) -> Rulebook:
             f"published: {', '.join(sorted(published, key=_version_key))}"
         )
     return _load(version)
+
+
+def _in_force(on: dt.date) -> Rulebook:
+    day: dt.date
+    if isinstance(on, dt.datetime):
+        day = _days.aware(on, "on").date()
+    elif isinstance(on, dt.date):
+        day = on
+    else:
+        raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
+    candidates = [book for book in rulebooks() if book.in_force_from <= day]
+    if not candidates:
+        earliest = min(book.in_force_from for book in rulebooks())
+        raise UnknownRulebookError(
+            f"on={day.isoformat()}: no published rulebook was in force that day; the earliest known "
+            f"rules are from {earliest.isoformat()}, and aliprotect does not guess older ones"
+        )
+    return max(candidates, key=lambda book: (book.in_force_from, _version_key(book.version)))
+
+
+def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
+    """The rules whose numbers, citations or other data differ between ``a`` and ``b``.
+
+    Empty when the two rulebooks have the same rules; ordered by rule id.
+
+    Example:
+        >>> import aliprotect
+        >>> base = aliprotect.rulebook("2025.1")
+        >>> aliprotect.diff(base, base)
+        ()
+        >>> seven = base.derive(version="custom", changes={"dispute.seller_reply": 7})
+        >>> aliprotect.diff(base, seven)
+        (RuleChange(rule_id='dispute.seller_reply', field='quantities.reply', before=5, after=7),)
+    """
+    for name, value in (("a", a), ("b", b)):
+        if not isinstance(value, Rulebook):
+            raise InvalidValueError(f"{name}={value!r} must be a Rulebook")
+    changes: list[RuleChange] = []
+    for rule_id in sorted(set(a.rules) | set(b.rules)):
+        old, new = a.rules.get(rule_id), b.rules.get(rule_id)
+        if old is None or new is None:
+            changes.append(RuleChange(rule_id, "rule", old and old.summary, new and new.summary))
+            continue
+        for name in sorted(set(old.quantities) | set(new.quantities)):
+            before, after = old.quantities.get(name), new.quantities.get(name)
+            if before != after:
+                changes.append(
+                    RuleChange(
+                        rule_id,
+                        f"quantities.{name}",
+                        before.value if before and after and before.unit == after.unit else before,
+                        after.value if before and after and before.unit == after.unit else after,
+                    )
+                )
+        for field in ("summary", "citations", "resolutions", "evidence"):
+            before_value, after_value = getattr(old, field), getattr(new, field)
+            if before_value != after_value:
+                if field == "citations":
+                    before_value = tuple(str(c) for c in before_value)
+                    after_value = tuple(str(c) for c in after_value)
+                changes.append(RuleChange(rule_id, field, before_value, after_value))
+    return tuple(changes)

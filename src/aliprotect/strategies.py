@@ -17,15 +17,21 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import pendulum
 from hypothesis import strategies as st
 
 from aliprotect import _days
-from aliprotect.model import Extension, Money, Order
+from aliprotect import disputes as _disputes
+from aliprotect.errors import AliprotectError
+from aliprotect.model import Claim, ClaimKind, Extension, Money, Order, Resolution
+from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.timeline import dispute_window
 
-__all__ = ["ZONES", "instants", "money", "orders", "zones"]
+__all__ = ["ZONES", "disputes", "instants", "money", "orders", "zones"]
 
 ZONES = (
     "UTC",
@@ -63,9 +69,9 @@ def instants(
 
     Wall-clock times that a DST change skips are not drawn: they cannot be a real event.
     """
-    return st.datetimes(
-        min_value=min_value, max_value=max_value, timezones=zones(), allow_imaginary=False
-    ).map(lambda value: _days.aware(value, "instant"))
+    return st.datetimes(min_value=min_value, max_value=max_value, timezones=zones(), allow_imaginary=False).map(
+        lambda value: _days.aware(value, "instant")
+    )
 
 
 @st.composite
@@ -93,9 +99,7 @@ def orders(
         return Order(id=draw(_order_ids), placed_at=placed, protection_days=protection_days, amount=amount)
 
     ship_zone = draw(zones())
-    shipped_at = placed.add(seconds=draw(st.integers(min_value=0, max_value=20 * 86_400))).in_timezone(
-        ship_zone
-    )
+    shipped_at = placed.add(seconds=draw(st.integers(min_value=0, max_value=20 * 86_400))).in_timezone(ship_zone)
     end = _days.add_days(shipped_at, protection_days)
     extensions: list[Extension] = []
     if draw(st.booleans()) if extended is None else extended:
@@ -130,3 +134,48 @@ def money(*, currencies: tuple[str, ...] = ("USD", "EUR", "CNY", "BRL")) -> st.S
 
 
 _order_ids = st.from_regex(r"80[0-9]{14}", fullmatch=True)
+
+
+_TRANSITIONS: tuple[tuple[Callable[..., _disputes.Dispute], dict[str, st.SearchStrategy[Any]]], ...] = (
+    (_disputes.seller_accepts, {}),
+    (_disputes.seller_rejects, {"rude": st.booleans()}),
+    (_disputes.buyer_accepts_offer, {}),
+    (_disputes.buyer_cancels, {}),
+    (_disputes.buyer_escalates, {}),
+    (_disputes.moderator_decides, {"buyer_wins": st.booleans()}),
+    (_disputes.refund_granted, {}),
+    (_disputes.buyer_ships_return, {"tracking_number": st.just("RR123456789CN")}),
+)
+
+
+@st.composite
+def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int = 4) -> _disputes.Dispute:
+    """A valid :class:`~aliprotect.Dispute`: opened inside its order's window with a claim its
+    kind allows, then moved on by up to ``max_events`` transitions at increasing instants
+    (a transition the rules refuse at that instant is left out)."""
+    order = draw(orders(shipped=True, paid=draw(st.booleans())))
+    window = dispute_window(order, rules=rules)
+    span = int((window.closes - window.opens).total_seconds())
+    opened = window.opens.add(seconds=draw(st.integers(min_value=0, max_value=max(span - 1, 0))))
+    kind = draw(st.sampled_from(ClaimKind))
+    book = rules or rulebook(window.rulebook)
+    resolution = draw(st.sampled_from(book.rule(kind.rule_id).resolutions))
+    amount = None
+    if resolution is Resolution.PARTIAL_REFUND:
+        amount = Money("0.01", order.amount.currency) if order.amount else draw(money())
+    try:
+        dispute = _disputes.open_dispute(
+            order, Claim(kind=kind, resolution=resolution, amount=amount), at=opened, rules=rules
+        )
+    except AliprotectError:  # a "not received" claim after receipt: open another kind
+        dispute = _disputes.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=rules)
+    at = opened
+    for _ in range(draw(st.integers(min_value=0, max_value=max_events))):
+        at = at.add(seconds=draw(st.integers(min_value=0, max_value=6 * 86_400)))
+        transition, arguments = draw(st.sampled_from(_TRANSITIONS))
+        drawn = {name: draw(strategy) for name, strategy in arguments.items()}
+        try:
+            dispute = transition(dispute, at=at, rules=book, **drawn)
+        except AliprotectError:
+            continue
+    return dispute

@@ -39,15 +39,17 @@ _NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed"
 
 @attrs.frozen(kw_only=True)
 class Deadline:
-    """A named instant of an order's timeline, with the rules behind it.
+    """A named instant, with the rules behind it: a deadline of an order or of a dispute.
 
     Attributes:
-        name: one of ``dispute_opens``, ``open_by_recommended``, ``protection_ends``,
-            ``completed``, ``dispute_closes``.
+        name: for an order's timeline, one of ``dispute_opens``, ``open_by_recommended``,
+            ``protection_ends``, ``completed``, ``dispute_closes``; for a dispute's status,
+            one of ``seller_reply_by``, ``moderator_from``, ``return_by``, ``refund_arrives_by``.
         at: the instant.
         description: what happens then, in a sentence.
         rule_ids: the ids of the rules it comes from.
         rulebook: the version of the rulebook that gave the numbers.
+        fingerprint: that rulebook's fingerprint.
     """
 
     name: str
@@ -55,6 +57,7 @@ class Deadline:
     description: str
     rule_ids: tuple[str, ...]
     rulebook: str
+    fingerprint: str
 
 
 @attrs.frozen(kw_only=True)
@@ -80,6 +83,7 @@ class Window:
     closes: pendulum.DateTime
     rule_ids: tuple[str, ...]
     rulebook: str
+    fingerprint: str
 
     def contains(self, at: dt.datetime) -> bool:
         """Whether ``at`` is inside: ``opens <= at < closes`` (C3)."""
@@ -99,6 +103,7 @@ class Verdict:
         reason: why, in a sentence that names the instants that matter.
         rule_ids: the ids of the rules the answer comes from.
         rulebook: the version of the rulebook that gave the numbers.
+        fingerprint: that rulebook's fingerprint.
     """
 
     allowed: bool
@@ -106,6 +111,7 @@ class Verdict:
     reason: str
     rule_ids: tuple[str, ...]
     rulebook: str
+    fingerprint: str
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -117,6 +123,7 @@ class Timeline:
 
     order_id: str
     rulebook: str
+    fingerprint: str
     deadlines: tuple[Deadline, ...]
 
     def get(self, name: str) -> Deadline | None:
@@ -200,6 +207,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         description=f"buyer protection ends: {order.protection_days} days after shipping{extended}",
         rule_ids=_protection_rules(order),
         rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 
@@ -234,6 +242,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
             description="order completes: the buyer confirmed receipt and escrow pays the seller",
             rule_ids=("escrow.release",),
             rulebook=end.rulebook,
+            fingerprint=end.fingerprint,
         )
     return Deadline(
         name="completed",
@@ -241,6 +250,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         description="order completes: protection ran out and escrow pays the seller",
         rule_ids=("protection.expiry_completes", "escrow.release"),
         rulebook=end.rulebook,
+        fingerprint=end.fingerprint,
     )
 
 
@@ -263,6 +273,7 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
         closes=max(opens, closes, key=_days.utc),  # a custom rulebook could make it empty, never inverted
         rule_ids=("open.earliest", "open.latest"),
         rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 
@@ -285,6 +296,7 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
         description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
         rule_ids=("protection.settlement_buffer", *end.rule_ids),
         rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 
@@ -318,7 +330,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     """
     rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     if order.shipped_at is None:
-        return Timeline(order_id=order.id, rulebook=rules.version, deadlines=())
+        return Timeline(order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=())
     window = dispute_window(order, rules=rules)
     deadlines = [
         Deadline(
@@ -327,6 +339,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             description="a dispute can be opened from now",
             rule_ids=("open.earliest",),
             rulebook=rules.version,
+            fingerprint=rules.fingerprint,
         ),
         completion(order, rules=rules),
         Deadline(
@@ -335,20 +348,21 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             description="last chance: a dispute can no longer be opened from now on",
             rule_ids=("open.latest",),
             rulebook=rules.version,
+            fingerprint=rules.fingerprint,
         ),
     ]
     if _receipt_completes(order) is None:
         deadlines += [recommended_open_by(order, rules=rules), protection_end(order, rules=rules)]
     deadlines.sort(key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))
-    return Timeline(order_id=order.id, rulebook=rules.version, deadlines=tuple(deadlines))
+    return Timeline(
+        order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=tuple(deadlines)
+    )
 
 
 # --- questions at an instant -------------------------------------------------------
 
 
-def can_open_dispute(
-    order: Order, claim: ClaimKind, *, at: dt.datetime, rules: Rulebook | None = None
-) -> Verdict:
+def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: Rulebook | None = None) -> Verdict:
     """Whether a dispute with a claim of kind ``claim`` can be opened at ``at``.
 
     It can inside :func:`dispute_window` (``open.earliest``, ``open.latest``). A
@@ -382,7 +396,14 @@ def can_open_dispute(
     instant = _at(order, at)
 
     def verdict(allowed: bool, reason: str, *rule_ids: str) -> Verdict:
-        return Verdict(allowed=allowed, at=instant, reason=reason, rule_ids=rule_ids, rulebook=rules.version)
+        return Verdict(
+            allowed=allowed,
+            at=instant,
+            reason=reason,
+            rule_ids=rule_ids,
+            rulebook=rules.version,
+            fingerprint=rules.fingerprint,
+        )
 
     day = _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER)
     if order.shipped_at is None:
@@ -444,10 +465,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
     if order.shipped_at is not None and _days.utc(order.shipped_at) <= _days.utc(instant):
         allowed, reason = (
             False,
-            (
-                f"the order shipped at {order.shipped_at.isoformat()}; "
-                "only a dispute can get the money back now"
-            ),
+            (f"the order shipped at {order.shipped_at.isoformat()}; only a dispute can get the money back now"),
         )
     else:
         allowed, reason = (
@@ -460,6 +478,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
         reason=reason,
         rule_ids=("cancel.before_shipment",),
         rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 

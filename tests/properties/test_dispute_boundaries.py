@@ -26,9 +26,7 @@ def disputes(draw: st.DrawFn, resolution: Resolution = Resolution.FULL_REFUND) -
     order: Order = draw(orders(shipped=True, received=False, paid=True))
     window = aliprotect.dispute_window(order, rules=RULES)
     span = int((window.closes - window.opens).total_seconds())
-    opened = window.opens.add(seconds=draw(st.integers(min_value=0, max_value=span - 1))).in_timezone(
-        draw(zones())
-    )
+    opened = window.opens.add(seconds=draw(st.integers(min_value=0, max_value=span - 1))).in_timezone(draw(zones()))
     kind = ClaimKind.WRONG_ITEM if resolution is Resolution.REFUND_WITH_RETURN else ClaimKind.NOT_RECEIVED
     return aliprotect.open_dispute(order, Claim(kind=kind, resolution=resolution), at=opened, rules=RULES)
 

@@ -44,10 +44,7 @@ class DisputeMachine(RuleBasedStateMachine):
 
     # --- time and opening ----------------------------------------------------------
 
-    @rule(
-        seconds=st.integers(min_value=0, max_value=4 * DAY)
-        | st.sampled_from([DAY, 5 * DAY, 7 * DAY, 10 * DAY])
-    )
+    @rule(seconds=st.integers(min_value=0, max_value=4 * DAY) | st.sampled_from([DAY, 5 * DAY, 7 * DAY, 10 * DAY]))
     def time_passes(self, seconds: int) -> None:
         self.now = self.now.add(seconds=seconds)
 
@@ -69,9 +66,7 @@ class DisputeMachine(RuleBasedStateMachine):
             )
         claim = Claim(kind=kind, resolution=resolution, amount=amount)
         try:
-            dispute = aliprotect.open_dispute(
-                self.order, claim, at=self.now, rules=RULES, previous=self.disputes
-            )
+            dispute = aliprotect.open_dispute(self.order, claim, at=self.now, rules=RULES, previous=self.disputes)
         except AliprotectError:
             return
         self.disputes.append(dispute)
@@ -195,9 +190,7 @@ class DisputeMachine(RuleBasedStateMachine):
             assert now.refund is None or now.refund.amount <= paid
             assert now.refund is None or now.refund.currency == self.order.amount.currency
         made = [
-            s.refund.amount
-            for s in statuses
-            if s.outcome in {Outcome.REFUNDED, Outcome.OFFER_ACCEPTED} and s.refund
+            s.refund.amount for s in statuses if s.outcome in {Outcome.REFUNDED, Outcome.OFFER_ACCEPTED} and s.refund
         ]
         assert sum(made, Decimal(0)) <= paid
 

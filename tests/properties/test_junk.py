@@ -157,9 +157,7 @@ def test_dates_are_not_instants() -> None:
         optional={
             "resolution": st.one_of(junk, st.sampled_from(aliprotect.Resolution)),
             "amount": junk,
-            "evidence": st.one_of(
-                junk, st.lists(st.one_of(junk, st.sampled_from(aliprotect.Evidence)), max_size=3)
-            ),
+            "evidence": st.one_of(junk, st.lists(st.one_of(junk, st.sampled_from(aliprotect.Evidence)), max_size=3)),
             "circumstance": junk,
         },
     )
@@ -181,9 +179,7 @@ def test_an_event_of_junk_raises_only_our_error(fields: dict[str, Any]) -> None:
 
 
 @given(orders(shipped=True, paid=True), junk, junk)
-def test_dispute_functions_with_junk_arguments_raise_only_our_error(
-    order: Order, a: object, b: object
-) -> None:
+def test_dispute_functions_with_junk_arguments_raise_only_our_error(order: Order, a: object, b: object) -> None:
     late = aliprotect.Claim(kind=aliprotect.ClaimKind.LATE)
     in_window = aliprotect.dispute_window(order).opens
     calls = (

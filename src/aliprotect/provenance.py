@@ -1,0 +1,289 @@
+"""Where answers come from: explain them with their sources, record decisions, replay them.
+
+Every answer of the library (a :class:`~aliprotect.Deadline`, :class:`~aliprotect.Window`,
+:class:`~aliprotect.Verdict`, :class:`~aliprotect.Timeline` or
+:class:`~aliprotect.DisputeStatus`) names the rule ids it used and the rulebook version
+and fingerprint that gave the numbers. :func:`explain` turns that into a short account
+with each rule's summary and sources. :func:`record` keeps a question, its inputs and
+its answer as a :class:`Decision` that can be stored as JSON; :func:`replay` recomputes
+it later and says whether it still holds.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from aliprotect import _checks
+from aliprotect.disputes import DisputeStatus, status
+from aliprotect.errors import FingerprintError, InvalidValueError
+from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.timeline import (
+    Deadline,
+    Timeline,
+    Verdict,
+    Window,
+    can_cancel,
+    can_open_dispute,
+    completion,
+    dispute_window,
+    protection_end,
+    recommended_open_by,
+    timeline,
+)
+
+__all__ = ["Decision", "Replay", "explain", "record", "replay"]
+
+Answer = Deadline | Window | Verdict | Timeline | DisputeStatus
+
+QUESTIONS: Mapping[str, Callable[..., Answer]] = MappingProxyType(
+    {
+        function.__name__: function
+        for function in (
+            timeline,
+            protection_end,
+            completion,
+            dispute_window,
+            recommended_open_by,
+            can_open_dispute,
+            can_cancel,
+            status,
+        )
+    }
+)
+"""The questions a decision can record, by name."""
+
+
+def _answer(value: object) -> Answer:
+    if not isinstance(value, Answer):
+        raise InvalidValueError(
+            f"answer={value!r} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline or DisputeStatus"
+        )
+    return value
+
+
+def _inputs(value: Mapping[str, object]) -> Mapping[str, object]:
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(f"inputs={value!r} must be a mapping of argument names to values")
+    return MappingProxyType(dict(value))
+
+
+def _question(value: str) -> str:
+    if value not in QUESTIONS:
+        raise InvalidValueError(f"question={value!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Decision:
+    """A question asked of the library, its inputs, its answer and the rulebook it was answered with.
+
+    Make one with :func:`record`; store it with :func:`aliprotect.to_json`; check it
+    later with :func:`replay`.
+
+    Attributes:
+        question: the name of the function asked, e.g. ``"can_open_dispute"``.
+        inputs: its arguments by name, without ``rules``.
+        answer: what it answered.
+        rulebook: the version of the rulebook the answer came from.
+        fingerprint: that rulebook's fingerprint.
+    """
+
+    question: str = attrs.field(converter=_question)
+    inputs: Mapping[str, object] = attrs.field(converter=_inputs, hash=False)
+    answer: Answer = attrs.field(converter=_answer)
+    rulebook: str
+    fingerprint: str
+
+
+@attrs.frozen(kw_only=True)
+class Replay:
+    """The result of :func:`replay`: the decision, what the rules answer now, and whether it still holds.
+
+    Attributes:
+        decision: the stored decision.
+        answer: the answer recomputed now.
+        holds: whether the recomputed answer says the same as the stored one (the
+            rulebook version and fingerprint aside).
+        differences: the names of the answer's fields that differ.
+        rulebook: the version of the rulebook it was recomputed with.
+        fingerprint: that rulebook's fingerprint.
+    """
+
+    decision: Decision
+    answer: Answer
+    holds: bool
+    differences: tuple[str, ...]
+    rulebook: str
+    fingerprint: str
+
+
+def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Decision:
+    """Ask ``question(*args, **kwargs)`` and keep the question, its inputs and its answer.
+
+    ``question`` is one of the library's questions: :func:`aliprotect.timeline`,
+    :func:`aliprotect.protection_end`, :func:`aliprotect.completion`,
+    :func:`aliprotect.dispute_window`, :func:`aliprotect.recommended_open_by`,
+    :func:`aliprotect.can_open_dispute`, :func:`aliprotect.can_cancel` or
+    :func:`aliprotect.status`. Pass ``rules=`` to pin the rulebook, as in the call itself.
+
+    Raises:
+        InvalidValueError: ``question`` is not one of those.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> decision = aliprotect.record(
+        ...     aliprotect.can_open_dispute, order, aliprotect.ClaimKind.NOT_RECEIVED,
+        ...     at=pendulum.datetime(2025, 5, 10, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.1"),
+        ... )
+        >>> decision.question, decision.answer.allowed, decision.rulebook
+        ('can_open_dispute', True, '2025.1')
+        >>> aliprotect.replay(aliprotect.from_json(aliprotect.to_json(decision))).holds
+        True
+    """
+    name = getattr(question, "__name__", "")
+    if not isinstance(name, str) or QUESTIONS.get(name) is not question:
+        raise InvalidValueError(f"question={question!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
+    bound = inspect.signature(question).bind(*args, **kwargs)
+    inputs = {key: value for key, value in bound.arguments.items() if key != "rules"}
+    answer = question(*args, **kwargs)
+    return Decision(
+        question=name, inputs=inputs, answer=answer, rulebook=answer.rulebook, fingerprint=answer.fingerprint
+    )
+
+
+def _pinned(version: str, fingerprint: str, rules: Rulebook | None, what: str) -> Rulebook:
+    """The rulebook ``version`` with exactly ``fingerprint``: ``rules`` if given, else the published one."""
+    book = rulebook(version) if rules is None else _checks.rules_or_latest(rules)
+    if book.fingerprint != fingerprint:
+        raise FingerprintError(
+            f"{what} was made with rulebook {version} of fingerprint {fingerprint}, but the rulebook "
+            f"{book.version} at hand has {book.fingerprint}; the rules changed, or the record was altered"
+        )
+    return book
+
+
+def _substance(answer: Answer) -> dict[str, Any]:
+    """The answer's fields without the rulebook version and fingerprint, to compare two answers."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in {"rulebook", "fingerprint"}}
+        if isinstance(value, list | tuple):
+            return [strip(v) for v in value]
+        return value
+
+    return dict(strip(attrs.asdict(answer, recurse=True)))
+
+
+def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
+    """Recompute ``decision`` and say whether it still holds.
+
+    With ``rules`` left out, it is recomputed with the very rulebook it was made with (the
+    published version of the same fingerprint): it holds unless the library changed how it
+    answers. With ``rules``, it is recomputed with those rules, for instance the latest
+    rulebook, to see whether a newer rulebook changes the decision. A dispute's status is
+    always recomputed with the rulebook the dispute was opened under.
+
+    Raises:
+        FingerprintError: the published rulebook of that version has another fingerprint
+            than the decision names.
+        UnknownRulebookError: the decision names a rulebook that is not published (a
+            custom one): pass it as ``rules``.
+    """
+    decision = _checks.instance(decision, Decision, "decision")
+    if rules is None:
+        rules = _pinned(decision.rulebook, decision.fingerprint, None, "the decision")
+    answer = QUESTIONS[decision.question](**decision.inputs, rules=rules)
+    before, after = _substance(decision.answer), _substance(answer)
+    differences = tuple(sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key)))
+    return Replay(
+        decision=decision,
+        answer=answer,
+        holds=not differences,
+        differences=differences,
+        rulebook=answer.rulebook,
+        fingerprint=answer.fingerprint,
+    )
+
+
+def _headline(answer: Answer) -> list[str]:
+    if isinstance(answer, Deadline):
+        return [f"{answer.name} at {answer.at.isoformat()}: {answer.description}"]
+    if isinstance(answer, Window):
+        return [f"open from {answer.opens.isoformat()} until {answer.closes.isoformat()} (that instant excluded)"]
+    if isinstance(answer, Verdict):
+        return [f"{'allowed' if answer.allowed else 'refused'} at {answer.at.isoformat()}: {answer.reason}"]
+    if isinstance(answer, Timeline):
+        return [f"timeline of order {answer.order_id}:"] + [
+            f"  {d.at.isoformat()}  {d.name}: {d.description}" for d in answer.deadlines
+        ]
+    lines = [
+        f"dispute of order {answer.order_id} at {answer.at.isoformat()}: {answer.stage.value}: {answer.description}"
+    ]
+    lines += [f"  {d.name} {d.at.isoformat()}: {d.description}" for d in answer.deadlines]
+    return lines
+
+
+def _rule_ids(answer: Answer) -> list[str]:
+    ids = list(answer.rule_ids) if not isinstance(answer, Timeline) else []
+    for deadline in getattr(answer, "deadlines", ()):
+        ids += deadline.rule_ids
+    return list(dict.fromkeys(ids))
+
+
+def explain(answer: Answer, *, rules: Rulebook | None = None) -> str:
+    """A short account of ``answer``: what it says, the rules it used and where they are written.
+
+    Each rule is given with its summary and its citations, each citation with the title
+    of its source, and the rulebook with its version and fingerprint, like a legal trace.
+
+    Args:
+        answer: an answer of the library.
+        rules: the rulebook the answer came from; needed only for a custom rulebook. It
+            must have the fingerprint the answer names.
+
+    Raises:
+        FingerprintError: ``rules`` (or the published rulebook of the answer's version) is
+            not the one the answer came from.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.1"))
+        >>> print(aliprotect.explain(window))
+        open from 2025-03-09T00:00:00+01:00 until 2025-05-17T18:00:00+02:00 (that instant excluded)
+        Rulebook 2025.1 (sha256:...)
+        - open.earliest: A dispute can be opened from the 6th day after the seller ships.
+          seed 002:26 (AliExpress dropshipping orders: refund policy, tracking, order status ...)
+        - open.latest: A dispute can still be opened within 15 days after the order completes; ...
+          seed 001:99, seed 001:171, seed 001:177, seed 001:184, seed 001:192, seed 001:198 (...)
+    """
+    answer = _answer(answer)
+    book = _pinned(answer.rulebook, answer.fingerprint, rules, "the answer")
+    lines = _headline(answer)
+    lines.append(f"Rulebook {book.version} ({book.fingerprint})")
+    for rule_id in _rule_ids(answer):
+        rule = book.rule(rule_id)
+        lines.append(f"- {rule_id}: {rule.summary}")
+        by_source: dict[str, list[str]] = {}
+        for citation in rule.citations:
+            by_source.setdefault(citation.source, []).append(str(citation))
+        for source, cited in by_source.items():
+            lines.append(f"  {', '.join(cited)} ({book.sources[source]})")
+    return "\n".join(lines)

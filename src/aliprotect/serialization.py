@@ -1,0 +1,291 @@
+"""JSON for storage: orders, disputes, rulebooks, answers and decisions, and back.
+
+Every document is an envelope ``{"aliprotect": 1, "type": "Order", "value": {...}}``:
+the schema version, the type and the value. Instants are ISO 8601 text with their
+offset, and their zone in brackets when they have a named one
+(``2025-03-01T10:00:00+08:00[Asia/Shanghai]``); amounts are decimal text; enums are
+their values. A rulebook is stored whole, with its fingerprint, and is checked against
+it when read back.
+
+Reading back is strict: another schema version, an unknown type, a missing field or a
+tampered fingerprint is an error that names the problem; nothing is guessed.
+
+Example:
+    >>> import pendulum, aliprotect
+    >>> order = aliprotect.Order(
+    ...     id="A1",
+    ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Asia/Shanghai"),
+    ...     protection_days=60,
+    ...     amount=aliprotect.Money("12.50", "USD"),
+    ... )
+    >>> text = aliprotect.to_json(order)
+    >>> text[:60]
+    '{"aliprotect": 1, "type": "Order", "value": {"amount": {"amo'
+    >>> aliprotect.from_json(text) == order
+    True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pendulum
+
+from aliprotect import _days
+from aliprotect.disputes import Dispute, DisputeStatus, Event, EventKind, Outcome, Stage
+from aliprotect.errors import DocumentError, FingerprintError
+from aliprotect.model import Circumstance, Claim, ClaimKind, Evidence, Extension, Money, Order, Resolution
+from aliprotect.provenance import Decision
+from aliprotect.rulebook import Rulebook
+from aliprotect.timeline import Deadline, Timeline, Verdict, Window
+
+__all__ = ["SCHEMA_VERSION", "from_data", "from_json", "to_data", "to_json"]
+
+SCHEMA_VERSION = 1
+"""The version of the document schema; a document of another version is refused."""
+
+_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in (
+        Order,
+        Extension,
+        Money,
+        Claim,
+        Dispute,
+        Event,
+        DisputeStatus,
+        Deadline,
+        Window,
+        Verdict,
+        Timeline,
+        Decision,
+        Rulebook,
+    )
+}
+_ENUMS: dict[str, type[enum.Enum]] = {
+    cls.__name__: cls
+    for cls in (
+        ClaimKind,
+        Resolution,
+        Evidence,
+        Circumstance,
+        EventKind,
+        Stage,
+        Outcome,
+    )
+}
+
+
+# --- encoding -----------------------------------------------------------------------
+
+
+def _instant(value: pendulum.DateTime) -> str:
+    text = value.isoformat()
+    zone = value.tzinfo
+    if isinstance(zone, pendulum.Timezone) and not isinstance(zone, pendulum.FixedTimezone):
+        text += f"[{zone.name}]"
+    return text
+
+
+def _encode(value: object) -> Any:
+    """Plain JSON data for a field value; the field's type says how to read it back."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime):
+        return _instant(_days.aware(value, "instant"))
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Rulebook):
+        return {"document": json.loads(value.document), "fingerprint": value.fingerprint}
+    if isinstance(value, Decision):
+        return {
+            "question": value.question,
+            "inputs": {name: _tagged(item) for name, item in value.inputs.items()},
+            "answer": _tagged(value.answer),
+            "rulebook": value.rulebook,
+            "fingerprint": value.fingerprint,
+        }
+    if attrs.has(type(value)):
+        fields = attrs.fields(type(value))  # type: ignore[arg-type]  # attrs.has() checked it
+        return {field.name: _encode(getattr(value, field.name)) for field in fields}
+    if isinstance(value, tuple | list):
+        return [_encode(item) for item in value]
+    # the stored types hold nothing else
+    raise DocumentError(f"{value!r} ({type(value).__name__}) cannot be written")  # pragma: no cover
+
+
+def _tagged(value: object) -> Any:
+    """A value with its type, for places whose type the schema does not fix (a decision's inputs)."""
+    kind = type(value)
+    if isinstance(value, dt.datetime):
+        return {"type": "DateTime", "value": _encode(value)}
+    if isinstance(value, enum.Enum) and kind.__name__ in _ENUMS:
+        return {"type": kind.__name__, "value": value.value}
+    if kind.__name__ in _TYPES:
+        return {"type": kind.__name__, "value": _encode(value)}
+    raise DocumentError(f"{value!r} ({kind.__name__}) cannot be written as an aliprotect document")
+
+
+def to_data(value: object) -> dict[str, Any]:
+    """``value`` as a JSON-ready document: ``{"aliprotect": 1, "type": ..., "value": ...}``.
+
+    Raises:
+        DocumentError: the value is not of a type aliprotect stores.
+    """
+    tagged = _tagged(value)
+    return {"aliprotect": SCHEMA_VERSION, "type": tagged["type"], "value": tagged["value"]}
+
+
+def to_json(value: object, *, indent: int | None = None) -> str:
+    """``value`` as JSON text (see :func:`to_data`); keys are sorted, so equal values give equal text."""
+    return json.dumps(to_data(value), sort_keys=True, indent=indent, ensure_ascii=False)
+
+
+# --- decoding -----------------------------------------------------------------------
+
+
+def _fail(where: str, problem: str) -> DocumentError:
+    return DocumentError(f"document {where}: {problem}")
+
+
+def _decode(data: Any, hint: Any, where: str) -> Any:
+    """Read ``data`` back as a value of the type ``hint``."""
+    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if data is None and type(None) in arguments:
+            return None
+        (inner,) = [argument for argument in arguments if argument is not type(None)]
+        return _decode(data, inner, where)
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise _fail(where, f"must be a list, found {data!r}")
+        return tuple(_decode(item, arguments[0], f"{where}[{index}]") for index, item in enumerate(data))
+    if hint is pendulum.DateTime:
+        if not isinstance(data, str):
+            raise _fail(where, f"must be an ISO 8601 instant, found {data!r}")
+        return _days.parse_instant(data, field=where)
+    if hint is Decimal:
+        if not isinstance(data, str):
+            raise _fail(where, f"must be a decimal amount written as text, found {data!r}")
+        return data  # Money converts and checks it
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(data)
+        except ValueError:
+            allowed = ", ".join(repr(member.value) for member in hint)
+            raise _fail(where, f"{data!r} is not a {hint.__name__}; one of {allowed}") from None
+    if hint is Rulebook:
+        return _rulebook(data, where)
+    if hint is Decision:
+        return _decision(data, where)
+    if isinstance(hint, type) and attrs.has(hint):
+        return _attrs(data, hint, where)
+    if hint in (str, int, bool):
+        if not isinstance(data, hint) or (hint is int and isinstance(data, bool)):
+            raise _fail(where, f"must be {hint.__name__}, found {data!r}")
+        return data
+    raise _fail(where, f"has a type aliprotect cannot read: {hint!r}")  # pragma: no cover
+
+
+def _attrs(data: Any, cls: type, where: str) -> Any:
+    if not isinstance(data, Mapping):
+        raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {field.name: field for field in attrs.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise _fail(where, f"has fields {cls.__name__} does not have: {', '.join(unknown)}")
+    values = {}
+    for name, field in fields.items():
+        if name not in data:
+            if field.default is attrs.NOTHING:
+                raise _fail(where, f"lacks the field {name!r} of {cls.__name__}")
+            continue
+        values[name] = _decode(data[name], hints[name], f"{where}.{name}")
+    return cls(**values)
+
+
+def _rulebook(data: Any, where: str) -> Rulebook:
+    if not isinstance(data, Mapping) or set(data) != {"document", "fingerprint"}:
+        raise _fail(where, "a rulebook is an object with its document and its fingerprint")
+    book = Rulebook.from_dict(data["document"])
+    if book.fingerprint != data["fingerprint"]:
+        raise FingerprintError(
+            f"document {where}: the rulebook {book.version} it holds has the fingerprint "
+            f"{book.fingerprint}, not the {data['fingerprint']!r} stored with it; "
+            "the rulebook or its fingerprint was changed"
+        )
+    return book
+
+
+def _decision(data: Any, where: str) -> Decision:
+    if not isinstance(data, Mapping) or set(data) != {
+        "question",
+        "inputs",
+        "answer",
+        "rulebook",
+        "fingerprint",
+    }:
+        raise _fail(where, "a decision has a question, inputs, an answer, a rulebook and a fingerprint")
+    inputs = data["inputs"]
+    if not isinstance(inputs, Mapping):
+        raise _fail(f"{where}.inputs", "must be an object")
+    return Decision(
+        question=data["question"],
+        inputs={name: _from_tagged(item, f"{where}.inputs.{name}") for name, item in inputs.items()},
+        answer=_from_tagged(data["answer"], f"{where}.answer"),
+        rulebook=data["rulebook"],
+        fingerprint=data["fingerprint"],
+    )
+
+
+def _from_tagged(data: Any, where: str) -> Any:
+    if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
+        raise _fail(where, f"must be an object with a type and a value, found {data!r}")
+    kind = data["type"]
+    if kind == "DateTime":
+        return _decode(data["value"], pendulum.DateTime, where)
+    cls: Any = _ENUMS.get(kind) or _TYPES.get(kind)
+    if cls is None:
+        known = ", ".join(sorted(["DateTime", *_ENUMS, *_TYPES]))
+        raise _fail(where, f"type {kind!r} is not one aliprotect stores; it stores: {known}")
+    return _decode(data["value"], cls, where)
+
+
+def from_data(data: Mapping[str, Any]) -> Any:
+    """Read back a document made by :func:`to_data`.
+
+    Raises:
+        DocumentError: not a document of this schema version, an unknown type, or a field
+            missing or of the wrong kind.
+        FingerprintError: a rulebook whose fingerprint does not match its rules.
+        AliprotectError: the values themselves are invalid (for example events out of
+            order), as when the value is built in code.
+    """
+    if not isinstance(data, Mapping) or set(data) != {"aliprotect", "type", "value"}:
+        raise DocumentError("an aliprotect document is an object with the keys aliprotect, type and value")
+    if data["aliprotect"] != SCHEMA_VERSION:
+        raise DocumentError(
+            f"the document has schema version {data['aliprotect']!r}; this aliprotect reads version "
+            f"{SCHEMA_VERSION} only"
+        )
+    return _from_tagged({"type": data["type"], "value": data["value"]}, str(data["type"]))
+
+
+def from_json(text: str) -> Any:
+    """Read back JSON text made by :func:`to_json`; see :func:`from_data` for the errors."""
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, TypeError) as error:
+        raise DocumentError(f"the document is not JSON: {error}") from None
+    return from_data(data)

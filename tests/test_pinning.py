@@ -1,0 +1,464 @@
+"""Rulebook pinning and provenance: the registry, golden fingerprints, custom rulebooks,
+diff, explain, stored decisions and their replay, and strict JSON documents."""
+
+import datetime as dt
+import importlib
+import importlib.resources
+import json
+import warnings
+
+import pendulum
+import pytest
+
+import aliprotect
+from aliprotect import (
+    Certainty,
+    ClaimKind,
+    DocumentError,
+    FingerprintError,
+    InvalidValueError,
+    MalformedRulebookError,
+    Order,
+    Rulebook,
+    RuleChange,
+    UnknownRulebookError,
+    UnknownRuleError,
+)
+
+rulebook_module = importlib.import_module("aliprotect.rulebook")  # not the function aliprotect.rulebook
+
+# A published rulebook never changes: its fingerprint is frozen here. Changing the rules
+# means publishing a new version, with a CHANGELOG entry saying which orders it affects.
+GOLDEN = {
+    "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+}
+
+RULES = aliprotect.rulebook("2025.1")
+PARIS = "Europe/Paris"
+ORDER = Order(
+    id="P1",
+    placed_at=pendulum.datetime(2025, 3, 1, 10, tz=PARIS),
+    shipped_at=pendulum.datetime(2025, 3, 3, 18, tz=PARIS),
+    protection_days=60,
+    amount=aliprotect.Money("20.00", "EUR"),
+)
+
+
+def paris(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz=PARIS)
+
+
+# --- the registry ---------------------------------------------------------------------
+
+
+def test_published_rulebooks_keep_their_golden_fingerprints() -> None:
+    published = {book.version: book.fingerprint for book in aliprotect.rulebooks()}
+    assert published == GOLDEN
+
+
+def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
+    (first,) = aliprotect.rulebooks()
+    assert first is RULES
+    assert (first.in_force_from, first.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
+    assert [str(c) for c in first.in_force_citations] == ["seed 003:1"]
+    assert first.parent is None
+
+
+def test_the_rulebook_in_force_on_a_date() -> None:
+    assert aliprotect.rulebook(on=dt.date(2025, 1, 1)) is RULES
+    assert aliprotect.rulebook(on=paris(2026, 6, 1, 12)) is RULES
+    # 1 January 2025 starts earlier east of UTC: the instant counts by its own local date
+    assert aliprotect.rulebook(on=pendulum.datetime(2025, 1, 1, 0, 30, tz="Pacific/Kiritimati")) is RULES
+    with pytest.raises(UnknownRulebookError, match=r"on=2024-12-31: no published rulebook was in force"):
+        aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC"))
+    with pytest.raises(aliprotect.NaiveDatetimeError):
+        aliprotect.rulebook(on=dt.datetime(2025, 6, 1))
+    with pytest.raises(InvalidValueError, match=r"ask for one or the other"):
+        aliprotect.rulebook("2025.1", on=dt.date(2025, 6, 1))
+    with pytest.raises(InvalidValueError, match=r"must be a date"):
+        aliprotect.rulebook(on="2025-06-01")  # type: ignore[arg-type]
+
+
+def test_a_new_version_is_the_latest_and_in_force_from_its_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _published_text("2026.1", in_force_from="2026-07-01", reply=7)
+    monkeypatch.setattr(rulebook_module, "_published", lambda: {"2025.1": _published_text(), "2026.1": text})
+    monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+    assert aliprotect.rulebook().version == "2026.1"
+    assert aliprotect.rulebook(on=dt.date(2026, 6, 30)).version == "2025.1"
+    assert aliprotect.rulebook(on=dt.date(2026, 7, 1)).version == "2026.1"
+
+
+def _published_text(version: str = "2025.1", *, in_force_from: str = "2025-01-01", reply: int = 5) -> str:
+    text = (importlib.resources.files("aliprotect") / "rulebooks" / "2025.1.toml").read_text(encoding="utf-8")
+    return (
+        text.replace('version = "2025.1"', f'version = "{version}"')
+        .replace("in_force_from = 2025-01-01", f"in_force_from = {in_force_from}")
+        .replace("quantities.reply = { value = 5,", f"quantities.reply = {{ value = {reply},")
+    )
+
+
+# --- custom rulebooks and diff ---------------------------------------------------------------
+
+
+def test_a_derived_rulebook_records_its_parent_and_leaves_it_unchanged() -> None:
+    seven = RULES.derive(
+        version="2025.1+reply7",
+        changes={"dispute.seller_reply": 7},
+        citations={"dispute.seller_reply": ["seed 004:51"]},
+    )
+    assert seven.quantity("dispute.seller_reply").value == 7
+    assert RULES.quantity("dispute.seller_reply").value == 5
+    assert seven.parent == aliprotect.Parent(version="2025.1", fingerprint=RULES.fingerprint)
+    assert seven.fingerprint != RULES.fingerprint
+    assert aliprotect.diff(RULES, seven) == (
+        RuleChange("dispute.seller_reply", "quantities.reply", 5, 7),
+        RuleChange(
+            "dispute.seller_reply", "citations", ("seed 000:38", "seed 001:64", "seed 002:88"), ("seed 004:51",)
+        ),
+    )
+    assert aliprotect.diff(seven, RULES)[0] == RuleChange("dispute.seller_reply", "quantities.reply", 7, 5)
+
+
+def test_a_derived_rulebook_reads_back_from_its_document() -> None:
+    custom = RULES.derive(version="custom", changes={("return.window", "ship_back"): 12})
+    again = Rulebook.from_dict(json.loads(custom.document))
+    assert again == custom
+    assert again.parent is not None
+
+
+def test_a_derived_rulebook_changes_the_answers() -> None:
+    seven = RULES.derive(version="custom", changes={"dispute.seller_reply": 7})
+    claim = aliprotect.Claim(kind=ClaimKind.NOT_RECEIVED)
+    dispute = aliprotect.open_dispute(ORDER, claim, at=paris(2025, 4, 1, 9), rules=seven)
+    status = aliprotect.status(dispute, at=paris(2025, 4, 7), rules=seven)
+    assert status.deadlines[0].at == paris(2025, 4, 8, 9)
+    assert (status.rulebook, status.fingerprint) == ("custom", seven.fingerprint)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"dispute.seller_answer": 7}, UnknownRuleError, "rule_id='dispute.seller_answer' is not a rule"),
+        ({("return.window", "ship"): 7}, UnknownRuleError, "name='ship' is not a quantity of rule return.window"),
+        ({"return.window": 7}, UnknownRuleError, "has 2 quantities"),
+        ({"escrow.release": 7}, UnknownRuleError, "has 0 quantities"),
+        ({"dispute.seller_reply": -1}, MalformedRulebookError, "must be a whole number of 0 or more, found -1"),
+        ({"dispute.seller_reply": 1.5}, MalformedRulebookError, "found 1.5"),
+    ],
+)
+def test_a_bad_derivation_is_refused(changes: dict[object, object], error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        RULES.derive(version="custom", changes=changes)  # type: ignore[arg-type]
+
+
+def test_a_derived_rulebook_needs_its_own_version() -> None:
+    with pytest.raises(MalformedRulebookError, match=r"needs a version of its own"):
+        RULES.derive(version="2025.1", changes={})
+    with pytest.raises(MalformedRulebookError, match=r"citation 'blog 7:1' does not start with a source"):
+        RULES.derive(version="x", changes={}, citations={"dispute.seller_reply": ["blog 7:1"]})
+
+
+def test_a_custom_rulebook_file_must_have_every_rule_and_only_known_ones() -> None:
+    text = _published_text("custom")
+    without = text.replace('[rules."escrow.release"]', '[unused."escrow.release"]')
+    with pytest.raises(MalformedRulebookError, match=r"rulebook custom lacks the rules escrow.release"):
+        Rulebook.from_toml(without)
+    extra = text + '\n[rules."open.soonest"]\nsummary = "x"\ncitations = ["seed 002:26"]\n'
+    with pytest.raises(MalformedRulebookError, match=r"has rules aliprotect does not know: open.soonest"):
+        Rulebook.from_toml(extra)
+    wrong_unit = text.replace(
+        'quantities.reply = { value = 5, unit = "days" }', 'quantities.reply = { value = 5, unit = "business_days" }'
+    )
+    with pytest.raises(MalformedRulebookError, match=r"has reply in business_days; it must have reply in days"):
+        Rulebook.from_toml(wrong_unit)
+    no_resolution = text.replace('resolutions = ["full_refund"]\nevidence = ["tracking', 'evidence = ["tracking')
+    with pytest.raises(MalformedRulebookError, match=r"rule claim.not_received .* lists no resolutions"):
+        Rulebook.from_toml(no_resolution)
+
+
+def test_diff_of_anything_but_rulebooks_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match=r"b='2025.1' must be a Rulebook"):
+        aliprotect.diff(RULES, "2025.1")  # type: ignore[arg-type]
+
+
+# --- provenance and explain ---------------------------------------------------------------------
+
+
+def test_every_answer_names_the_rulebook_version_and_fingerprint() -> None:
+    pinned = (RULES.version, RULES.fingerprint)
+    answers = [
+        aliprotect.protection_end(ORDER, rules=RULES),
+        aliprotect.dispute_window(ORDER, rules=RULES),
+        aliprotect.can_cancel(ORDER, at=paris(2025, 3, 2), rules=RULES),
+        aliprotect.timeline(ORDER, rules=RULES),
+        *aliprotect.timeline(ORDER, rules=RULES).deadlines,
+    ]
+    dispute = aliprotect.open_dispute(ORDER, aliprotect.Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
+    answers.append(aliprotect.status(dispute, at=paris(2025, 4, 2)))
+    for answer in answers:
+        assert (answer.rulebook, answer.fingerprint) == pinned
+
+
+def _explained_answers() -> list[object]:
+    dispute = aliprotect.open_dispute(ORDER, aliprotect.Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
+    refunded = aliprotect.refund_granted(
+        aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2), rules=RULES), at=paris(2025, 4, 3), rules=RULES
+    )
+    return [
+        aliprotect.timeline(ORDER, rules=RULES),
+        aliprotect.recommended_open_by(ORDER, rules=RULES),
+        aliprotect.dispute_window(ORDER, rules=RULES),
+        aliprotect.can_open_dispute(ORDER, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 5), rules=RULES),
+        aliprotect.status(dispute, at=paris(2025, 4, 1)),
+        aliprotect.status(refunded, at=paris(2025, 4, 3)),
+    ]
+
+
+@pytest.mark.parametrize("answer", _explained_answers(), ids=lambda a: type(a).__name__)
+def test_explain_cites_the_sources_of_every_rule_it_names(answer: object) -> None:
+    text = aliprotect.explain(answer)  # type: ignore[arg-type]
+    assert f"Rulebook 2025.1 ({RULES.fingerprint})" in text
+    named = [line[2:].split(":")[0] for line in text.splitlines() if line.startswith("- ")]
+    assert named
+    rule_ids = set(getattr(answer, "rule_ids", ())) | {r for d in getattr(answer, "deadlines", ()) for r in d.rule_ids}
+    assert set(named) == rule_ids
+    for rule_id in named:
+        rule = RULES.rule(rule_id)
+        assert f"- {rule_id}: {rule.summary}" in text
+        for citation in rule.citations:
+            assert str(citation) in text
+            assert RULES.sources[citation.source] in text
+
+
+def test_explain_needs_the_very_rulebook_of_a_custom_answer() -> None:
+    custom = RULES.derive(version="custom", changes={"open.latest": 20})
+    window = aliprotect.dispute_window(ORDER, rules=custom)
+    assert "- open.latest" in aliprotect.explain(window, rules=custom)
+    with pytest.raises(UnknownRulebookError, match=r"version='custom' is not a published rulebook"):
+        aliprotect.explain(window)
+    with pytest.raises(FingerprintError, match=r"was made with rulebook custom of fingerprint"):
+        aliprotect.explain(window, rules=RULES.derive(version="custom", changes={"open.latest": 21}))
+
+
+# --- decisions: record, store, replay ----------------------------------------------------------
+
+
+def test_a_stored_decision_is_reproduced_after_a_new_rulebook_is_published(monkeypatch: pytest.MonkeyPatch) -> None:
+    dispute = aliprotect.open_dispute(
+        ORDER, aliprotect.Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 1, 9), rules=RULES
+    )
+    decision = aliprotect.record(aliprotect.status, dispute, at=paris(2025, 4, 7))
+    assert decision.answer.stage is aliprotect.Stage.REFUND_DUE  # the seller was silent for 5 days
+    stored = aliprotect.to_json(decision)
+
+    # later: rulebook 2026.1 gives the seller 7 days and becomes the latest
+    monkeypatch.setattr(
+        rulebook_module,
+        "_published",
+        lambda: {"2025.1": _published_text(), "2026.1": _published_text("2026.1", reply=7)},
+    )
+    monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+    assert aliprotect.rulebook().version == "2026.1"
+    replayed = aliprotect.replay(aliprotect.from_json(stored))
+    assert replayed.holds
+    assert replayed.answer == decision.answer
+    assert replayed.fingerprint == RULES.fingerprint
+
+
+def test_replay_with_newer_rules_says_what_changed() -> None:
+    decision = aliprotect.record(aliprotect.dispute_window, ORDER, rules=RULES)
+    longer = RULES.derive(version="2026.1-draft", changes={"open.latest": 20})
+    again = aliprotect.replay(decision, rules=longer)
+    assert not again.holds
+    assert again.differences == ("closes",)
+    assert again.answer.closes == paris(2025, 5, 22, 18)
+    assert aliprotect.replay(decision, rules=RULES).holds
+
+
+def test_replay_refuses_a_decision_whose_fingerprint_was_tampered_with() -> None:
+    decision = aliprotect.record(aliprotect.can_cancel, ORDER, at=paris(2025, 3, 2), rules=RULES)
+    data = aliprotect.to_data(decision)
+    data["value"]["fingerprint"] = "sha256:" + "0" * 64
+    with pytest.raises(FingerprintError, match=r"the rules changed, or the record was altered"):
+        aliprotect.replay(aliprotect.from_data(data))
+
+
+def test_record_takes_only_the_library_questions() -> None:
+    with pytest.raises(InvalidValueError, match=r"is not one a decision records"):
+        aliprotect.record(aliprotect.grant_extension, ORDER, days=3, at=paris(2025, 3, 5))  # type: ignore[arg-type]
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def test_a_rulebook_document_with_a_tampered_fingerprint_or_rule_is_refused() -> None:
+    data = aliprotect.to_data(RULES)
+    data["value"]["document"]["rules"]["dispute.seller_reply"]["quantities"]["reply"]["value"] = 7
+    with pytest.raises(FingerprintError, match=r"has the fingerprint sha256:\w+, not the 'sha256:"):
+        aliprotect.from_data(data)
+
+
+def test_a_dispute_document_with_another_fingerprint_is_refused_when_read() -> None:
+    dispute = aliprotect.open_dispute(ORDER, aliprotect.Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
+    data = aliprotect.to_data(dispute)
+    data["value"]["fingerprint"] = "sha256:" + "1" * 64
+    tampered = aliprotect.from_data(data)
+    with pytest.raises(FingerprintError, match=r"pass that very rulebook"):
+        aliprotect.status(tampered, at=paris(2025, 4, 2))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("not json", "the document is not JSON"),
+        ("[]", "an aliprotect document is an object with the keys aliprotect, type and value"),
+        ('{"aliprotect": 2, "type": "Order", "value": {}}', "schema version 2; this aliprotect reads version 1 only"),
+        ('{"aliprotect": 1, "type": "Parcel", "value": {}}', "type 'Parcel' is not one aliprotect stores"),
+        ('{"aliprotect": 1, "type": "Order", "value": {"id": "1"}}', "lacks the field 'placed_at' of Order"),
+        (
+            '{"aliprotect": 1, "type": "Money", "value": {"amount": "1", "currency": "EUR", "x": 1}}',
+            "has fields Money does not have: x",
+        ),
+        (
+            '{"aliprotect": 1, "type": "Money", "value": {"amount": 1, "currency": "EUR"}}',
+            "decimal amount written as text",
+        ),
+        ('{"aliprotect": 1, "type": "Claim", "value": {"kind": "lost"}}', "'lost' is not a ClaimKind"),
+        (
+            '{"aliprotect": 1, "type": "Extension", "value": {"granted_at": 5, "days": 1}}',
+            "must be an ISO 8601 instant",
+        ),
+        (
+            '{"aliprotect": 1, "type": "Extension", "value": {"granted_at": "2025-01-01T00:00", "days": 1}}',
+            "has no offset and no zone",
+        ),
+        ('{"aliprotect": 1, "type": "Order", "value": {"id": 5}}', r"Order.id: must be str, found 5"),
+        ('{"aliprotect": 1, "type": "Order", "value": []}', "must be an object of the fields of Order"),
+        (
+            '{"aliprotect": 1, "type": "Rulebook", "value": {"document": {}}}',
+            "a rulebook is an object with its document",
+        ),
+        ('{"aliprotect": 1, "type": "Decision", "value": {}}', "a decision has a question, inputs"),
+    ],
+)
+def test_a_bad_document_is_refused_with_a_clear_error(text: str, message: str) -> None:
+    with pytest.raises(aliprotect.AliprotectError, match=message):
+        aliprotect.from_json(text)
+
+
+def test_only_library_values_are_written() -> None:
+    with pytest.raises(DocumentError, match=r"cannot be written as an aliprotect document"):
+        aliprotect.to_json({"id": 1})
+
+
+def test_an_instant_keeps_its_zone_and_its_side_of_the_repeated_hour() -> None:
+    second_pass = pendulum.datetime(2025, 10, 26, 2, 30, tz=PARIS, fold=1)
+    extension = aliprotect.Extension(granted_at=second_pass, days=1)
+    text = aliprotect.to_json(extension)
+    assert "2025-10-26T02:30:00+01:00[Europe/Paris]" in text
+    again = aliprotect.from_json(text)
+    assert again.granted_at.utcoffset() == dt.timedelta(hours=1)
+    assert again.granted_at.timezone_name == PARIS
+
+
+# --- deprecations ------------------------------------------------------------------------------
+
+
+def test_deprecations_have_their_own_warning_class_and_date() -> None:
+    def old_function() -> None:  # what a deprecated function of the library does
+        aliprotect.warn_deprecated("old_function() is now new_function()", since=dt.date(2026, 11, 22))
+
+    with pytest.warns(aliprotect.AliprotectDeprecationWarning, match=r"\(deprecated since 2026-11-22\)") as caught:
+        old_function()
+    assert issubclass(aliprotect.AliprotectDeprecationWarning, DeprecationWarning)
+    assert caught[0].message.since == dt.date(2026, 11, 22)  # type: ignore[union-attr]
+    assert caught[0].filename == __file__  # it points at the code that called the deprecated function
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", aliprotect.AliprotectDeprecationWarning)
+        with pytest.raises(aliprotect.AliprotectDeprecationWarning):
+            old_function()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"extensions": 5}, r"Order.extensions: must be a list, found 5"),
+        ({"placed_at": "2025-03-01T10:00:00+01:00", "protection_days": True}, r"Order.protection_days: must be int"),
+    ],
+)
+def test_fields_of_the_wrong_kind_are_refused(value: dict[str, object], message: str) -> None:
+    fields = {"id": "1", "placed_at": "2025-03-01T10:00:00+01:00", "protection_days": 60, **value}
+    with pytest.raises(DocumentError, match=message):
+        aliprotect.from_data({"aliprotect": 1, "type": "Order", "value": fields})
+
+
+def test_optional_fields_may_be_left_out_of_a_document() -> None:
+    data = {
+        "aliprotect": 1,
+        "type": "Order",
+        "value": {"id": "1", "placed_at": "2025-03-01T10:00:00Z", "protection_days": 60},
+    }
+    assert aliprotect.from_data(data).shipped_at is None
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        (5, r"Decision.inputs: must be an object"),
+        ({"order": 5}, r"inputs.order: must be an object with a type and a value"),
+    ],
+)
+def test_a_decision_document_with_bad_inputs_is_refused(inputs: object, message: str) -> None:
+    data = aliprotect.to_data(aliprotect.record(aliprotect.dispute_window, ORDER, rules=RULES))
+    data["value"]["inputs"] = inputs
+    with pytest.raises(DocumentError, match=message):
+        aliprotect.from_data(data)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"question": "grant_extension"}, "is not one a decision records"),
+        ({"inputs": 5}, "must be a mapping of argument names"),
+        ({"answer": "yes"}, "must be an answer of aliprotect"),
+    ],
+)
+def test_a_decision_checks_its_fields(fields: dict[str, object], message: str) -> None:
+    decision = aliprotect.record(aliprotect.dispute_window, ORDER, rules=RULES)
+    values = {"question": decision.question, "inputs": decision.inputs, "answer": decision.answer}
+    with pytest.raises(InvalidValueError, match=message):
+        aliprotect.Decision(**{**values, **fields}, rulebook="2025.1", fingerprint=RULES.fingerprint)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            ('in_force_certainty = "seen"', 'in_force_certainty = "likely"'),
+            "must be one of stated, seen, found 'likely'",
+        ),
+        (
+            ('in_force_certainty = "seen"', 'in_force_certainty = "seen"\nparent = "2024.1"'),
+            "must be a table with a version",
+        ),
+    ],
+)
+def test_the_rulebook_header_is_checked(change: tuple[str, str], message: str) -> None:
+    with pytest.raises(MalformedRulebookError, match=message):
+        Rulebook.from_toml(_published_text().replace(*change))
+    with pytest.raises(MalformedRulebookError, match="a rulebook document is a table"):
+        Rulebook.from_dict([])  # type: ignore[arg-type]
+
+
+def test_diff_names_rules_only_one_rulebook_has_and_changed_units() -> None:
+    import attrs
+
+    fewer = attrs.evolve(RULES, rules={k: v for k, v in RULES.rules.items() if k != "escrow.release"})
+    assert aliprotect.diff(RULES, fewer) == (
+        RuleChange("escrow.release", "rule", RULES.rule("escrow.release").summary, None),
+    )
+    rule = RULES.rule("open.latest")
+    weeks = attrs.evolve(rule, quantities={"after_completion": aliprotect.Quantity(15, aliprotect.Unit.BUSINESS_DAYS)})
+    other = attrs.evolve(RULES, rules={**RULES.rules, "open.latest": weeks})
+    (change,) = aliprotect.diff(RULES, other)
+    assert change.after == aliprotect.Quantity(15, aliprotect.Unit.BUSINESS_DAYS)
