@@ -18,6 +18,7 @@ Example:
 """
 
 from aliprotect._days import parse_instant
+from aliprotect.advice import Action, Advice, Reminder, Role, Urgency, next_actions, upcoming
 from aliprotect.disputes import (
     Dispute,
     DisputeStatus,
@@ -97,10 +98,13 @@ from aliprotect.timeline import (
     recommended_open_by,
     timeline,
 )
+from aliprotect.tracking import Location, Tracking, TrackingEvent
 
 __all__ = [
     "RULE_SCHEMA",
+    "Action",
     "ActionRefusedError",
+    "Advice",
     "AliprotectDeprecationWarning",
     "AliprotectError",
     "Certainty",
@@ -122,6 +126,7 @@ __all__ = [
     "Extension",
     "FingerprintError",
     "InvalidValueError",
+    "Location",
     "MalformedRulebookError",
     "Money",
     "NaiveDatetimeError",
@@ -131,8 +136,10 @@ __all__ = [
     "Parent",
     "Quantity",
     "Reading",
+    "Reminder",
     "Replay",
     "Resolution",
+    "Role",
     "Rule",
     "RuleChange",
     "Rulebook",
@@ -140,9 +147,12 @@ __all__ = [
     "Stage",
     "TimeOrderError",
     "Timeline",
+    "Tracking",
+    "TrackingEvent",
     "Unit",
     "UnknownRuleError",
     "UnknownRulebookError",
+    "Urgency",
     "Verdict",
     "Window",
     "buyer_accepts_offer",
@@ -159,6 +169,7 @@ __all__ = [
     "from_json",
     "grant_extension",
     "moderator_decides",
+    "next_actions",
     "open_dispute",
     "parse_instant",
     "protection_end",
@@ -175,5 +186,6 @@ __all__ = [
     "timeline",
     "to_data",
     "to_json",
+    "upcoming",
     "warn_deprecated",
 ]

@@ -1,0 +1,624 @@
+"""Next actions: what a buyer or a dropshipper should do now, and by when.
+
+The source articles are mostly advice: watch the tracking, ask for an extension before
+it is too late, open the dispute at least 10 days before protection ends, escalate when
+the seller is rude, refund your own customer at once. :func:`next_actions` turns that
+advice into :class:`Advice` values for one order at an instant; :func:`upcoming` lists
+the deadlines of many orders that fall inside a horizon. Both are pure: ``at`` is an
+argument, nothing is read or stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from aliprotect import _checks, _days
+from aliprotect.disputes import Dispute, DisputeStatus, EventKind, Outcome, Stage, status
+from aliprotect.errors import InvalidValueError, TimeOrderError
+from aliprotect.model import ClaimKind, Order
+from aliprotect.rulebook import Rulebook, Unit, rulebook
+from aliprotect.timeline import Deadline, dispute_window, protection_end, recommended_open_by, timeline
+from aliprotect.tracking import Location, Tracking
+
+__all__ = ["Action", "Advice", "Reminder", "Role", "Urgency", "next_actions", "upcoming"]
+
+
+class Role(enum.Enum):
+    """Who the advice is for."""
+
+    BUYER = "buyer"
+    """Someone who bought for themselves."""
+    DROPSHIPPER = "dropshipper"
+    """A store that bought for its own customer: it also has a customer to look after."""
+
+
+class Urgency(enum.Enum):
+    """How urgent an :class:`Advice` is, most urgent first."""
+
+    NOW = "now"
+    """Do it now: the rules' time for it has come, and ``by`` is the hard limit."""
+    BY_DEADLINE = "by_deadline"
+    """Do it before ``by``."""
+    INFO = "info"
+    """Nothing to do yet: wait (until ``by``, when there is one)."""
+
+    @property
+    def rank(self) -> int:
+        """0 for the most urgent."""
+        return list(Urgency).index(self)
+
+
+class Action(enum.Enum):
+    """What an :class:`Advice` says to do."""
+
+    WAIT = "wait"
+    OPEN_DISPUTE = "open_dispute"
+    ASK_EXTENSION = "ask_extension"
+    CONTACT_SELLER = "contact_seller"
+    PICK_UP = "pick_up"
+    ATTACH_EVIDENCE = "attach_evidence"
+    ANSWER_OFFER = "answer_offer"
+    ESCALATE = "escalate"
+    SHIP_RETURN = "ship_return"
+    REFUND_CUSTOMER = "refund_customer"
+    RESHIP = "reship"
+
+
+@attrs.frozen(kw_only=True)
+class Advice:
+    """One thing to do (or to wait for), by when, how urgent, and the rules behind it.
+
+    Attributes:
+        order_id: the order it is about.
+        action: what to do.
+        text: what to do, in a sentence, with the instants that matter.
+        by: the instant by which to do it (or until which to wait), if any.
+        urgency: how urgent it is.
+        rule_ids: the rules it comes from.
+        rulebook: the version of the rulebook that gave the numbers.
+        fingerprint: that rulebook's fingerprint.
+    """
+
+    order_id: str
+    action: Action
+    text: str
+    by: pendulum.DateTime | None
+    urgency: Urgency
+    rule_ids: tuple[str, ...]
+    rulebook: str
+    fingerprint: str
+
+
+@attrs.frozen(kw_only=True)
+class Reminder:
+    """A deadline of one order among many, for :func:`upcoming`."""
+
+    order_id: str
+    deadline: Deadline
+
+
+def _role(value: Role) -> Role:
+    if not isinstance(value, Role):
+        roles = ", ".join(f"Role.{role.name}" for role in Role)
+        raise InvalidValueError(f"role={value!r} is not a role aliprotect knows; use one of {roles}")
+    return value
+
+
+def _known_at(order: Order, at: pendulum.DateTime) -> Order:
+    """The order as it was known at ``at``: a shipment, receipt or extension after it has not happened yet."""
+
+    def happened(instant: pendulum.DateTime | None) -> bool:
+        return instant is not None and _days.utc(instant) <= _days.utc(at)
+
+    shipped = order.shipped_at if happened(order.shipped_at) else None
+    return attrs.evolve(
+        order,
+        shipped_at=shipped,
+        received_at=order.received_at if shipped and happened(order.received_at) else None,
+        extensions=tuple(e for e in order.extensions if shipped and happened(e.granted_at)),
+    )
+
+
+def _tracking(tracking: Tracking | None, order: Order) -> Tracking | None:
+    if tracking is None:
+        return None
+    tracking = _checks.instance(tracking, Tracking, "tracking")
+    if order.shipped_at is None or _days.utc(tracking.provided_at) < _days.utc(order.shipped_at):
+        shipped = "has not shipped" if order.shipped_at is None else f"shipped at {order.shipped_at.isoformat()}"
+        raise TimeOrderError(
+            f"tracking number {tracking.number} was provided at {tracking.provided_at.isoformat()}, but order "
+            f"{order.id} {shipped}; the seller gives the number when shipping"
+        )
+    for event in tracking.events:
+        if _days.utc(event.at) < _days.utc(order.placed_at):
+            raise TimeOrderError(
+                f"tracking event at {event.at.isoformat()} ({event.where.value}) is before order {order.id} "
+                f"was placed ({order.placed_at.isoformat()})"
+            )
+    return tracking
+
+
+class _Advisor:
+    """Collects the advice for one order at one instant."""
+
+    def __init__(self, order: Order, at: pendulum.DateTime, rules: Rulebook, role: Role) -> None:
+        self.order, self.at, self.rules, self.role = order, at, rules, role
+        self.advice: list[Advice] = []
+
+    def add(
+        self, action: Action, text: str, urgency: Urgency, *rule_ids: str, by: pendulum.DateTime | None = None
+    ) -> None:
+        self.advice.append(
+            Advice(
+                order_id=self.order.id,
+                action=action,
+                text=text,
+                by=by,
+                urgency=urgency,
+                rule_ids=rule_ids,
+                rulebook=self.rules.version,
+                fingerprint=self.rules.fingerprint,
+            )
+        )
+
+    def days(self, rule_id: str, name: str | None = None, unit: Unit = Unit.DAYS) -> int:
+        return self.rules.quantity(rule_id, name, unit=unit).value
+
+    def before(self, instant: pendulum.DateTime) -> bool:
+        return _days.utc(self.at) < _days.utc(instant)
+
+    # --- an order without a dispute ------------------------------------------------------
+
+    def order_advice(self, tracking: Tracking | None) -> None:
+        order = self.order
+        if order.shipped_at is None:
+            self.add(
+                Action.WAIT,
+                "not shipped yet: it can still be cancelled, with the seller's agreement",
+                Urgency.INFO,
+                "cancel.before_shipment",
+            )
+            return
+        window = dispute_window(order, rules=self.rules)
+        if not self.before(window.closes):
+            return  # the last chance has passed: nothing can be done (open.latest)
+        if order.received_at is not None and not self.before(order.received_at):
+            self.add(
+                Action.OPEN_DISPUTE,
+                f"if something is wrong with the item, open a dispute before {window.closes.isoformat()}, with photos",
+                Urgency.BY_DEADLINE,
+                "open.latest",
+                by=window.closes,
+            )
+            return
+        if self.before(window.opens):
+            self.add(
+                Action.WAIT,
+                f"a dispute can be opened from {window.opens.isoformat()}",
+                Urgency.INFO,
+                "open.earliest",
+                by=window.opens,
+            )
+        self.open_by(window.opens, window.closes)
+        if tracking is not None:
+            self.tracking_advice(tracking, window.opens, window.closes)
+
+    def open_by(self, opens: pendulum.DateTime, closes: pendulum.DateTime) -> None:
+        """When to open a "not received" dispute: by the recommended date, or now."""
+        end = protection_end(self.order, rules=self.rules).at
+        recommended = recommended_open_by(self.order, rules=self.rules).at
+        buffer = self.days("protection.settlement_buffer")
+        # before the window opens, "now" means as soon as it opens
+        urgency, now_or_from = (
+            (Urgency.BY_DEADLINE, f"from {opens.isoformat()}") if self.before(opens) else (Urgency.NOW, "now")
+        )
+        if self.before(recommended) and not _days.utc(recommended) < _days.utc(opens):
+            self.dispute(
+                f"if it has not arrived by {recommended.isoformat()}, open a dispute then, or get the seller "
+                f"to extend protection first: settlement takes {buffer} days",
+                Urgency.BY_DEADLINE,
+                ("protection.settlement_buffer", "protection.extension"),
+                by=recommended,
+            )
+        elif self.before(end):
+            self.dispute(
+                f"protection ends at {end.isoformat()} and settlement takes {buffer} days: open a dispute "
+                f"{now_or_from}, unless the seller extends protection",
+                urgency,
+                ("protection.settlement_buffer", "open.latest"),
+                by=closes,
+            )
+            self.add(
+                Action.ASK_EXTENSION,
+                f"ask the seller to extend protection before it ends at {end.isoformat()}",
+                Urgency.NOW,
+                "protection.extension",
+                by=end,
+            )
+        else:
+            self.dispute(
+                f"protection has ended and the order is completed; this is the last chance: open a dispute "
+                f"{now_or_from}, before {closes.isoformat()}",
+                urgency,
+                ("protection.expiry_completes", "open.latest"),
+                by=closes,
+            )
+
+    def dispute(self, text: str, urgency: Urgency, rule_ids: tuple[str, ...], *, by: pendulum.DateTime) -> None:
+        """Advise opening a "not received" dispute, with its evidence and, for a dropshipper, the customer."""
+        self.add(Action.OPEN_DISPUTE, text, urgency, *rule_ids, by=by)
+        rule = self.rules.rule(ClaimKind.NOT_RECEIVED.rule_id)
+        evidence = ", ".join(item.value.replace("_", " ") for item in rule.evidence)
+        self.add(
+            Action.ATTACH_EVIDENCE,
+            f"attach to the dispute: {evidence}; use the seller's own tracking number",
+            urgency,
+            ClaimKind.NOT_RECEIVED.rule_id,
+            by=by,
+        )
+        if self.role is Role.DROPSHIPPER:
+            self.add(
+                Action.RESHIP,
+                "or have the seller re-ship, and tell the customer they keep both if both arrive",
+                urgency,
+                "dropship.reship",
+                by=by,
+            )
+
+    def tracking_advice(self, tracking: Tracking, opens: pendulum.DateTime, closes: pendulum.DateTime) -> None:
+        if self.before(tracking.provided_at):
+            return  # the number is not known yet at `at`
+        events = tracking.known_at(self.at)
+        if not events:
+            quiet = _days.add_days(tracking.provided_at, self.days("tracking.not_available", "max"))
+            if self.before(quiet) and _days.utc(quiet) < _days.utc(closes):  # never wait past the last chance
+                self.add(
+                    Action.WAIT,
+                    f"a new tracking number can show nothing for {self.days('tracking.not_available', 'min')}-"
+                    f"{self.days('tracking.not_available', 'max')} days: wait until {quiet.isoformat()}",
+                    Urgency.INFO,
+                    "tracking.not_available",
+                    by=quiet,
+                )
+            else:
+                self.add(
+                    Action.CONTACT_SELLER,
+                    f"tracking number {tracking.number} still shows nothing: the parcel was probably not sent; "
+                    "ask the seller, and open a dispute if the answer is missing or unclear",
+                    Urgency.NOW,
+                    "tracking.not_available",
+                )
+            return
+        last = events[-1]
+        if last.where is Location.DELIVERED:
+            return
+        if last.where is Location.RETURNED_TO_SENDER:
+            if not self.before(opens):
+                self.add(
+                    Action.OPEN_DISPUTE,
+                    "the parcel is going back to the seller: open a 'not received' dispute for a full refund",
+                    Urgency.NOW,
+                    "claim.not_received",
+                    by=closes,
+                )
+            return
+        self.stalled(last.at, last.where, opens, closes)
+        self.inactive(last.at, opens, closes)
+
+    def stalled(
+        self, since: pendulum.DateTime, where: Location, opens: pendulum.DateTime, closes: pendulum.DateTime
+    ) -> None:
+        """``tracking.stalled``: not moving for 2 days or more in one place."""
+        if self.before(_days.add_days(since, self.days("tracking.stalled"))):
+            return
+        end = protection_end(self.order, rules=self.rules).at
+        running = self.before(end)
+        still = f"not moving since {since.isoformat()}"
+        if where is Location.ORIGIN_COUNTRY and running:
+            self.add(
+                Action.CONTACT_SELLER,
+                f"{still}, still in the seller's country: ask the seller why",
+                Urgency.NOW,
+                "tracking.stalled",
+                by=end,
+            )
+            self.add(
+                Action.ASK_EXTENSION,
+                f"ask the seller to extend protection, giving the hold-up as the reason, before {end.isoformat()}",
+                Urgency.NOW,
+                "tracking.stalled",
+                "protection.extension",
+                by=end,
+            )
+        elif where is Location.DESTINATION_CUSTOMS and running:
+            self.add(
+                Action.ASK_EXTENSION,
+                f"{still} at customs: it usually arrives, but late; extend protection before {end.isoformat()}",
+                Urgency.NOW,
+                "tracking.stalled",
+                "protection.extension",
+                by=end,
+            )
+        elif where is Location.LOCAL_POST_OFFICE:
+            self.add(
+                Action.PICK_UP,
+                f"{still} at the local post office: pick it up now; an unclaimed parcel is sent back and not refunded",
+                Urgency.NOW,
+                "tracking.stalled",
+                "claim.not_covered",
+                by=closes,
+            )
+        elif where is Location.NO_INFORMATION:
+            recommended = recommended_open_by(self.order, rules=self.rules).at
+            if not self.before(recommended) and not self.before(opens):
+                self.add(
+                    Action.OPEN_DISPUTE,
+                    f"no tracking information since {since.isoformat()} and protection ends soon: open a dispute",
+                    Urgency.NOW,
+                    "tracking.stalled",
+                    "protection.settlement_buffer",
+                    by=closes,
+                )
+
+    def inactive(self, since: pendulum.DateTime, opens: pendulum.DateTime, closes: pendulum.DateTime) -> None:
+        """``tracking.inactive``: 5 business days without news, counted in the buyer's zone (C5)."""
+        buyer_zone = self.order.placed_at.timezone or self.order.placed_at.tzinfo
+        local = since.in_timezone(buyer_zone)  # type: ignore[arg-type]
+        ask_from = _days.add_business_days(local, self.days("tracking.inactive", "inactive", Unit.BUSINESS_DAYS))
+        if self.before(ask_from):
+            return
+        dispute_from = _days.add_days(ask_from, self.days("tracking.inactive", "then"))
+        if self.before(dispute_from):
+            self.add(
+                Action.CONTACT_SELLER,
+                f"no tracking news since {since.isoformat()}: ask the seller for an update; if the tracking is not "
+                f"active again by {dispute_from.isoformat()}, open a dispute",
+                Urgency.NOW,
+                "tracking.inactive",
+                by=dispute_from,
+            )
+        elif not self.before(opens):
+            self.add(
+                Action.OPEN_DISPUTE,
+                f"the tracking has not moved since {since.isoformat()}, also after asking the seller: open a dispute",
+                Urgency.NOW,
+                "tracking.inactive",
+                by=closes,
+            )
+
+    # --- an order with a dispute ---------------------------------------------------------
+
+    def dispute_advice(self, dispute: Dispute, now: DisputeStatus) -> None:
+        deadline = {d.name: d.at for d in now.deadlines}
+        if self.role is Role.DROPSHIPPER and now.outcome is not Outcome.LOST:
+            self.add(
+                Action.REFUND_CUSTOMER,
+                "refund your customer now, without waiting for the seller's money, to avoid a chargeback and its fee",
+                Urgency.NOW,
+                "dropship.refund_customer",
+            )
+        if now.offer is not None:
+            self.add(
+                Action.ANSWER_OFFER,
+                f"answer the seller's offer of {now.offer.amount} {now.offer.currency}: accepting it closes the "
+                "dispute for good",
+                Urgency.NOW,
+                "dispute.accept_offer_closes",
+                by=deadline.get("moderator_from"),
+            )
+        if now.stage is Stage.AWAITING_SELLER:
+            reply_by = deadline["seller_reply_by"]
+            self.add(
+                Action.WAIT,
+                f"the seller has until {reply_by.isoformat()} to reply; if the seller stays silent, you win",
+                Urgency.INFO,
+                *now.rule_ids,
+                "dispute.seller_silent",
+                by=reply_by,
+            )
+            rule = self.rules.rule(dispute.claim.kind.rule_id)
+            missing = [item for item in rule.evidence if item not in dispute.claim.evidence]
+            if missing:
+                self.add(
+                    Action.ATTACH_EVIDENCE,
+                    f"add the evidence a {dispute.claim.kind.value} claim should carry: "
+                    f"{', '.join(item.value.replace('_', ' ') for item in missing)}",
+                    Urgency.NOW,
+                    rule.id,
+                    by=reply_by,
+                )
+        elif now.stage is Stage.NEGOTIATING:
+            moderator_from = deadline["moderator_from"]
+            rude = any(e.kind is EventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at))
+            self.add(
+                Action.ESCALATE,
+                "the seller's reply was rude: escalate to AliExpress now"
+                if rude
+                else f"no agreement yet: escalate, or a moderator steps in at {moderator_from.isoformat()}",
+                Urgency.NOW if rude else Urgency.BY_DEADLINE,
+                "dispute.escalation",
+                by=moderator_from,
+            )
+        elif now.stage is Stage.WITH_MODERATOR:
+            self.add(Action.WAIT, "a moderator decides the dispute", Urgency.INFO, "dispute.escalation")
+        elif now.stage is Stage.RETURN_DUE:
+            return_by = deadline["return_by"]
+            self.add(
+                Action.SHIP_RETURN,
+                f"send the item back with a tracking number before {return_by.isoformat()} for the full refund",
+                Urgency.BY_DEADLINE,
+                "return.window",
+                by=return_by,
+            )
+        elif now.stage is Stage.REFUND_DUE:
+            self.add(Action.WAIT, "the refund is due: it comes through the dispute", Urgency.INFO, *now.rule_ids)
+        elif now.outcome is Outcome.REFUNDED and self.before(deadline["refund_arrives_by"]):
+            arrives = deadline["refund_arrives_by"]
+            self.add(
+                Action.WAIT,
+                f"the refund reaches the card by {arrives.isoformat()}",
+                Urgency.INFO,
+                "refund.arrival",
+                by=arrives,
+            )
+
+
+def _sort_key(advice: Advice) -> tuple[int, int, dt.datetime]:
+    """Most urgent first, then the soonest ``by``; ties keep the order the advice was given in."""
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    by = _days.utc(advice.by) if advice.by is not None else far
+    return (advice.urgency.rank, 0 if advice.by is not None else 1, by)
+
+
+def next_actions(
+    order: Order,
+    *,
+    at: dt.datetime,
+    dispute: Dispute | None = None,
+    tracking: Tracking | None = None,
+    role: Role = Role.BUYER,
+    rules: Rulebook | None = None,
+) -> tuple[Advice, ...]:
+    """What to do about ``order`` at ``at``, most urgent first.
+
+    Without a dispute: wait for the window (``open.earliest``); open a "not received"
+    dispute by the recommended date or now (``protection.settlement_buffer``,
+    ``protection.expiry_completes``, ``open.latest``) with its evidence; ask for an
+    extension (``protection.extension``); and, from the tracking, what ``tracking.stalled``,
+    ``tracking.not_available`` and ``tracking.inactive`` advise. With a dispute: wait for
+    the seller, add missing evidence, answer an offer, escalate, ship the return, wait
+    for the refund. For a dropshipper, also refund the customer once a dispute is open
+    (``dropship.refund_customer``) or re-ship (``dropship.reship``).
+
+    Events after ``at`` (tracking, receipt, dispute events) are not known yet and are not
+    used. No advice is for an action whose window has closed.
+
+    Args:
+        order: the order.
+        at: the instant to advise at.
+        dispute: the order's dispute, if one was opened; its own rulebook is used.
+        tracking: the seller's tracking number and events, if any.
+        role: a buyer, or a dropshipper with a customer.
+        rules: the rulebook; the latest when left out (for a dispute, the dispute's own).
+
+    Raises:
+        InvalidValueError: an unknown role, or a dispute of another order.
+        TimeOrderError: ``at`` before the order was placed, a tracking number provided
+            before shipping, or tracking events before the order was placed.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> for advice in aliprotect.next_actions(
+        ...     order, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.1")
+        ... ):
+        ...     print(advice.urgency.value, advice.action.value, advice.by.isoformat())
+        now ask_extension 2025-05-02T18:00:00+02:00
+        now open_dispute 2025-05-17T18:00:00+02:00
+        now attach_evidence 2025-05-17T18:00:00+02:00
+    """
+    order = _checks.order(order)
+    role = _role(role)
+    instant = _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
+    tracking = _tracking(tracking, order)
+    if dispute is not None:
+        dispute = _checks.instance(dispute, Dispute, "dispute")
+        if dispute.order.id != order.id:
+            raise InvalidValueError(f"dispute is about order {dispute.order.id}, not order {order.id}")
+    if dispute is not None and not _days.utc(instant) < _days.utc(dispute.opened_at):
+        now = status(dispute, at=instant, rules=rules)
+        advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
+        advisor.dispute_advice(dispute, now)
+    else:
+        advisor = _Advisor(_known_at(order, instant), instant, _checks.rules_or_latest(rules), role)
+        advisor.order_advice(tracking)
+    return tuple(sorted(advisor.advice, key=_sort_key))
+
+
+def upcoming(
+    orders: Iterable[Order],
+    *,
+    at: dt.datetime,
+    within: dt.timedelta,
+    disputes: Iterable[Dispute] = (),
+    rules: Rulebook | None = None,
+) -> tuple[Reminder, ...]:
+    """The deadlines of many orders that fall after ``at`` and no later than ``at + within``, soonest first.
+
+    For an order without a dispute: its recommended open-by, the end of its protection and
+    its last chance to open a dispute. For an order with a dispute: the dispute's
+    deadlines (seller reply, moderator, return, refund arrival) while it is open. Never a
+    deadline that has passed, a window that has closed, or one of a closed dispute or of
+    an order whose window closed long ago. The result does not depend on the order in
+    which the orders are given.
+
+    Raises:
+        InvalidValueError: two orders with the same id, a dispute of an order not given,
+            or ``within`` not a positive ``timedelta``.
+
+    Example:
+        >>> import datetime, pendulum, aliprotect
+        >>> orders = [
+        ...     aliprotect.Order(
+        ...         id=f"A{n}",
+        ...         placed_at=pendulum.datetime(2025, 3, n, tz="Europe/Paris"),
+        ...         shipped_at=pendulum.datetime(2025, 3, n + 1, tz="Europe/Paris"),
+        ...         protection_days=45,
+        ...     )
+        ...     for n in (1, 2)
+        ... ]
+        >>> for reminder in aliprotect.upcoming(
+        ...     orders, at=pendulum.datetime(2025, 4, 5, tz="Europe/Paris"), within=datetime.timedelta(days=14),
+        ...     rules=aliprotect.rulebook("2025.1"),
+        ... ):
+        ...     print(reminder.order_id, reminder.deadline.name, reminder.deadline.at.date())
+        A1 open_by_recommended 2025-04-06
+        A2 open_by_recommended 2025-04-07
+        A1 protection_ends 2025-04-16
+        A2 protection_ends 2025-04-17
+    """
+    rules = _checks.rules_or_latest(rules)
+    instant = _days.aware(at, "at")
+    if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
+        raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
+    horizon = instant + within
+    by_id: dict[str, Order] = {}
+    for order in orders:
+        order = _checks.order(order)
+        if order.id in by_id:
+            raise InvalidValueError(f"order {order.id} is given twice; give each order once")
+        by_id[order.id] = order
+    disputed: dict[str, list[Dispute]] = {}
+    for dispute in disputes:
+        dispute = _checks.instance(dispute, Dispute, "disputes[]")
+        if dispute.order.id not in by_id:
+            raise InvalidValueError(f"a dispute of order {dispute.order.id} is given, but not that order")
+        disputed.setdefault(dispute.order.id, []).append(dispute)
+
+    def ahead(deadline: Deadline) -> bool:
+        return _days.utc(instant) < _days.utc(deadline.at) <= _days.utc(horizon)
+
+    reminders = []
+    for order_id, order in by_id.items():
+        opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
+        if opened:
+            for dispute in opened:
+                now = status(dispute, at=instant)
+                if not now.closed:
+                    reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
+            continue
+        wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
+        for deadline in timeline(order, rules=rules).deadlines:
+            if deadline.name in wanted and ahead(deadline):
+                reminders.append(Reminder(order_id=order_id, deadline=deadline))
+    return tuple(sorted(reminders, key=lambda r: (_days.utc(r.deadline.at), r.order_id, r.deadline.name)))

@@ -1,0 +1,116 @@
+"""Tracking as values: the seller's tracking number and what the carrier showed, when and where."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import itertools
+from collections.abc import Iterable
+
+import attrs
+import pendulum
+
+from aliprotect import _checks, _days
+from aliprotect.errors import InvalidValueError, TimeOrderError
+
+__all__ = ["Location", "Tracking", "TrackingEvent"]
+
+
+class Location(enum.Enum):
+    """Where a tracking event puts the parcel (the places rule ``tracking.stalled`` tells apart)."""
+
+    ORIGIN_COUNTRY = "origin_country"
+    """Still in the seller's country (for most orders, China)."""
+    IN_TRANSIT = "in_transit"
+    """Between countries."""
+    DESTINATION_CUSTOMS = "destination_customs"
+    """At the customs of the buyer's country."""
+    LOCAL_POST_OFFICE = "local_post_office"
+    """At the buyer's post office, waiting to be picked up."""
+    DELIVERED = "delivered"
+    """Delivered."""
+    RETURNED_TO_SENDER = "returned_to_sender"
+    """On its way back, or back, to the seller."""
+    NO_INFORMATION = "no_information"
+    """The tracking shows no information."""
+
+
+def _at(value: dt.datetime) -> pendulum.DateTime:
+    return _days.aware(value, "at")
+
+
+def _provided_at(value: dt.datetime) -> pendulum.DateTime:
+    return _days.aware(value, "provided_at")
+
+
+def _location(value: Location) -> Location:
+    return _checks.instance(value, Location, "where")
+
+
+def _text(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"text={value!r} must be a string (the carrier's words, or '')")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class TrackingEvent:
+    """One line of the tracking: when, where, and the carrier's words.
+
+    Example:
+        >>> import pendulum
+        >>> from aliprotect import Location, TrackingEvent
+        >>> TrackingEvent(
+        ...     at=pendulum.datetime(2025, 3, 10, 8, tz="Asia/Shanghai"),
+        ...     where=Location.ORIGIN_COUNTRY,
+        ...     text="Departed from sorting centre",
+        ... ).where.value
+        'origin_country'
+    """
+
+    at: pendulum.DateTime = attrs.field(converter=_at)
+    where: Location = attrs.field(converter=_location)
+    text: str = attrs.field(default="", converter=_text)
+
+
+def _number(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(f"number={value!r} must be the seller's tracking number, e.g. 'LP00417245813281'")
+    return value
+
+
+def _events(value: Iterable[TrackingEvent]) -> tuple[TrackingEvent, ...]:
+    if isinstance(value, TrackingEvent | str) or not isinstance(value, Iterable):
+        raise InvalidValueError(f"events={value!r} must be a sequence of TrackingEvent values")
+    items = tuple(value)
+    for item in items:
+        _checks.instance(item, TrackingEvent, "events[]")
+    for before, after in itertools.pairwise(items):
+        if _days.utc(after.at) < _days.utc(before.at):
+            raise TimeOrderError(
+                f"tracking event at {after.at.isoformat()} ({after.where.value}) comes after one at "
+                f"{before.at.isoformat()}; give the events in time order"
+            )
+    return items
+
+
+@attrs.frozen(kw_only=True)
+class Tracking:
+    """The seller's tracking number, when it was provided, and the tracking events, in time order.
+
+    The tracking number must be the seller's own: a dispute is judged on it (seed 001
+    comment 16 reply).
+
+    Raises:
+        InvalidValueError: an empty number, or events that are not TrackingEvent values.
+        TimeOrderError: events out of time order. (Against the order, :func:`aliprotect.next_actions`
+            also refuses a number provided before shipping and events before the order was placed.)
+    """
+
+    number: str = attrs.field(converter=_number)
+    provided_at: pendulum.DateTime = attrs.field(converter=_provided_at)
+    events: tuple[TrackingEvent, ...] = attrs.field(default=(), converter=_events)
+
+    def known_at(self, at: pendulum.DateTime) -> tuple[TrackingEvent, ...]:
+        """The events that had happened by ``at``."""
+        return tuple(event for event in self.events if _days.utc(event.at) <= _days.utc(at))
