@@ -73,7 +73,7 @@ def _inputs(value: Mapping[str, object]) -> Mapping[str, object]:
 
 
 def _question(value: str) -> str:
-    if value not in QUESTIONS:
+    if not isinstance(value, str) or value not in QUESTIONS:
         raise InvalidValueError(f"question={value!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
     return value
 

@@ -446,7 +446,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
     published = _date(head, "published")
     in_force_from = _date(head, "in_force_from")
     certainty = head.get("in_force_certainty")
-    if certainty not in {c.value for c in Certainty}:
+    if not isinstance(certainty, str) or certainty not in {c.value for c in Certainty}:
         allowed = ", ".join(c.value for c in Certainty)
         raise _fail("[rulebook].in_force_certainty", f"must be one of {allowed}, found {certainty!r}")
     parent = head.get("parent")

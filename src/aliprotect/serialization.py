@@ -253,6 +253,8 @@ def _from_tagged(data: Any, where: str) -> Any:
     if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
         raise _fail(where, f"must be an object with a type and a value, found {data!r}")
     kind = data["type"]
+    if not isinstance(kind, str):
+        raise _fail(where, f"the type must be a name, found {kind!r}")
     if kind == "DateTime":
         return _decode(data["value"], pendulum.DateTime, where)
     cls: Any = _ENUMS.get(kind) or _TYPES.get(kind)

@@ -192,3 +192,27 @@ def test_dispute_functions_with_junk_arguments_raise_only_our_error(order: Order
     for call in calls:
         with contextlib.suppress(AliprotectError):
             call()
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=12,
+)
+
+
+@given(
+    st.sampled_from(sorted(["DateTime", "Order", "Money", "Claim", "Dispute", "Event", "Decision", "Rulebook"])),
+    json_values,
+)
+def test_a_document_of_junk_raises_only_our_error(kind: str, value: object) -> None:
+    with contextlib.suppress(AliprotectError):
+        aliprotect.from_data({"aliprotect": 1, "type": kind, "value": value})
+
+
+@given(json_values)
+def test_any_json_raises_only_our_error(value: object) -> None:
+    with contextlib.suppress(AliprotectError):
+        aliprotect.from_data(value)  # type: ignore[arg-type]
+    with contextlib.suppress(AliprotectError):
+        aliprotect.from_data({"aliprotect": 1, "type": value, "value": value})
