@@ -111,6 +111,9 @@ def test_the_installed_command_exits_2_without_a_traceback() -> None:
 
 
 def test_usage_errors_exit_2_too() -> None:
+    status, _, err = run("timeline")
+    assert status == 2
+    assert "give the order with --placed" in err
     with pytest.raises(SystemExit) as exit_info:
-        run("timeline")  # --placed is required
+        run("refund")  # no such command: argparse's own usage error
     assert exit_info.value.code == 2

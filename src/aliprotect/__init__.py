@@ -18,7 +18,8 @@ Example:
 """
 
 from aliprotect._days import parse_instant
-from aliprotect.advice import Action, Advice, Reminder, Role, Urgency, next_actions, upcoming
+from aliprotect.advice import Action, Advice, AdviceList, Reminder, Role, Urgency, next_actions, upcoming
+from aliprotect.display import timeline_svg, to_records
 from aliprotect.disputes import (
     Dispute,
     DisputeStatus,
@@ -105,6 +106,7 @@ __all__ = [
     "Action",
     "ActionRefusedError",
     "Advice",
+    "AdviceList",
     "AliprotectDeprecationWarning",
     "AliprotectError",
     "Certainty",
@@ -184,8 +186,10 @@ __all__ = [
     "seller_rejects",
     "status",
     "timeline",
+    "timeline_svg",
     "to_data",
     "to_json",
+    "to_records",
     "upcoming",
     "warn_deprecated",
 ]

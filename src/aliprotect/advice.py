@@ -25,7 +25,7 @@ from aliprotect.rulebook import Rulebook, Unit, rulebook
 from aliprotect.timeline import Deadline, dispute_window, protection_end, recommended_open_by, timeline
 from aliprotect.tracking import Location, Tracking
 
-__all__ = ["Action", "Advice", "Reminder", "Role", "Urgency", "next_actions", "upcoming"]
+__all__ = ["Action", "Advice", "AdviceList", "Reminder", "Role", "Urgency", "next_actions", "upcoming"]
 
 
 class Role(enum.Enum):
@@ -92,6 +92,17 @@ class Advice:
     rule_ids: tuple[str, ...]
     rulebook: str
     fingerprint: str
+
+
+class AdviceList(tuple[Advice, ...]):
+    """The advice :func:`next_actions` gives: a tuple, which a notebook shows as a table."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        from aliprotect.display import advice_html  # the display shell, loaded only in a notebook
+
+        return advice_html(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -483,7 +494,7 @@ def next_actions(
     tracking: Tracking | None = None,
     role: Role = Role.BUYER,
     rules: Rulebook | None = None,
-) -> tuple[Advice, ...]:
+) -> AdviceList:
     """What to do about ``order`` at ``at``, most urgent first.
 
     Without a dispute: wait for the window (``open.earliest``); open a "not received"
@@ -542,7 +553,7 @@ def next_actions(
     else:
         advisor = _Advisor(_known_at(order, instant), instant, _checks.rules_or_latest(rules), role)
         advisor.order_advice(tracking)
-    return tuple(sorted(advisor.advice, key=_sort_key))
+    return AdviceList(sorted(advisor.advice, key=_sort_key))
 
 
 def upcoming(

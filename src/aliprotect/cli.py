@@ -1,31 +1,48 @@
 """The ``aliprotect`` command line: a thin shell over the library.
 
-    aliprotect timeline --placed 2025-03-01T10:00:00+08:00 \\
-        --shipped 2025-03-03T09:00:00+08:00 --protection-days 60 [--json]
+    aliprotect timeline --placed 2025-03-01T10:00:00+08:00 --shipped 2025-03-03T09:00:00+08:00 [--json]
+    aliprotect timeline --file order.json
+    aliprotect rules [--rulebook VERSION] [--json]
+    aliprotect rulebooks [--json]
+    aliprotect check orders.csv --at 2025-04-25T09:00:00+02:00 [--role dropshipper] [--json]
 
-Bad input prints one line, ``aliprotect: error: ...``, on standard error and exits
-with status 2; there is no traceback.
+This is the only part of aliprotect that reads files and the clock-free ``--at`` it is
+given. Bad input prints one line, ``aliprotect: error: ...``, on standard error and exits
+with status 2, with no traceback. ``check`` reports each bad row with its number and
+reason, still checks the good rows, and exits with status 2 when any row was bad.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import pathlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO
 
 from aliprotect._days import parse_instant
+from aliprotect.advice import Advice, Role, Urgency, next_actions
 from aliprotect.errors import AliprotectError, InvalidValueError
-from aliprotect.model import Extension, Order
-from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.model import Extension, Money, Order
+from aliprotect.rulebook import Rulebook, rulebook, rulebooks
+from aliprotect.serialization import from_data
 from aliprotect.timeline import Timeline, timeline
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+_PROGRESS_EVERY = 1000
+
+
+class _BadRows(Exception):
+    """Raised after ``check`` has reported its bad rows, to exit with status 2."""
+
+
+# --- reading input --------------------------------------------------------------------------
 
 
 def _whole_number(text: str, option: str) -> int:
@@ -35,56 +52,18 @@ def _whole_number(text: str, option: str) -> int:
         raise InvalidValueError(f"{option} {text!r} must be a whole number of days, like 60") from None
 
 
-def _extension(text: str) -> Extension:
-    days, separator, instant = text.partition("@")
+def _extension(text: str, option: str = "--extension") -> Extension:
+    days, separator, instant = text.strip().partition("@")
     if not separator:
-        raise InvalidValueError(f"--extension {text!r} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00")
-    return Extension(granted_at=parse_instant(instant, field="--extension"), days=_whole_number(days, "--extension"))
+        raise InvalidValueError(f"{option} {text!r} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00")
+    return Extension(granted_at=parse_instant(instant, field=option), days=_whole_number(days, option))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="aliprotect",
-        description="AliExpress buyer-protection rules: deadlines and windows with their sources.",
-        epilog="Instants are ISO 8601 with an offset (2025-03-01T10:00:00+08:00) or a zone "
-        "(2025-03-01T10:00:00[Asia/Shanghai]); one without either is refused.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    show = commands.add_parser(
-        "timeline",
-        help="print an order's deadlines in time order, with their rule ids",
-        description="Print an order's deadlines in time order, each with its rule ids and the rulebook.",
-    )
-    show.add_argument("--id", default="unnamed", help="the order number shown in the output")
-    show.add_argument("--placed", required=True, metavar="INSTANT", help="when the order was placed")
-    show.add_argument("--shipped", metavar="INSTANT", help="when the seller shipped it")
-    show.add_argument("--received", metavar="INSTANT", help="when the buyer confirmed receipt")
-    show.add_argument(
-        "--protection-days",
-        metavar="DAYS",
-        help="length of the protection timer (default: the rulebook's protection.period default)",
-    )
-    show.add_argument(
-        "--extension",
-        action="append",
-        default=[],
-        metavar="DAYS@INSTANT",
-        help="an extension the seller granted, e.g. 15@2025-04-20T10:00:00+08:00; repeat for several",
-    )
-    show.add_argument("--rulebook", metavar="VERSION", help="a published rulebook version (default: latest)")
-    show.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    return parser
+def _optional_instant(text: str | None, field: str) -> Any:
+    return None if text is None or not text.strip() else parse_instant(text, field=field)
 
 
-def _version() -> str:
-    try:
-        return version("aliprotect")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "unknown"
-
-
-def _order(args: argparse.Namespace, rules: Rulebook) -> Order:
+def _order_from_options(args: argparse.Namespace, rules: Rulebook) -> Order:
     days = (
         rules.quantity("protection.period", "default").value
         if args.protection_days is None
@@ -93,11 +72,102 @@ def _order(args: argparse.Namespace, rules: Rulebook) -> Order:
     return Order(
         id=args.id,
         placed_at=parse_instant(args.placed, field="--placed"),
-        shipped_at=None if args.shipped is None else parse_instant(args.shipped, field="--shipped"),
-        received_at=None if args.received is None else parse_instant(args.received, field="--received"),
+        shipped_at=_optional_instant(args.shipped, "--shipped"),
+        received_at=_optional_instant(args.received, "--received"),
         protection_days=days,
         extensions=tuple(_extension(text) for text in args.extension),
     )
+
+
+def _order_from_data(data: object, rules: Rulebook) -> Order:
+    """An order from JSON: an aliprotect document, or a plain object of the Order's fields."""
+    if isinstance(data, Mapping) and "aliprotect" in data:
+        order = from_data(data)
+    elif isinstance(data, Mapping):
+        fields = dict(data)
+        fields.setdefault("protection_days", rules.quantity("protection.period", "default").value)
+        order = from_data({"aliprotect": 1, "type": "Order", "value": fields})
+    else:
+        raise InvalidValueError(f"an order is a JSON object of its fields, not {type(data).__name__}")
+    if not isinstance(order, Order):
+        raise InvalidValueError(f"the document holds a {type(order).__name__}, not an Order")
+    return order
+
+
+def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
+    """An order from a CSV row; empty cells are missing values."""
+
+    def cell(name: str) -> str | None:
+        value = row.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    placed, days = cell("placed_at"), cell("protection_days")
+    if placed is None:
+        raise InvalidValueError("placed_at is empty; every order needs the instant it was placed")
+    amount, currency = cell("amount"), cell("currency")
+    if (amount is None) != (currency is None):
+        raise InvalidValueError("amount and currency go together: give both or neither")
+    return Order(
+        id=cell("id") or "",
+        placed_at=parse_instant(placed, field="placed_at"),
+        shipped_at=_optional_instant(cell("shipped_at"), "shipped_at"),
+        received_at=_optional_instant(cell("received_at"), "received_at"),
+        protection_days=rules.quantity("protection.period", "default").value
+        if days is None
+        else _whole_number(days, "protection_days"),
+        extensions=tuple(_extension(text, "extensions") for text in (cell("extensions") or "").split(";") if text),
+        amount=None if amount is None or currency is None else Money(amount, currency),
+    )
+
+
+def _read(path: str) -> str:
+    try:
+        return pathlib.Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectError]]:
+    """Each row of a CSV or JSON file of orders, numbered from 1, as an order or the error it gives."""
+    text = _read(path)
+    if path.lower().endswith(".json"):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InvalidValueError(f"{path} is not JSON: {error}") from None
+        if not isinstance(items, list):
+            raise InvalidValueError(f"{path} must hold a JSON array of orders")
+        for number, item in enumerate(items, start=1):
+            try:
+                yield number, _order_from_data(item, rules)
+            except AliprotectError as error:
+                yield number, error
+        return
+    reader = csv.DictReader(text.splitlines())
+    if reader.fieldnames is None or "placed_at" not in reader.fieldnames:
+        raise InvalidValueError(
+            f"{path} must be a CSV file with a header row naming at least placed_at "
+            "(columns: id, placed_at, shipped_at, received_at, protection_days, extensions, amount, currency)"
+        )
+    for number, row in enumerate(reader, start=1):
+        try:
+            yield number, _order_from_row(row, rules)
+        except AliprotectError as error:
+            yield number, error
+
+
+# --- output ----------------------------------------------------------------------------------
+
+
+def _advice_json(advice: Advice) -> dict[str, Any]:
+    return {
+        "action": advice.action.value,
+        "urgency": advice.urgency.value,
+        "by": None if advice.by is None else advice.by.isoformat(),
+        "text": advice.text,
+        "rule_ids": list(advice.rule_ids),
+        "rulebook": advice.rulebook,
+    }
 
 
 def _timeline_json(result: Timeline) -> dict[str, Any]:
@@ -105,6 +175,7 @@ def _timeline_json(result: Timeline) -> dict[str, Any]:
     return {
         "order_id": result.order_id,
         "rulebook": result.rulebook,
+        "fingerprint": result.fingerprint,
         "deadlines": [
             {
                 "name": deadline.name,
@@ -135,6 +206,209 @@ def _print_timeline(result: Timeline, out: TextIO) -> None:
         )
 
 
+def _dump(data: object, out: TextIO) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    print(file=out)
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def _timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    rules = rulebook(args.rulebook)
+    if args.file is not None:
+        if args.placed is not None:
+            raise InvalidValueError("give the order either with --file or with --placed and the other options")
+        try:
+            data = json.loads(_read(args.file))
+        except json.JSONDecodeError as error:
+            raise InvalidValueError(f"{args.file} is not JSON: {error}") from None
+        order = _order_from_data(data, rules)
+    elif args.placed is None:
+        raise InvalidValueError("give the order with --placed (and --shipped, ...) or with --file ORDER.json")
+    else:
+        order = _order_from_options(args, rules)
+    result = timeline(order, rules=rules)
+    if args.json:
+        _dump(_timeline_json(result), out)
+    else:
+        _print_timeline(result, out)
+
+
+def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    book = rulebook(args.rulebook)
+    if args.json:
+        _dump(json.loads(book.document), out)
+        return
+    print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
+    for rule in book.rules.values():
+        numbers = ", ".join(f"{name}={q.value} {q.unit.value}" for name, q in rule.quantities.items())
+        print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)
+        print(f"    {rule.summary}", file=out)
+        print(f"    sources: {', '.join(str(c) for c in rule.citations)}", file=out)
+    print("where the sources disagree:", file=out)
+    for conflict in book.conflicts:
+        print(f"  {conflict.topic}: {conflict.follows}", file=out)
+
+
+def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    books = rulebooks()
+    if args.json:
+        _dump(
+            [
+                {
+                    "version": book.version,
+                    "title": book.title,
+                    "in_force_from": book.in_force_from.isoformat(),
+                    "in_force_certainty": book.in_force_certainty.value,
+                    "published": book.published.isoformat(),
+                    "fingerprint": book.fingerprint,
+                }
+                for book in books
+            ],
+            out,
+        )
+        return
+    for book in books:
+        print(
+            f"{book.version}  in force from {book.in_force_from.isoformat()} ({book.in_force_certainty.value})  "
+            f"{book.fingerprint}  {book.title}",
+            file=out,
+        )
+
+
+def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    rules = rulebook(args.rulebook)
+    at = parse_instant(args.at, field="--at")
+    role = Role(args.role)
+    show_progress = args.progress or err.isatty()
+    needing: list[tuple[str, tuple[Advice, ...]]] = []
+    bad: list[tuple[int, str]] = []
+    count = 0
+    for count, row in _rows(args.file, rules):
+        if isinstance(row, AliprotectError):
+            bad.append((count, str(row)))
+        else:
+            try:
+                advice = tuple(
+                    a for a in next_actions(row, at=at, role=role, rules=rules) if a.urgency is not Urgency.INFO
+                )
+            except AliprotectError as error:
+                bad.append((count, str(error)))
+                advice = ()
+            if advice:
+                needing.append((row.id, advice))
+        if show_progress and count % _PROGRESS_EVERY == 0:
+            print(f"\rchecked {count} orders", end="", file=err, flush=True)
+    if show_progress:
+        print(f"\rchecked {count} orders", file=err)
+    needing.sort(key=lambda item: (min(_urgency_key(a) for a in item[1]), item[0]))
+    if args.json:
+        _dump(
+            {
+                "at": at.isoformat(),
+                "rulebook": rules.version,
+                "fingerprint": rules.fingerprint,
+                "checked": count,
+                "orders": [{"order_id": oid, "advice": [_advice_json(a) for a in advice]} for oid, advice in needing],
+                "bad_rows": [{"row": number, "error": reason} for number, reason in bad],
+            },
+            out,
+        )
+    else:
+        print(
+            f"{len(needing)} of {count - len(bad)} orders need action at {at.isoformat()} (rulebook {rules.version})",
+            file=out,
+        )
+        for order_id, advice in needing:
+            print(f"order {order_id}", file=out)
+            for item in advice:
+                by = "" if item.by is None else f" by {item.by.isoformat()}"
+                print(
+                    f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]",
+                    file=out,
+                )
+    for number, reason in bad:
+        print(f"aliprotect: row {number}: {reason}", file=err)
+    if bad:
+        print(f"aliprotect: error: {len(bad)} bad rows of {count}; the other rows were checked", file=err)
+        raise _BadRows
+
+
+def _urgency_key(advice: Advice) -> tuple[int, float]:
+    return (advice.urgency.rank, float("inf") if advice.by is None else advice.by.timestamp())
+
+
+# --- the parser ------------------------------------------------------------------------------
+
+
+def _version() -> str:
+    try:
+        return version("aliprotect")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "unknown"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="aliprotect",
+        description="AliExpress buyer-protection rules: deadlines, windows and advice with their sources.",
+        epilog="Instants are ISO 8601 with an offset (2025-03-01T10:00:00+08:00) or a zone "
+        "(2025-03-01T10:00:00[Asia/Shanghai]); one without either is refused.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    show = commands.add_parser(
+        "timeline",
+        help="print an order's deadlines in time order, with their rule ids",
+        description="Print an order's deadlines in time order, each with its rule ids and the rulebook.",
+    )
+    show.set_defaults(run=_timeline)
+    show.add_argument("--file", metavar="ORDER.json", help="read the order from a JSON file instead")
+    show.add_argument("--id", default="unnamed", help="the order number shown in the output")
+    show.add_argument("--placed", metavar="INSTANT", help="when the order was placed")
+    show.add_argument("--shipped", metavar="INSTANT", help="when the seller shipped it")
+    show.add_argument("--received", metavar="INSTANT", help="when the buyer confirmed receipt")
+    show.add_argument(
+        "--protection-days",
+        metavar="DAYS",
+        help="length of the protection timer (default: the rulebook's protection.period default)",
+    )
+    show.add_argument(
+        "--extension",
+        action="append",
+        default=[],
+        metavar="DAYS@INSTANT",
+        help="an extension the seller granted, e.g. 15@2025-04-20T10:00:00+08:00; repeat for several",
+    )
+
+    rules_command = commands.add_parser("rules", help="print the rules with their numbers and sources")
+    rules_command.set_defaults(run=_rules)
+
+    books = commands.add_parser("rulebooks", help="list the published rulebooks with their dates and fingerprints")
+    books.set_defaults(run=_rulebooks)
+
+    check = commands.add_parser(
+        "check",
+        help="check many orders from a CSV or JSON file and print those that need action",
+        description="Check many orders and print the ones that need action, most urgent first. A CSV file has "
+        "a header row with the columns id, placed_at, shipped_at, received_at, protection_days, extensions "
+        "(DAYS@INSTANT;...), amount, currency; a JSON file holds an array of orders.",
+    )
+    check.set_defaults(run=_check)
+    check.add_argument("file", metavar="FILE", help="a .csv or .json file of orders")
+    check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
+    check.add_argument("--role", choices=[role.value for role in Role], default=Role.BUYER.value)
+    check.add_argument("--progress", action="store_true", help="show progress on standard error")
+
+    for command in (show, rules_command, check):
+        command.add_argument("--rulebook", metavar="VERSION", help="a published rulebook version (default: latest)")
+    for command in (show, rules_command, books, check):
+        command.add_argument("--json", action="store_true", help="print JSON instead of text")
+    return parser
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
 
@@ -144,14 +418,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
     try:
-        rules = rulebook(args.rulebook)
-        result = timeline(_order(args, rules), rules=rules)
+        args.run(args, out, err)
+    except _BadRows:
+        return EXIT_BAD_INPUT
     except AliprotectError as error:
         print(f"aliprotect: error: {error}", file=err)
         return EXIT_BAD_INPUT
-    if args.json:
-        json.dump(_timeline_json(result), out, indent=2, ensure_ascii=False)
-        print(file=out)
-    else:
-        _print_timeline(result, out)
     return EXIT_OK

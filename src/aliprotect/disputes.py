@@ -279,6 +279,11 @@ class DisputeStatus:
         """Whether the dispute is closed at ``at``."""
         return self.stage is Stage.CLOSED
 
+    def _repr_html_(self) -> str:
+        from aliprotect.display import status_html  # the display shell, loaded only in a notebook
+
+        return status_html(self)
+
 
 # --- the state machine --------------------------------------------------------------
 

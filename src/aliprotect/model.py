@@ -245,6 +245,11 @@ class Order:
         """The days of all extensions added up."""
         return sum(extension.days for extension in self.extensions)
 
+    def _repr_html_(self) -> str:
+        from aliprotect.display import order_html  # the display shell, loaded only in a notebook
+
+        return order_html(self)
+
 
 class ClaimKind(enum.Enum):
     """What a dispute claims: one kind per ``claim.*`` rule of the rulebook.

@@ -290,6 +290,11 @@ class Rulebook:
             )
         return quantity
 
+    def _repr_html_(self) -> str:
+        from aliprotect.display import rulebook_html  # the display shell, loaded only in a notebook
+
+        return rulebook_html(self)
+
     @classmethod
     def from_toml(cls, text: str) -> Rulebook:
         """Read a rulebook from the text of a TOML document of the rulebook schema.

@@ -130,6 +130,11 @@ class Timeline:
         """The deadline called ``name``, or ``None`` when this order has none of that name."""
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
+    def _repr_html_(self) -> str:
+        from aliprotect.display import timeline_html  # the display shell, loaded only in a notebook
+
+        return timeline_html(self)
+
 
 # --- helpers -----------------------------------------------------------------------
 

@@ -1,0 +1,384 @@
+"""Showing answers to people: HTML for Jupyter, an SVG timeline, records for pandas, and
+the rules as Markdown for the documentation site.
+
+Everything here builds text from values; nothing is read, written or fetched, and no
+plotting or dataframe library is needed. The library's values call these functions from
+their ``_repr_html_`` methods, so a notebook shows them as tables and pictures.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pendulum
+
+from aliprotect import _days
+from aliprotect.advice import Advice, Reminder
+from aliprotect.disputes import Dispute, DisputeStatus
+from aliprotect.errors import InvalidValueError, UnknownRulebookError
+from aliprotect.model import Order
+from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.timeline import Deadline, Timeline, dispute_window, protection_end, recommended_open_by, timeline
+
+__all__ = [
+    "Svg",
+    "advice_html",
+    "order_html",
+    "rulebook_html",
+    "rules_markdown",
+    "status_html",
+    "timeline_html",
+    "timeline_svg",
+    "to_records",
+]
+
+_STYLE = "border-collapse:collapse;font-family:sans-serif;font-size:13px"
+_CELL = "border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top"
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _when(instant: pendulum.DateTime | None) -> str:
+    return "" if instant is None else instant.isoformat()
+
+
+def _rule_links(rule_ids: Iterable[str], book: Rulebook | None) -> str:
+    """Rule ids, each with its summary and sources as a tooltip."""
+    parts = []
+    for rule_id in rule_ids:
+        if book is not None and rule_id in book.rules:
+            rule = book.rules[rule_id]
+            tip = f"{rule.summary} ({', '.join(str(c) for c in rule.citations)})"
+            parts.append(f'<abbr title="{_e(tip)}"><code>{_e(rule_id)}</code></abbr>')
+        else:
+            parts.append(f"<code>{_e(rule_id)}</code>")
+    return " ".join(parts)
+
+
+def _book(version: str, fingerprint: str) -> Rulebook | None:
+    """The published rulebook of that version and fingerprint, if there is one, for the tooltips."""
+    try:
+        book = rulebook(version)
+    except UnknownRulebookError:  # a custom rulebook: show the ids without tooltips
+        return None
+    return book if book.fingerprint == fingerprint else None
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    head = "".join(f'<th style="{_CELL}">{_e(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f'<td style="{_CELL}">{cell}</td>' for cell in row) + "</tr>" for row in rows)
+    return f'<table style="{_STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _deadline_rows(deadlines: Iterable[Deadline], book: Rulebook | None) -> list[list[str]]:
+    return [
+        [_e(_when(d.at)), f"<b>{_e(d.name)}</b>", _e(d.description), _rule_links(d.rule_ids, book)] for d in deadlines
+    ]
+
+
+def timeline_html(result: Timeline) -> str:
+    """A table of a timeline's deadlines, with rule ids that show their rule on hover."""
+    book = _book(result.rulebook, result.fingerprint)
+    caption = f"<p><b>Order {_e(result.order_id)}</b> · rulebook {_e(result.rulebook)}</p>"
+    if not result.deadlines:
+        return caption + "<p>Not shipped yet: no protection timer and no dispute window.</p>"
+    return caption + _table(["when", "deadline", "what", "rules"], _deadline_rows(result.deadlines, book))
+
+
+def order_html(order: Order, *, rules: Rulebook | None = None) -> str:
+    """An order's facts, its timeline and a picture of it (with the latest rulebook by default)."""
+    rules = rules or rulebook()
+    extensions = ", ".join(f"+{e.days} days at {e.granted_at.isoformat()}" for e in order.extensions) or "none"
+    amount = "" if order.amount is None else f"{order.amount.amount} {order.amount.currency}"
+    facts = [
+        ("placed", _when(order.placed_at)),
+        ("shipped", _when(order.shipped_at) or "not yet"),
+        ("received", _when(order.received_at) or "not yet"),
+        ("protection", f"{order.protection_days} days"),
+        ("extensions", extensions),
+        ("amount", amount or "unknown"),
+    ]
+    rows = [[f"<b>{_e(k)}</b>", _e(v)] for k, v in facts]
+    picture = timeline_svg(order, rules=rules) if order.shipped_at is not None else ""
+    return _table(["order", _e(order.id)], rows) + picture + timeline_html(timeline(order, rules=rules))
+
+
+def status_html(now: DisputeStatus) -> str:
+    """A dispute's stage, what it means, its deadlines, refund, offer and rules."""
+    book = _book(now.rulebook, now.fingerprint)
+    lines = [
+        f"<p><b>Dispute of order {_e(now.order_id)}</b> at {_e(_when(now.at))}: "
+        f"<b>{_e(now.stage.value)}</b>{'' if now.outcome is None else ' (' + _e(now.outcome.value) + ')'}</p>",
+        f"<p>{_e(now.description)}</p>",
+    ]
+    if now.refund is not None:
+        lines.append(f"<p>Refund: {_e(now.refund.amount)} {_e(now.refund.currency)}</p>")
+    if now.offer is not None:
+        lines.append(f"<p>Seller's offer: {_e(now.offer.amount)} {_e(now.offer.currency)}</p>")
+    if now.deadlines:
+        lines.append(_table(["when", "deadline", "what", "rules"], _deadline_rows(now.deadlines, book)))
+    lines.append(f"<p>Rules: {_rule_links(now.rule_ids, book)} · rulebook {_e(now.rulebook)}</p>")
+    return "".join(lines)
+
+
+def advice_html(advice: Sequence[Advice]) -> str:
+    """A table of advice, most urgent first, as :func:`aliprotect.next_actions` gives it."""
+    if not advice:
+        return "<p>Nothing to do.</p>"
+    rows = []
+    for item in advice:
+        book = _book(item.rulebook, item.fingerprint)
+        rows.append(
+            [
+                _e(item.order_id),
+                _e(item.urgency.value),
+                f"<b>{_e(item.action.value)}</b>",
+                _e(_when(item.by)),
+                _e(item.text),
+                _rule_links(item.rule_ids, book),
+            ]
+        )
+    return _table(["order", "urgency", "action", "by", "what", "rules"], rows)
+
+
+def rulebook_html(book: Rulebook) -> str:
+    """A rulebook: its version, dates and fingerprint, every rule with its numbers and sources, the conflicts."""
+    head = (
+        f"<p><b>Rulebook {_e(book.version)}</b>: {_e(book.title)}<br>"
+        f"in force from {_e(book.in_force_from)} ({_e(book.in_force_certainty.value)}) · "
+        f"published {_e(book.published)} · <code>{_e(book.fingerprint)}</code></p>"
+    )
+    rows = [
+        [
+            f"<code>{_e(rule.id)}</code>",
+            _e(", ".join(f"{name}={q.value} {q.unit.value}" for name, q in rule.quantities.items())),
+            _e(rule.summary),
+            _e(", ".join(str(c) for c in rule.citations)),
+        ]
+        for rule in book.rules.values()
+    ]
+    conflicts = [[_e(c.topic), _e(" / ".join(r.says for r in c.readings)), _e(c.follows)] for c in book.conflicts]
+    return (
+        head
+        + _table(["rule", "numbers", "what it says", "sources"], rows)
+        + "<p><b>Where the sources disagree</b></p>"
+        + _table(["topic", "readings", "followed"], conflicts)
+    )
+
+
+# --- the SVG timeline ------------------------------------------------------------------------
+
+_WIDTH, _LEFT, _RIGHT, _ROW = 760, 10, 10, 18
+
+
+def timeline_svg(
+    order: Order,
+    *,
+    at: pendulum.DateTime | None = None,
+    dispute: Dispute | None = None,
+    rules: Rulebook | None = None,
+) -> Svg:
+    """An order's timeline as an inline SVG picture, with no plotting library.
+
+    The result is a string; a notebook shows it as a picture.
+
+    It shows the protection period with its extensions, the dispute window, the recommended
+    open-by, the completion, the dispute's seller-reply and moderator deadlines when a
+    dispute is given, and a "now" line at ``at``.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> svg = aliprotect.timeline_svg(order, at=pendulum.datetime(2025, 4, 1, tz="Europe/Paris"))
+        >>> svg.startswith("<svg") and "dispute window" in svg and "now" in svg
+        True
+    """
+    rules = rules or (rulebook(dispute.rulebook) if dispute is not None else rulebook())
+    if order.shipped_at is None:
+        return _svg("not shipped yet", 300, 20, '<text x="0" y="14">not shipped yet</text>')
+    window = dispute_window(order, rules=rules)
+    end = protection_end(order, rules=rules).at
+    marks: list[tuple[str, pendulum.DateTime, str]] = [
+        ("placed", order.placed_at, "#555"),
+        ("shipped", order.shipped_at, "#555"),
+        ("dispute opens", window.opens, "#2a7"),
+        ("open by (recommended)", recommended_open_by(order, rules=rules).at, "#d80"),
+        ("protection ends", end, "#27c"),
+        ("last chance", window.closes, "#c22"),
+    ]
+    if order.received_at is not None:
+        marks.append(("received", order.received_at, "#555"))
+    for extension in order.extensions:
+        marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
+    if dispute is not None:
+        marks.append(("dispute opened", dispute.opened_at, "#a2a"))
+        reply = _days.add_days(dispute.opened_at, rules.quantity("dispute.seller_reply").value)
+        moderator = _days.add_days(dispute.opened_at, rules.quantity("dispute.escalation").value)
+        marks += [("seller reply by", reply, "#a2a"), ("moderator from", moderator, "#a2a")]
+    if at is not None:
+        marks.append(("now", at, "#000"))
+    marks.sort(key=lambda mark: _days.utc(mark[1]))
+
+    start = _days.utc(min((m[1] for m in marks), key=_days.utc)).timestamp()
+    stop = _days.utc(max((m[1] for m in marks), key=_days.utc)).timestamp()
+    span = max(stop - start, 1.0)
+
+    def x(instant: pendulum.DateTime) -> float:
+        return _LEFT + (_days.utc(instant).timestamp() - start) / span * (_WIDTH - _LEFT - _RIGHT)
+
+    bars_top = 8
+    shapes = [
+        f'<rect x="{x(order.shipped_at):.1f}" y="{bars_top}" width="{x(end) - x(order.shipped_at):.1f}" height="10" '
+        f'fill="#27c" fill-opacity="0.35"><title>protection: {_e(order.shipped_at.isoformat())} to '
+        f"{_e(end.isoformat())}</title></rect>",
+        f'<rect x="{x(window.opens):.1f}" y="{bars_top + 14}" width="{x(window.closes) - x(window.opens):.1f}" '
+        f'height="10" fill="#2a7" fill-opacity="0.35"><title>dispute window: {_e(window.opens.isoformat())} to '
+        f"{_e(window.closes.isoformat())}</title></rect>",
+        f'<text x="{x(order.shipped_at) + 3:.1f}" y="{bars_top + 9}" font-size="9">protection</text>',
+        f'<text x="{x(window.opens) + 3:.1f}" y="{bars_top + 23}" font-size="9">dispute window</text>',
+    ]
+    top = bars_top + 32
+    for row, (label, instant, colour) in enumerate(marks):
+        px, y = x(instant), top + row * _ROW
+        anchor = "end" if px > _WIDTH / 2 else "start"
+        dx = -4 if anchor == "end" else 4
+        width = 2 if label == "now" else 1
+        shapes.append(
+            f'<line x1="{px:.1f}" y1="{bars_top - 4}" x2="{px:.1f}" y2="{y}" '
+            f'stroke="{colour}" stroke-width="{width}"/>'
+            f'<text x="{px + dx:.1f}" y="{y + 4}" font-size="10" text-anchor="{anchor}" fill="{colour}">'
+            f"{_e(label)} {_e(instant.format('YYYY-MM-DD HH:mm'))}</text>"
+        )
+    return _svg(f"timeline of order {order.id}", _WIDTH, top + len(marks) * _ROW, "".join(shapes))
+
+
+class Svg(str):
+    """SVG text that a notebook shows as a picture; everywhere else, a plain string."""
+
+    __slots__ = ()
+
+    def _repr_svg_(self) -> str:
+        return str(self)
+
+
+def _svg(label: str, width: int, height: int, content: str) -> Svg:
+    return Svg(
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'font-family="sans-serif" role="img" aria-label="{_e(label)}">{content}</svg>'
+    )
+
+
+# --- records for dataframes ---------------------------------------------------------------------
+
+
+def to_records(value: object) -> list[dict[str, Any]]:
+    """Plain records (a list of dicts) that ``pandas.DataFrame`` takes as they are.
+
+    Accepts a :class:`~aliprotect.Timeline`, a :class:`~aliprotect.DisputeStatus` (its
+    deadlines), a sequence of :class:`~aliprotect.Advice` (as :func:`aliprotect.next_actions`
+    gives) or of :class:`~aliprotect.Reminder` (as :func:`aliprotect.upcoming` gives).
+    Instants stay aware datetimes; rule ids are joined with spaces.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> records = aliprotect.to_records(aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")))
+        >>> sorted(records[0])
+        ['at', 'description', 'fingerprint', 'name', 'order_id', 'rule_ids', 'rulebook']
+        >>> first = records[0]
+        >>> first["name"], first["rule_ids"]
+        ('dispute_opens', 'open.earliest')
+    """
+
+    def deadline(order_id: str, d: Deadline) -> dict[str, Any]:
+        return {
+            "order_id": order_id,
+            "name": d.name,
+            "at": d.at,
+            "description": d.description,
+            "rule_ids": " ".join(d.rule_ids),
+            "rulebook": d.rulebook,
+            "fingerprint": d.fingerprint,
+        }
+
+    if isinstance(value, Timeline):
+        return [deadline(value.order_id, d) for d in value.deadlines]
+    if isinstance(value, DisputeStatus):
+        return [deadline(value.order_id, d) for d in value.deadlines]
+    if isinstance(value, Sequence) and all(isinstance(item, Advice) for item in value):
+        return [
+            {
+                "order_id": a.order_id,
+                "urgency": a.urgency.value,
+                "action": a.action.value,
+                "by": a.by,
+                "text": a.text,
+                "rule_ids": " ".join(a.rule_ids),
+                "rulebook": a.rulebook,
+                "fingerprint": a.fingerprint,
+            }
+            for a in value
+        ]
+    if isinstance(value, Sequence) and all(isinstance(item, Reminder) for item in value):
+        return [deadline(r.order_id, r.deadline) for r in value]
+    raise InvalidValueError(
+        f"value={value!r} cannot be made into records; give a Timeline, a DisputeStatus, advice or reminders"
+    )
+
+
+# --- the rules reference of the documentation site ---------------------------------------------------
+
+
+def rules_markdown(book: Rulebook) -> str:
+    """A rulebook as Markdown: every rule with its numbers, summary and sources, then the conflicts.
+
+    The documentation site builds its rules reference with this, from the rulebook data
+    itself, so the reference cannot drift from the code.
+    """
+    lines = [
+        f"## Rulebook {book.version}",
+        "",
+        f"{book.title}. In force from {book.in_force_from.isoformat()} "
+        f"({book.in_force_certainty.value}: {', '.join(str(c) for c in book.in_force_citations)}); "
+        f"published {book.published.isoformat()}; fingerprint `{book.fingerprint}`.",
+        "",
+        "| rule | numbers | what it says | sources |",
+        "|---|---|---|---|",
+    ]
+    for rule in book.rules.values():
+        numbers = ", ".join(f"{name} = {q.value} {q.unit.value}" for name, q in rule.quantities.items()) or "—"
+        extra = ""
+        if rule.resolutions:
+            extra = f" Resolutions: {', '.join(r.value for r in rule.resolutions)}."
+        if rule.evidence:
+            extra += f" Evidence: {', '.join(e.value for e in rule.evidence)}."
+        sources = "; ".join(str(c) for c in rule.citations)
+        lines.append(f"| `{rule.id}` | {numbers} | {_md(rule.summary + extra)} | {_md(sources)} |")
+    lines += ["", "### Where the sources disagree", "", "| topic | readings | followed |", "|---|---|---|"]
+    for conflict in book.conflicts:
+        readings = "<br>".join(
+            f"{_md(r.says)} ({_md(', '.join(str(c) for c in r.citations))})" for r in conflict.readings
+        )
+        lines.append(f"| {_md(conflict.topic)} | {readings} | {_md(conflict.follows)} |")
+    lines += ["", "### Sources", ""]
+    lines += [f"- **{key}**: {_md(title)}" for key, title in book.sources.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return html.escape(text, quote=False).replace("|", "\\|")

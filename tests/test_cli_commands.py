@@ -1,0 +1,202 @@
+"""The command line's other commands: timeline from a file, rules, rulebooks, and check of many orders."""
+
+import io
+import json
+import pathlib
+
+import pendulum
+import pytest
+
+import aliprotect
+from aliprotect.cli import main
+
+RULES = aliprotect.rulebook("2025.1")
+HEADER = "id,placed_at,shipped_at,received_at,protection_days,extensions,amount,currency\n"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_timeline_from_a_json_file_of_plain_fields(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "order.json"
+    path.write_text(
+        json.dumps({"id": "F1", "placed_at": "2025-03-01T10:00:00+08:00", "shipped_at": "2025-03-03T09:00:00+08:00"})
+    )
+    status, out, _ = run("timeline", "--file", str(path), "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["order_id"] == "F1"
+    assert data["deadlines"][-1] == {
+        "name": "dispute_closes",
+        "at": "2025-05-17T09:00:00+08:00",
+        "description": "last chance: a dispute can no longer be opened from now on",
+        "rule_ids": ["open.latest"],
+        "rulebook": "2025.1",
+    }
+
+
+def test_timeline_from_an_aliprotect_document(tmp_path: pathlib.Path) -> None:
+    order = aliprotect.Order(
+        id="F2",
+        placed_at=pendulum.datetime(2025, 3, 1, tz="Asia/Shanghai"),
+        shipped_at=pendulum.datetime(2025, 3, 2, tz="Asia/Shanghai"),
+        protection_days=45,
+    )
+    path = tmp_path / "order.json"
+    path.write_text(aliprotect.to_json(order))
+    status, out, _ = run("timeline", "--file", str(path))
+    assert status == 0
+    assert "2025-04-16T00:00:00+08:00  protection_ends" in out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "is not JSON"),
+        ("[1, 2]", "an order is a JSON object of its fields, not list"),
+        ('{"id": "F3", "placed_at": "2025-03-01T10:00:00"}', "has no offset and no zone"),
+        (json.dumps(aliprotect.to_data(aliprotect.Money("1", "EUR"))), "holds a Money, not an Order"),
+    ],
+)
+def test_a_bad_order_file_is_one_line_and_status_2(tmp_path: pathlib.Path, content: str, message: str) -> None:
+    path = tmp_path / "order.json"
+    path.write_text(content)
+    status, _, err = run("timeline", "--file", str(path))
+    assert status == 2
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_timeline_needs_a_file_or_the_options_not_both(tmp_path: pathlib.Path) -> None:
+    status, _, err = run("timeline", "--file", str(tmp_path / "missing.json"))
+    assert (status, "cannot read") == (2, err.split(": ")[2][:11])
+    status, _, err = run("timeline", "--file", "x.json", "--placed", "2025-03-01T10:00:00Z")
+    assert status == 2
+    assert "either with --file or with --placed" in err
+
+
+def test_rules_lists_every_rule_with_its_sources() -> None:
+    status, out, _ = run("rules", "--rulebook", "2025.1")
+    assert status == 0
+    for rule in RULES.rules.values():
+        assert f"\n{rule.id}" in out
+        assert ", ".join(str(c) for c in rule.citations) in out
+    assert "seller reply time: 5 days for the reply" in out
+    status, out, _ = run("rules", "--json")
+    assert json.loads(out)["rulebook"]["version"] == RULES.version
+
+
+def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
+    status, out, _ = run("rulebooks")
+    assert status == 0
+    assert out.startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
+    status, out, _ = run("rulebooks", "--json")
+    assert json.loads(out)[0]["fingerprint"] == RULES.fingerprint
+
+
+def _order(n: int) -> aliprotect.Order:
+    day = 1 + n % 28
+    return aliprotect.Order(
+        id=f"O{n}",
+        placed_at=pendulum.parse(f"2025-02-{day:02d}T10:00:00+01:00"),  # type: ignore[arg-type]
+        shipped_at=pendulum.parse(f"2025-02-{day:02d}T18:00:00+01:00"),  # type: ignore[arg-type]
+        protection_days=60,
+    )
+
+
+def _csv(rows: int, bad_every: int) -> str:
+    lines = [HEADER]
+    for n in range(1, rows + 1):
+        day = 1 + n % 28
+        if n % bad_every == 0:
+            lines.append(f"B{n},2025-03-{day:02d}T10:00:00,,,60,,,\n")  # naive: refused
+        else:
+            lines.append(f"O{n},2025-02-{day:02d}T10:00:00+01:00,2025-02-{day:02d}T18:00:00+01:00,,60,,12.50,EUR\n")
+    return "".join(lines)
+
+
+def test_check_ten_thousand_orders_reports_the_bad_rows_and_checks_the_rest(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(10_000, bad_every=997))
+    status, out, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
+    assert status == 2  # some rows were bad; the good ones are still checked and printed
+    bad_lines = [line for line in err.splitlines() if line.startswith("aliprotect: row ")]
+    assert len(bad_lines) == 10
+    assert bad_lines[0].startswith("aliprotect: row 997: placed_at='2025-03-18T10:00:00' has no offset and no zone")
+    assert "10 bad rows of 10000; the other rows were checked" in err
+    # an order needs action while its dispute window is open; for the others it is too late
+    at = pendulum.datetime(2025, 4, 20, 9, tz="Europe/Paris")
+    still_open = sum(
+        1 for n in range(1, 10_001) if n % 997 and at < aliprotect.dispute_window(_order(n), rules=RULES).closes
+    )
+    assert 0 < still_open < 9990
+    assert (
+        out.splitlines()[0] == f"{still_open} of 9990 orders need action at 2025-04-20T09:00:00+02:00 (rulebook 2025.1)"
+    )
+    assert out.count("\norder O") == still_open
+
+
+def test_check_as_json_puts_the_most_urgent_first(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.json"
+    orders = [
+        {"id": "late", "placed_at": "2025-02-24T10:00:00Z", "shipped_at": "2025-02-25T10:00:00Z"},
+        {"id": "early", "placed_at": "2025-04-01T10:00:00Z", "shipped_at": "2025-04-02T10:00:00Z"},
+        {"id": "fresh", "placed_at": "2025-04-18T10:00:00Z"},
+        {"id": "broken", "placed_at": "soon"},
+    ]
+    path.write_text(json.dumps(orders))
+    status, out, _ = run("check", str(path), "--at", "2025-04-20T10:00:00Z", "--json", "--role", "dropshipper")
+    assert status == 2
+    data = json.loads(out)
+    assert [o["order_id"] for o in data["orders"]] == ["late", "early"]
+    assert data["orders"][0]["advice"][0]["urgency"] == "now"
+    assert data["bad_rows"] == [
+        {
+            "row": 4,
+            "error": "Order.placed_at='soon' is not an ISO 8601 date and time; "
+            "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]",
+        }
+    ]
+    assert "reship" in [a["action"] for a in data["orders"][1]["advice"]]
+
+
+def test_check_shows_progress_when_asked(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(2500, bad_every=10_000))
+    status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00", "--progress")
+    assert status == 0
+    assert "checked 1000 orders" in err
+    assert err.rstrip().endswith("checked 2500 orders")
+
+
+def test_check_refuses_a_file_it_cannot_read(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("order,when\n1,2\n")
+    status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
+    assert status == 2
+    assert "must be a CSV file with a header row naming at least placed_at" in err
+    (tmp_path / "orders.json").write_text('{"id": 1}')
+    status, _, err = run("check", str(tmp_path / "orders.json"), "--at", "2025-04-20T09:00:00+02:00")
+    assert "must hold a JSON array of orders" in err
+    status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00")
+    assert "--at='2025-04-20T09:00:00' has no offset and no zone" in err
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("X1,2025-02-01T10:00:00Z,,,,,12.50,\n", "amount and currency go together"),
+        ("X2,,,,,,,\n", "placed_at is empty"),
+        ("X3,2025-02-01T10:00:00Z,2025-02-02T10:00:00Z,,60,15,,\n", "extensions '15' must be DAYS@INSTANT"),
+        ("X4,2025-02-01T10:00:00Z,2025-02-02T10:00:00Z,,sixty,,,\n", "protection_days 'sixty' must be a whole number"),
+    ],
+)
+def test_check_names_the_problem_of_each_bad_row(tmp_path: pathlib.Path, row: str, message: str) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(HEADER + row)
+    status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
+    assert status == 2
+    assert f"aliprotect: row 1: {message}" in err

@@ -1,0 +1,122 @@
+"""Jupyter representations, the SVG timeline, records and the generated rules reference."""
+
+import pendulum
+import pytest
+
+import aliprotect
+from aliprotect import Claim, ClaimKind, Order
+from aliprotect.display import rules_markdown
+
+RULES = aliprotect.rulebook("2025.1")
+PARIS = "Europe/Paris"
+
+
+def paris(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz=PARIS)
+
+
+ORDER = Order(
+    id="H<1>",
+    placed_at=paris(2025, 3, 1, 10),
+    shipped_at=paris(2025, 3, 3, 18),
+    protection_days=60,
+    extensions=[aliprotect.Extension(granted_at=paris(2025, 4, 20), days=15)],
+    amount=aliprotect.Money("9.90", "EUR"),
+)
+
+
+def test_an_order_shows_its_facts_timeline_and_picture_escaped() -> None:
+    html = ORDER._repr_html_()
+    assert "H&lt;1&gt;" in html
+    assert "H<1>" not in html
+    assert "+15 days at 2025-04-20T00:00:00+02:00" in html
+    assert "<svg" in html
+    assert "<abbr title=" in html  # rule ids show their rule on hover
+    summary = RULES.rule("open.earliest").summary
+    assert summary.replace('"', "&quot;") in html
+
+
+def test_a_timeline_of_an_unshipped_order_says_so() -> None:
+    unshipped = Order(id="U", placed_at=paris(2025, 3, 1), protection_days=60)
+    assert "Not shipped yet" in aliprotect.timeline(unshipped, rules=RULES)._repr_html_()
+    assert "not shipped yet" in aliprotect.timeline_svg(unshipped, rules=RULES)
+    assert "not yet" in unshipped._repr_html_()
+
+
+def test_a_status_and_advice_show_as_tables() -> None:
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 5, 1), rules=RULES)
+    offered = aliprotect.seller_offers(dispute, at=paris(2025, 5, 2), refund=aliprotect.Money("3", "EUR"), rules=RULES)
+    html = aliprotect.status(offered, at=paris(2025, 5, 3))._repr_html_()
+    assert "negotiating" in html
+    assert "Seller's offer: 3 EUR" in html
+    refunded = aliprotect.refund_granted(
+        aliprotect.seller_accepts(dispute, at=paris(2025, 5, 2), rules=RULES), at=paris(2025, 5, 3), rules=RULES
+    )
+    assert "Refund: 9.90 EUR" in aliprotect.status(refunded, at=paris(2025, 5, 3))._repr_html_()
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 5, 10), rules=RULES)
+    assert isinstance(advice, tuple)
+    assert advice._repr_html_().count("<tr>") == len(advice) + 1
+    assert aliprotect.next_actions(ORDER, at=paris(2025, 6, 30), rules=RULES)._repr_html_() == "<p>Nothing to do.</p>"
+
+
+def test_a_custom_rulebook_shows_rule_ids_without_tooltips() -> None:
+    custom = RULES.derive(version="custom", changes={"open.latest": 20})
+    html = aliprotect.timeline(ORDER, rules=custom)._repr_html_()
+    assert "<code>open.latest</code>" in html
+    assert "<abbr" not in html
+
+
+def test_the_svg_marks_every_deadline_and_now() -> None:
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 5, 1), rules=RULES)
+    svg = aliprotect.timeline_svg(ORDER, at=paris(2025, 5, 3), dispute=dispute, rules=RULES)
+    for label in (
+        "placed",
+        "shipped",
+        "dispute opens",
+        "open by (recommended)",
+        "protection ends",
+        "last chance",
+        "extended +15 days",
+        "dispute opened",
+        "seller reply by",
+        "moderator from",
+        "now",
+    ):
+        assert f">{label} " in svg, label
+    assert svg._repr_svg_() == str(svg)
+
+
+def test_a_rulebook_shows_every_rule_and_conflict() -> None:
+    html = RULES._repr_html_()
+    for rule_id in RULES.rules:
+        assert f"<code>{rule_id}</code>" in html
+    assert "seller reply time" in html
+
+
+def test_records_for_each_kind_of_answer() -> None:
+    records = aliprotect.to_records(aliprotect.timeline(ORDER, rules=RULES))
+    assert [r["name"] for r in records][-1] == "dispute_closes"
+    assert records[0]["at"] == paris(2025, 3, 9)
+    advice = aliprotect.to_records(aliprotect.next_actions(ORDER, at=paris(2025, 5, 10), rules=RULES))
+    assert set(advice[0]) == {"order_id", "urgency", "action", "by", "text", "rule_ids", "rulebook", "fingerprint"}
+    reminders = aliprotect.upcoming([ORDER], at=paris(2025, 5, 10), within=pendulum.duration(days=30), rules=RULES)
+    assert [r["name"] for r in aliprotect.to_records(reminders)] == ["protection_ends", "dispute_closes"]
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 5, 1), rules=RULES)
+    assert aliprotect.to_records(aliprotect.status(dispute, at=paris(2025, 5, 1)))[0]["name"] == "seller_reply_by"
+    with pytest.raises(aliprotect.InvalidValueError, match="cannot be made into records"):
+        aliprotect.to_records(ORDER)
+
+
+def test_the_rules_reference_lists_every_rule_with_its_sources_and_the_conflicts() -> None:
+    for book in aliprotect.rulebooks():
+        text = rules_markdown(book)
+        assert f"## Rulebook {book.version}" in text
+        assert book.fingerprint in text
+        for rule in book.rules.values():
+            row = next(line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |"))
+            for citation in rule.citations:
+                assert str(citation).replace("|", "\\|") in row
+        for conflict in book.conflicts:
+            assert conflict.topic in text
+        for key, title in book.sources.items():
+            assert f"- **{key}**: {title}".replace("'", "'") in text.replace("&#x27;", "'")
