@@ -11,11 +11,12 @@ from typing import Any
 import pendulum
 
 import aliprotect
-from aliprotect.display import rules_markdown
+from aliprotect.display import comparison_markdown, rules_markdown
 
 
 def _rules_reference() -> str:
-    return "\n".join(rules_markdown(book) for book in reversed(aliprotect.rulebooks()))
+    books = aliprotect.rulebooks()
+    return "\n".join([*(rules_markdown(book) for book in reversed(books)), comparison_markdown(books)])
 
 
 def _timeline_picture() -> str:
@@ -29,7 +30,9 @@ def _timeline_picture() -> str:
     )
     rules = aliprotect.rulebook("2025.1")
     dispute = aliprotect.open_dispute(
-        order, aliprotect.Claim(kind=aliprotect.ClaimKind.NOT_RECEIVED), at=pendulum.datetime(2025, 5, 1, tz=paris),
+        order,
+        aliprotect.Claim(kind=aliprotect.ClaimKind.NOT_RECEIVED),
+        at=pendulum.datetime(2025, 5, 1, tz=paris),
         rules=rules,
     )
     svg = aliprotect.timeline_svg(order, at=pendulum.datetime(2025, 5, 3, tz=paris), dispute=dispute, rules=rules)

@@ -92,9 +92,14 @@ def test_rules_lists_every_rule_with_its_sources() -> None:
 def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     status, out, _ = run("rulebooks")
     assert status == 0
-    assert out.startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == ["2020.1", "2021.1", "2025.1", "undated.1"]
+    assert lines[2].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
+    assert lines[3].startswith("undated.1  in force from an unknown date (unknown)")
     status, out, _ = run("rulebooks", "--json")
-    assert json.loads(out)[0]["fingerprint"] == RULES.fingerprint
+    listed = {book["version"]: book for book in json.loads(out)}
+    assert listed["2025.1"]["fingerprint"] == RULES.fingerprint
+    assert listed["undated.1"]["in_force_from"] is None
 
 
 def _order(n: int) -> aliprotect.Order:

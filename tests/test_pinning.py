@@ -30,7 +30,10 @@ rulebook_module = importlib.import_module("aliprotect.rulebook")  # not the func
 # A published rulebook never changes: its fingerprint is frozen here. Changing the rules
 # means publishing a new version, with a CHANGELOG entry saying which orders it affects.
 GOLDEN = {
+    "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
+    "2021.1": "sha256:5d015b861053a753b33fdfb18beeb69935d684b3be5ee04b3218fd91f4ec10ea",
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+    "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
 }
 
 RULES = aliprotect.rulebook("2025.1")
@@ -57,11 +60,14 @@ def test_published_rulebooks_keep_their_golden_fingerprints() -> None:
 
 
 def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
-    (first,) = aliprotect.rulebooks()
-    assert first is RULES
-    assert (first.in_force_from, first.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
-    assert [str(c) for c in first.in_force_citations] == ["seed 003:1"]
-    assert first.parent is None
+    books = aliprotect.rulebooks()
+    assert [book.version for book in books] == ["2020.1", "2021.1", "2025.1", "undated.1"]
+    assert books[2] is RULES
+    assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
+    assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
+    assert all(book.parent is None for book in books)
+    undated = books[-1]
+    assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
 
 
 def test_the_rulebook_in_force_on_a_date() -> None:
@@ -69,8 +75,11 @@ def test_the_rulebook_in_force_on_a_date() -> None:
     assert aliprotect.rulebook(on=paris(2026, 6, 1, 12)) is RULES
     # 1 January 2025 starts earlier east of UTC: the instant counts by its own local date
     assert aliprotect.rulebook(on=pendulum.datetime(2025, 1, 1, 0, 30, tz="Pacific/Kiritimati")) is RULES
-    with pytest.raises(UnknownRulebookError, match=r"on=2024-12-31: no published rulebook was in force"):
-        aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC"))
+    assert aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC")).version == "2021.1"
+    assert aliprotect.rulebook(on=dt.date(2021, 12, 1)).version == "2021.1"
+    assert aliprotect.rulebook(on=dt.date(2021, 11, 30)).version == "2020.1"
+    with pytest.raises(UnknownRulebookError, match=r"on=2020-06-05: no published rulebook was in force .* 2020-06-06"):
+        aliprotect.rulebook(on=dt.date(2020, 6, 5))
     with pytest.raises(aliprotect.NaiveDatetimeError):
         aliprotect.rulebook(on=dt.datetime(2025, 6, 1))
     with pytest.raises(InvalidValueError, match=r"ask for one or the other"):
@@ -81,7 +90,9 @@ def test_the_rulebook_in_force_on_a_date() -> None:
 
 def test_a_new_version_is_the_latest_and_in_force_from_its_date(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _published_text("2026.1", in_force_from="2026-07-01", reply=7)
-    monkeypatch.setattr(rulebook_module, "_published", lambda: {"2025.1": _published_text(), "2026.1": text})
+    monkeypatch.setattr(
+        rulebook_module, "_published", lambda: {"2025.1": _published_text(), "2026.1": text}
+    )  # only these
     monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
     assert aliprotect.rulebook().version == "2026.1"
     assert aliprotect.rulebook(on=dt.date(2026, 6, 30)).version == "2025.1"
@@ -435,7 +446,7 @@ def test_a_decision_checks_its_fields(fields: dict[str, object], message: str) -
     [
         (
             ('in_force_certainty = "seen"', 'in_force_certainty = "likely"'),
-            "must be one of stated, seen, found 'likely'",
+            "must be one of stated, seen, unknown, found 'likely'",
         ),
         (
             ('in_force_certainty = "seen"', 'in_force_certainty = "seen"\nparent = "2024.1"'),

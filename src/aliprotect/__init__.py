@@ -49,6 +49,7 @@ from aliprotect.errors import (
     FingerprintError,
     InvalidValueError,
     MalformedRulebookError,
+    MissingFactError,
     NaiveDatetimeError,
     NotShippedError,
     RulebookError,
@@ -69,6 +70,7 @@ from aliprotect.model import (
 )
 from aliprotect.provenance import Decision, Replay, explain, record, replay
 from aliprotect.rulebook import (
+    OPTIONAL_QUANTITIES,
     RULE_SCHEMA,
     Certainty,
     Citation,
@@ -102,6 +104,7 @@ from aliprotect.timeline import (
 from aliprotect.tracking import Location, Tracking, TrackingEvent
 
 __all__ = [
+    "OPTIONAL_QUANTITIES",
     "RULE_SCHEMA",
     "Action",
     "ActionRefusedError",
@@ -130,6 +133,7 @@ __all__ = [
     "InvalidValueError",
     "Location",
     "MalformedRulebookError",
+    "MissingFactError",
     "Money",
     "NaiveDatetimeError",
     "NotShippedError",

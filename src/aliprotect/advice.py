@@ -177,8 +177,8 @@ class _Advisor:
             )
         )
 
-    def days(self, rule_id: str, name: str | None = None, unit: Unit = Unit.DAYS) -> int:
-        return self.rules.quantity(rule_id, name, unit=unit).value
+    def days(self, rule_id: str, name: str, unit: Unit = Unit.DAYS) -> int:
+        return self.rules.number(rule_id, name, unit=unit, carrier=self.order.carrier)
 
     def before(self, instant: pendulum.DateTime) -> bool:
         return _days.utc(self.at) < _days.utc(instant)
@@ -223,12 +223,20 @@ class _Advisor:
         """When to open a "not received" dispute: by the recommended date, or now."""
         end = protection_end(self.order, rules=self.rules).at
         recommended = recommended_open_by(self.order, rules=self.rules).at
-        buffer = self.days("protection.settlement_buffer")
+        buffer = self.days("protection.settlement_buffer", "before_protection_end")
         # before the window opens, "now" means as soon as it opens
         urgency, now_or_from = (
             (Urgency.BY_DEADLINE, f"from {opens.isoformat()}") if self.before(opens) else (Urgency.NOW, "now")
         )
-        if self.before(recommended) and not _days.utc(recommended) < _days.utc(opens):
+        if not _days.utc(recommended) < _days.utc(closes):
+            # the window closes before the settlement buffer would: the last chance is the deadline
+            self.dispute(
+                f"if it has not arrived, open a dispute {now_or_from}; the last chance ends at {closes.isoformat()}",
+                Urgency.BY_DEADLINE,
+                ("open.latest",),
+                by=closes,
+            )
+        elif self.before(recommended) and not _days.utc(recommended) < _days.utc(opens):
             self.dispute(
                 f"if it has not arrived by {recommended.isoformat()}, open a dispute then, or get the seller "
                 f"to extend protection first: settlement takes {buffer} days",
@@ -325,7 +333,7 @@ class _Advisor:
         self, since: pendulum.DateTime, where: Location, opens: pendulum.DateTime, closes: pendulum.DateTime
     ) -> None:
         """``tracking.stalled``: not moving for 2 days or more in one place."""
-        if self.before(_days.add_days(since, self.days("tracking.stalled"))):
+        if self.before(_days.add_days(since, self.days("tracking.stalled", "stalled_after"))):
             return
         end = protection_end(self.order, rules=self.rules).at
         running = self.before(end)

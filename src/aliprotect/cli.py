@@ -65,7 +65,7 @@ def _optional_instant(text: str | None, field: str) -> Any:
 
 def _order_from_options(args: argparse.Namespace, rules: Rulebook) -> Order:
     days = (
-        rules.quantity("protection.period", "default").value
+        rules.number("protection.period", "default")
         if args.protection_days is None
         else _whole_number(args.protection_days, "--protection-days")
     )
@@ -76,6 +76,8 @@ def _order_from_options(args: argparse.Namespace, rules: Rulebook) -> Order:
         received_at=_optional_instant(args.received, "--received"),
         protection_days=days,
         extensions=tuple(_extension(text) for text in args.extension),
+        carrier=args.carrier,
+        promised_days=None if args.promised_days is None else _whole_number(args.promised_days, "--promised-days"),
     )
 
 
@@ -85,7 +87,7 @@ def _order_from_data(data: object, rules: Rulebook) -> Order:
         order = from_data(data)
     elif isinstance(data, Mapping):
         fields = dict(data)
-        fields.setdefault("protection_days", rules.quantity("protection.period", "default").value)
+        fields.setdefault("protection_days", rules.number("protection.period", "default"))
         order = from_data({"aliprotect": 1, "type": "Order", "value": fields})
     else:
         raise InvalidValueError(f"an order is a JSON object of its fields, not {type(data).__name__}")
@@ -112,11 +114,15 @@ def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
         placed_at=parse_instant(placed, field="placed_at"),
         shipped_at=_optional_instant(cell("shipped_at"), "shipped_at"),
         received_at=_optional_instant(cell("received_at"), "received_at"),
-        protection_days=rules.quantity("protection.period", "default").value
+        protection_days=rules.number("protection.period", "default")
         if days is None
         else _whole_number(days, "protection_days"),
         extensions=tuple(_extension(text, "extensions") for text in (cell("extensions") or "").split(";") if text),
         amount=None if amount is None or currency is None else Money(amount, currency),
+        carrier=cell("carrier"),
+        promised_days=None
+        if cell("promised_days") is None
+        else _whole_number(cell("promised_days") or "", "promised_days"),
     )
 
 
@@ -147,7 +153,8 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectE
     if reader.fieldnames is None or "placed_at" not in reader.fieldnames:
         raise InvalidValueError(
             f"{path} must be a CSV file with a header row naming at least placed_at "
-            "(columns: id, placed_at, shipped_at, received_at, protection_days, extensions, amount, currency)"
+            "(columns: id, placed_at, shipped_at, received_at, protection_days, extensions, amount, currency, "
+            "carrier, promised_days)"
         )
     for number, row in enumerate(reader, start=1):
         try:
@@ -251,6 +258,10 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         print(f"  {conflict.topic}: {conflict.follows}", file=out)
 
 
+def _date(book: Rulebook) -> str | None:
+    return None if book.in_force_from is None else book.in_force_from.isoformat()
+
+
 def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     books = rulebooks()
     if args.json:
@@ -259,7 +270,7 @@ def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                 {
                     "version": book.version,
                     "title": book.title,
-                    "in_force_from": book.in_force_from.isoformat(),
+                    "in_force_from": _date(book),
                     "in_force_certainty": book.in_force_certainty.value,
                     "published": book.published.isoformat(),
                     "fingerprint": book.fingerprint,
@@ -271,7 +282,7 @@ def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         return
     for book in books:
         print(
-            f"{book.version}  in force from {book.in_force_from.isoformat()} ({book.in_force_certainty.value})  "
+            f"{book.version}  in force from {_date(book) or 'an unknown date'} ({book.in_force_certainty.value})  "
             f"{book.fingerprint}  {book.title}",
             file=out,
         )
@@ -375,6 +386,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DAYS",
         help="length of the protection timer (default: the rulebook's protection.period default)",
     )
+    show.add_argument("--carrier", help="the carrier (needed by rulebooks whose windows depend on it)")
+    show.add_argument("--promised-days", metavar="DAYS", help="the seller's promised delivery time in days")
     show.add_argument(
         "--extension",
         action="append",
@@ -394,7 +407,7 @@ def _parser() -> argparse.ArgumentParser:
         help="check many orders from a CSV or JSON file and print those that need action",
         description="Check many orders and print the ones that need action, most urgent first. A CSV file has "
         "a header row with the columns id, placed_at, shipped_at, received_at, protection_days, extensions "
-        "(DAYS@INSTANT;...), amount, currency; a JSON file holds an array of orders.",
+        "(DAYS@INSTANT;...), amount, currency, carrier, promised_days; a JSON file holds an array of orders.",
     )
     check.set_defaults(run=_check)
     check.add_argument("file", metavar="FILE", help="a .csv or .json file of orders")

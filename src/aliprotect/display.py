@@ -9,6 +9,7 @@ their ``_repr_html_`` methods, so a notebook shows them as tables and pictures.
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -16,10 +17,10 @@ import pendulum
 
 from aliprotect import _days
 from aliprotect.advice import Advice, Reminder
-from aliprotect.disputes import Dispute, DisputeStatus
+from aliprotect.disputes import Dispute, DisputeStatus, dispute_clock
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
 from aliprotect.model import Order
-from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.rulebook import Quantity, Rulebook, diff, rulebook
 from aliprotect.timeline import Deadline, Timeline, dispute_window, protection_end, recommended_open_by, timeline
 
 __all__ = [
@@ -155,7 +156,7 @@ def rulebook_html(book: Rulebook) -> str:
     rows = [
         [
             f"<code>{_e(rule.id)}</code>",
-            _e(", ".join(f"{name}={q.value} {q.unit.value}" for name, q in rule.quantities.items())),
+            _e(", ".join(f"{name}={_number(q)} {q.unit.value}" for name, q in rule.quantities.items())),
             _e(rule.summary),
             _e(", ".join(str(c) for c in rule.citations)),
         ]
@@ -221,8 +222,8 @@ def timeline_svg(
         marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
     if dispute is not None:
         marks.append(("dispute opened", dispute.opened_at, "#a2a"))
-        reply = _days.add_days(dispute.opened_at, rules.quantity("dispute.seller_reply").value)
-        moderator = _days.add_days(dispute.opened_at, rules.quantity("dispute.escalation").value)
+        reply = _days.add_days(dispute.opened_at, rules.number("dispute.seller_reply", "reply"))
+        moderator = dispute_clock(dispute, rules).moderator_from
         marks += [("seller reply by", reply, "#a2a"), ("moderator from", moderator, "#a2a")]
     if at is not None:
         marks.append(("now", at, "#000"))
@@ -352,21 +353,28 @@ def rules_markdown(book: Rulebook) -> str:
     lines = [
         f"## Rulebook {book.version}",
         "",
-        f"{book.title}. In force from {book.in_force_from.isoformat()} "
-        f"({book.in_force_certainty.value}: {', '.join(str(c) for c in book.in_force_citations)}); "
+        f"{book.title}. "
+        + (
+            f"In force from {book.in_force_from.isoformat()} "
+            if book.in_force_from is not None
+            else "No source dates these rules "
+        )
+        + f"({book.in_force_certainty.value}: {', '.join(str(c) for c in book.in_force_citations)}); "
         f"published {book.published.isoformat()}; fingerprint `{book.fingerprint}`.",
         "",
         "| rule | numbers | what it says | sources |",
         "|---|---|---|---|",
     ]
     for rule in book.rules.values():
-        numbers = ", ".join(f"{name} = {q.value} {q.unit.value}" for name, q in rule.quantities.items()) or "—"
+        numbers = ", ".join(f"{name} = {_number(q)} {q.unit.value}" for name, q in rule.quantities.items()) or "—"
         extra = ""
         if rule.resolutions:
             extra = f" Resolutions: {', '.join(r.value for r in rule.resolutions)}."
         if rule.evidence:
             extra += f" Evidence: {', '.join(e.value for e in rule.evidence)}."
         sources = "; ".join(str(c) for c in rule.citations)
+        if rule.carried_from:
+            sources += f" (carried over from {rule.carried_from})"
         lines.append(f"| `{rule.id}` | {numbers} | {_md(rule.summary + extra)} | {_md(sources)} |")
     lines += ["", "### Where the sources disagree", "", "| topic | readings | followed |", "|---|---|---|"]
     for conflict in book.conflicts:
@@ -377,6 +385,37 @@ def rules_markdown(book: Rulebook) -> str:
     lines += ["", "### Sources", ""]
     lines += [f"- **{key}**: {_md(title)}" for key, title in book.sources.items()]
     return "\n".join(lines) + "\n"
+
+
+def _number(quantity: Quantity) -> str:
+    if quantity.value is not None:
+        return str(quantity.value)
+    return "/".join(f"{number} ({group})" for group, number in quantity.by_carrier.items())
+
+
+def comparison_markdown(books: Sequence[Rulebook]) -> str:
+    """What changed from one rulebook to the next, side by side: every number or citation that differs."""
+    lines = ["## What changed between rulebooks", ""]
+    for before, after in itertools.pairwise(books):
+        changes = [c for c in diff(before, after) if c.field != "summary"]
+        lines += [f"### {before.version} → {after.version}", ""]
+        if not changes:
+            lines += ["No rule differs.", ""]
+            continue
+        lines += ["| rule | what | before | after |", "|---|---|---|---|"]
+        for change in changes:
+            before_text, after_text = _md(_show(change.before)), _md(_show(change.after))
+            lines.append(f"| `{change.rule_id}` | {_md(change.field)} | {before_text} | {after_text} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Quantity):
+        return f"{_number(value)} {value.unit.value}"
+    if isinstance(value, tuple):
+        return ", ".join(str(item.value if hasattr(item, "value") else item) for item in value)
+    return "—" if value is None else str(value)
 
 
 def _md(text: str) -> str:

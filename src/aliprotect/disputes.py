@@ -33,7 +33,7 @@ from aliprotect.errors import (
 )
 from aliprotect.model import Circumstance, Claim, Money, Order, Resolution
 from aliprotect.model import _amount as _optional_money
-from aliprotect.rulebook import Rulebook, rulebook
+from aliprotect.rulebook import Rulebook, Unit, rulebook
 from aliprotect.timeline import Deadline, can_open_dispute
 
 __all__ = [
@@ -311,27 +311,45 @@ class _Clock:
     refund_arrival_days: int
     asked: Money | None
 
+    claim_from: pendulum.DateTime | None
+
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
         with_return = dispute.claim.resolution is Resolution.REFUND_WITH_RETURN
         # refund and return: the seller's 5 days come from return.window (seed 002:88)
         reply_days, reply_rules = (
-            (
-                rules.quantity("return.window", "seller_response").value,
-                ("return.window", "dispute.seller_reply"),
-            )
+            (rules.number("return.window", "seller_response"), ("return.window", "dispute.seller_reply"))
             if with_return
-            else (rules.quantity("dispute.seller_reply").value, ("dispute.seller_reply",))
+            else (rules.number("dispute.seller_reply", "reply"), ("dispute.seller_reply",))
         )
         asked = dispute.claim.amount if dispute.claim.resolution is Resolution.PARTIAL_REFUND else dispute.refundable
         return cls(
             reply_by=_days.add_days(dispute.opened_at, reply_days),
             reply_rules=reply_rules,
-            moderator_from=_days.add_days(dispute.opened_at, rules.quantity("dispute.escalation").value),
-            ship_back_days=rules.quantity("return.window", "ship_back").value,
-            refund_arrival_days=rules.quantity("refund.arrival").value,
+            moderator_from=_nth(rules, dispute.opened_at, "dispute.escalation", "moderator_after"),
+            ship_back_days=rules.number("return.window", "ship_back"),
+            refund_arrival_days=rules.number("refund.arrival", "at_most"),
             asked=asked,
+            claim_from=(
+                _nth(rules, dispute.opened_at, "dispute.escalation", "claim_from")
+                if rules.has("dispute.escalation", "claim_from")
+                else None
+            ),
         )
+
+
+def _nth(rules: Rulebook, opened: pendulum.DateTime, rule_id: str, name: str) -> pendulum.DateTime:
+    """A number of days after opening (C2), or the start of the Nth day after it (C4), by its unit."""
+    quantity = rules.quantity(rule_id, name)
+    number = rules.number(rule_id, name)
+    if quantity.unit is Unit.DAY_NUMBER:
+        return _days.start_of_day_number(opened, number)
+    return _days.add_days(opened, number)
+
+
+def dispute_clock(dispute: Dispute, rules: Rulebook) -> _Clock:
+    """The deadlines fixed when ``dispute`` opened (for the display shell)."""
+    return _Clock.of(dispute, rules)
 
 
 def _reached(at: pendulum.DateTime, deadline: pendulum.DateTime) -> bool:
@@ -410,7 +428,10 @@ def _on_event(state: _State, event: Event, dispute: Dispute, clock: _Clock) -> _
             f"{dispute.order.id} is closed ({state.description})",
             rule_ids=state.rule_ids,
         )
-    if state.stage not in _ALLOWED[event.kind]:
+    allowed = _ALLOWED[event.kind]
+    if event.kind is EventKind.BUYER_ESCALATES and clock.claim_from is not None:
+        allowed = allowed | {Stage.AWAITING_SELLER}  # a claim phase counted in days of the dispute
+    if state.stage not in allowed:
         raise ActionRefusedError(
             f"{event.kind.value} at {at.isoformat()} is not possible while the dispute is "
             f"{state.stage.value} ({state.description}); possible now: {_possible(state.stage)}",
@@ -479,6 +500,11 @@ def _on_event(state: _State, event: Event, dispute: Dispute, clock: _Clock) -> _
                 outcome=Outcome.CANCELLED_BY_BUYER,
             )
         case EventKind.BUYER_ESCALATES:
+            if clock.claim_from is not None and not _reached(at, clock.claim_from):
+                raise ActionRefusedError(
+                    f"buyer_escalates at {at.isoformat()}: a claim can be filed from {clock.claim_from.isoformat()}",
+                    rule_ids=("dispute.escalation",),
+                )
             return attrs.evolve(
                 state,
                 stage=Stage.WITH_MODERATOR,

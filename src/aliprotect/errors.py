@@ -7,7 +7,8 @@ value that was wrong and what to do instead.
     AliprotectError (ValueError)
     ├── InvalidValueError          a field has a value the library cannot accept
     │   ├── NaiveDatetimeError     an instant without a timezone (C1)
-    │   └── TimeOrderError         events out of time order
+    │   ├── TimeOrderError         events out of time order
+    │   └── MissingFactError       the rulebook needs a fact the order does not have
     ├── NotShippedError            a question that needs the shipping instant
     ├── ActionRefusedError         the rules forbid the action at that instant
     │   ├── ClaimNotCoveredError   buyer protection does not cover the claim
@@ -37,6 +38,7 @@ __all__ = [
     "FingerprintError",
     "InvalidValueError",
     "MalformedRulebookError",
+    "MissingFactError",
     "NaiveDatetimeError",
     "NotShippedError",
     "RulebookError",
@@ -74,6 +76,11 @@ class NaiveDatetimeError(InvalidValueError):
 
 class TimeOrderError(InvalidValueError):
     """Two events are out of time order, for example an order shipped before it was placed."""
+
+
+class MissingFactError(InvalidValueError):
+    """The rulebook needs a fact of the order that it does not have, such as its carrier or
+    the seller's promised delivery time. The message names the fact; nothing is assumed."""
 
 
 class NotShippedError(AliprotectError):

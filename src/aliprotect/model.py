@@ -129,6 +129,16 @@ def _amount(value: Money | None) -> Money | None:
     return value
 
 
+def _carrier(value: str | None) -> str | None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise InvalidValueError(f"carrier={value!r} must be the carrier's name, like 'EMS', or None")
+    return value
+
+
+def _promised_days(value: int | None) -> int | None:
+    return None if value is None else _whole_days("promised_days", value)
+
+
 def _order_id(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValueError(f"id={value!r} must be a non-empty string, like the order number '8012345678901234'")
@@ -150,6 +160,10 @@ class Order:
             in any order. Each must be granted while protection was still running.
         received_at: when the buyer confirmed receipt, or ``None``.
         amount: what the buyer paid, or ``None`` when unknown.
+        carrier: the carrier (``"EMS"``, ``"China Post"``) or carrier group, when known;
+            needed only under rulebooks whose numbers depend on it.
+        promised_days: the seller's promised delivery time in days, when known; needed only
+            under rulebooks that use it.
 
     Every instant must be timezone-aware (C1); events must be in time order.
 
@@ -179,6 +193,8 @@ class Order:
     extensions: tuple[Extension, ...] = attrs.field(default=(), converter=_extensions)
     received_at: pendulum.DateTime | None = attrs.field(default=None, converter=_received_at)
     amount: Money | None = attrs.field(default=None, converter=_amount)
+    carrier: str | None = attrs.field(default=None, converter=_carrier)
+    promised_days: int | None = attrs.field(default=None, converter=_promised_days)
 
     def __attrs_post_init__(self) -> None:
         shipped = self.shipped_at

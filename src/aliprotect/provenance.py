@@ -280,7 +280,8 @@ def explain(answer: Answer, *, rules: Rulebook | None = None) -> str:
     lines.append(f"Rulebook {book.version} ({book.fingerprint})")
     for rule_id in _rule_ids(answer):
         rule = book.rule(rule_id)
-        lines.append(f"- {rule_id}: {rule.summary}")
+        carried = f" (carried over from rulebook {rule.carried_from})" if rule.carried_from else ""
+        lines.append(f"- {rule_id}: {rule.summary}{carried}")
         by_source: dict[str, list[str]] = {}
         for citation in rule.citations:
             by_source.setdefault(citation.source, []).append(str(citation))

@@ -30,12 +30,14 @@ from aliprotect import _days
 from aliprotect.errors import (
     InvalidValueError,
     MalformedRulebookError,
+    MissingFactError,
     UnknownRulebookError,
     UnknownRuleError,
 )
 from aliprotect.model import Evidence, Resolution
 
 __all__ = [
+    "OPTIONAL_QUANTITIES",
     "RULE_SCHEMA",
     "Certainty",
     "Citation",
@@ -69,6 +71,14 @@ def _rule_map(mapping: Mapping[str, Rule]) -> Mapping[str, Rule]:
     return MappingProxyType(dict(mapping))
 
 
+def _int_map(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
+def _names_map(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(mapping))
+
+
 class Unit(enum.Enum):
     """How a rule's number counts time (see the day conventions C2, C4 and C5)."""
 
@@ -80,7 +90,7 @@ class Unit(enum.Enum):
     """"From the Nth day after": 00:00 of the local date plus N (C4)."""
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Quantity:
     """A number of a rule, with its unit.
 
@@ -90,13 +100,30 @@ class Quantity:
         Quantity(value=5, unit=<Unit.DAYS: 'days'>)
     """
 
-    value: int = attrs.field()
+    value: int | None = attrs.field()
+    """The number; ``None`` when it depends on the carrier (see ``by_carrier``)."""
     unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    by_carrier: Mapping[str, int] = attrs.field(factory=dict, converter=_int_map, hash=False, repr=False)
+    """The number for each carrier group of the rulebook's ``carriers``, when it depends on the carrier."""
 
     @value.validator
-    def _check_value(self, _: attrs.Attribute[int], value: int) -> None:
+    def _check_value(self, _: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is None:
+            return
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidValueError(f"value={value!r} must be a whole number of 0 or more")
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) == (not self.by_carrier):
+            raise InvalidValueError("a quantity has either a value or a value for each carrier group, not both")
+        for group, number in self.by_carrier.items():
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise InvalidValueError(f"by_carrier[{group!r}]={number!r} must be a whole number of 0 or more")
+
+    def __repr__(self) -> str:
+        if self.by_carrier:
+            return f"Quantity(by_carrier={dict(self.by_carrier)!r}, unit={self.unit!r})"
+        return f"Quantity(value={self.value!r}, unit={self.unit!r})"
 
 
 @attrs.frozen
@@ -144,6 +171,13 @@ class Rule:
     """For a ``claim.*`` rule: the resolutions a claim of that kind can ask for."""
     evidence: tuple[Evidence, ...] = ()
     """For a ``claim.*`` rule: the evidence a claim of that kind should carry."""
+    anchor: str | None = None
+    """For ``open.latest``: what the last chance is counted from, when not the completion
+    of the order: ``promised_delivery_or_receipt``, the earlier of the end of the seller's
+    promised delivery time and the buyer's confirmation of receipt."""
+    carried_from: str | None = None
+    """The rulebook this rule is carried over from, when the sources of this rulebook do not
+    restate it; its citations are that rulebook's."""
 
     @property
     def group(self) -> str:
@@ -176,6 +210,8 @@ class Certainty(enum.Enum):
     """A source states the date the rules started."""
     SEEN = "seen"
     """Only seen in a source of that date: the rules may have started earlier."""
+    UNKNOWN = "unknown"
+    """No source dates these rules: the rulebook has no ``in_force_from``."""
 
 
 @attrs.frozen
@@ -226,8 +262,9 @@ class Rulebook:
     version: str
     title: str
     published: dt.date
-    in_force_from: dt.date
-    """The first day these rules are known to have been in force."""
+    in_force_from: dt.date | None
+    """The first day these rules are known to have been in force; ``None`` when the sources
+    give no date (certainty ``unknown``): such a rulebook is never chosen by date."""
     in_force_certainty: Certainty
     """Whether a source states that date, or it is only the date of a source that shows the rules."""
     in_force_citations: tuple[Citation, ...] = attrs.field(repr=False)
@@ -236,6 +273,10 @@ class Rulebook:
     """For a derived rulebook, the one it was derived from; ``None`` for a published one."""
     sources: Mapping[str, str] = attrs.field(converter=_text_map, hash=False, repr=False)
     """Source key (as cited) to the source's title."""
+    carriers: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, converter=_names_map, hash=False, repr=False, kw_only=True
+    )
+    """Carrier groups, for numbers that depend on the carrier: group name to carrier names."""
     rules: Mapping[str, Rule] = attrs.field(converter=_rule_map, hash=False, repr=False)
     conflicts: tuple[Conflict, ...] = attrs.field(repr=False)
     fingerprint: str
@@ -289,6 +330,46 @@ class Rulebook:
                 f"but it is used as {unit.value}; fix the rule's unit"
             )
         return quantity
+
+    def has(self, rule_id: str, name: str) -> bool:
+        """Whether rule ``rule_id`` has a quantity called ``name`` (some are optional: see :data:`RULE_SCHEMA`)."""
+        return name in self.rule(rule_id).quantities
+
+    def number(self, rule_id: str, name: str, *, unit: Unit | None = None, carrier: str | None = None) -> int:
+        """The number ``name`` of rule ``rule_id``, for ``carrier`` when it depends on the carrier.
+
+        Args:
+            rule_id: the rule's id.
+            name: the quantity's name.
+            unit: when given, the unit the caller counts in; a different one is an error.
+            carrier: the order's carrier (a carrier name or a carrier group of this
+                rulebook); needed only when the number depends on it.
+
+        Raises:
+            MissingFactError: the number depends on the carrier and none is given.
+            InvalidValueError: a carrier that none of this rulebook's carrier groups has.
+
+        Example:
+            >>> import aliprotect
+            >>> aliprotect.rulebook("2025.1").number("open.latest", "after_completion")
+            15
+        """
+        quantity = self.quantity(rule_id, name, unit=unit)
+        if quantity.value is not None:
+            return quantity.value
+        groups = ", ".join(f"{group} ({', '.join(names)})" for group, names in self.carriers.items())
+        if carrier is None:
+            raise MissingFactError(
+                f"carrier=None: under rulebook {self.version}, {rule_id} depends on the carrier; set the "
+                f"order's carrier to one of: {groups}"
+            )
+        wanted = carrier.strip().casefold()
+        for group, names in self.carriers.items():
+            if wanted == group.casefold() or wanted in {name.casefold() for name in names}:
+                return quantity.by_carrier[group]
+        raise InvalidValueError(
+            f"carrier={carrier!r} is in none of the carrier groups of rulebook {self.version}: {groups}"
+        )
 
     def _repr_html_(self) -> str:
         from aliprotect.display import rulebook_html  # the display shell, loaded only in a notebook
@@ -421,18 +502,30 @@ def _quantities(value: object, where: str) -> dict[str, Quantity]:
     units = ", ".join(unit.value for unit in Unit)
     for name, spec in value.items():
         here = f"{where}.{name}"
-        if not isinstance(spec, Mapping) or set(spec) != {"value", "unit"}:
-            raise _fail(here, "must be a table with exactly the keys value and unit")
-        number, unit = spec["value"], spec["unit"]
-        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-            raise _fail(f"{here}.value", f"must be a whole number of 0 or more, found {number!r}")
+        if not isinstance(spec, Mapping) or set(spec) not in ({"value", "unit"}, {"by_carrier", "unit"}):
+            raise _fail(here, "must be a table with the keys value (or by_carrier) and unit")
+        unit = spec["unit"]
         if not isinstance(unit, str) or unit not in {u.value for u in Unit}:
             raise _fail(f"{here}.unit", f"must be one of {units}, found {unit!r}")
-        result[name] = Quantity(number, Unit(unit))
+        if "value" in spec:
+            result[name] = Quantity(_whole(spec["value"], f"{here}.value"), Unit(unit))
+            continue
+        by_carrier = spec["by_carrier"]
+        if not isinstance(by_carrier, Mapping) or not by_carrier or not all(isinstance(k, str) for k in by_carrier):
+            raise _fail(f"{here}.by_carrier", f"must be a table of carrier groups and numbers, found {by_carrier!r}")
+        numbers = {group: _whole(number, f"{here}.by_carrier.{group}") for group, number in by_carrier.items()}
+        result[name] = Quantity(None, Unit(unit), by_carrier=numbers)
     return result
 
 
-_RULE_KEYS = {"summary", "citations", "quantities", "resolutions", "evidence"}
+def _whole(number: object, where: str) -> int:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+        raise _fail(where, f"must be a whole number of 0 or more, found {number!r}")
+    return number
+
+
+_RULE_KEYS = {"summary", "citations", "quantities", "resolutions", "evidence", "anchor", "carried_from"}
+_ANCHORS = {"open.latest": {"promised_delivery_or_receipt"}}
 _Choice = TypeVar("_Choice", Resolution, Evidence)
 
 
@@ -449,11 +542,17 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
     head = _table(data, "rulebook", "")
     version = _text(head, "version", "[rulebook].")
     published = _date(head, "published")
-    in_force_from = _date(head, "in_force_from")
     certainty = head.get("in_force_certainty")
     if not isinstance(certainty, str) or certainty not in {c.value for c in Certainty}:
         allowed = ", ".join(c.value for c in Certainty)
         raise _fail("[rulebook].in_force_certainty", f"must be one of {allowed}, found {certainty!r}")
+    if certainty == Certainty.UNKNOWN.value:
+        if "in_force_from" in head:
+            raise _fail("[rulebook].in_force_from", "must be left out when in_force_certainty is unknown")
+        in_force_from = None
+    else:
+        in_force_from = _date(head, "in_force_from")
+    carriers = _carriers(data.get("carriers"))
     parent = head.get("parent")
     if parent is not None and not (
         isinstance(parent, Mapping)
@@ -477,6 +576,13 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         unknown = set(spec) - _RULE_KEYS
         if unknown:
             raise _fail(where, f"has unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}")
+        anchor, carried_from = spec.get("anchor"), spec.get("carried_from")
+        if anchor is not None and (not isinstance(anchor, str) or anchor not in _ANCHORS.get(str(rule_id), set())):
+            raise _fail(f"{where}.anchor", f"{anchor!r} is not an anchor this rule can have")
+        if carried_from is not None and (not isinstance(carried_from, str) or not carried_from.strip()):
+            raise _fail(
+                f"{where}.carried_from", f"must name the rulebook the rule is carried from, found {carried_from!r}"
+            )
         rules[rule_id] = Rule(
             rule_id,
             _text(spec, "summary", f"{where}."),
@@ -484,9 +590,11 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             _quantities(spec.get("quantities"), f"{where}.quantities"),
             _choices(spec.get("resolutions"), Resolution, f"{where}.resolutions"),
             _choices(spec.get("evidence"), Evidence, f"{where}.evidence"),
+            anchor,
+            carried_from,
         )
 
-    _check_schema(version, rules)
+    _check_schema(version, rules, carriers)
     conflicts = []
     raw_conflicts = data.get("conflicts", [])
     if not isinstance(raw_conflicts, list):
@@ -521,6 +629,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         summary=_text(head, "summary", "[rulebook]."),
         parent=None if parent is None else Parent(parent["version"], parent["fingerprint"]),
         sources=sources,
+        carriers=carriers,
         rules=rules,
         conflicts=tuple(conflicts),
         fingerprint="sha256:" + hashlib.sha256(document.encode("utf-8")).hexdigest(),
@@ -532,6 +641,17 @@ def _reading(spec: object, sources: Mapping[str, str], where: str) -> Reading:
     if not isinstance(spec, Mapping):
         raise _fail(where, "each reading must be a table with says and citations")
     return Reading(_text(spec, "says", f"{where}."), _citations(spec.get("citations"), sources, f"{where}.citations"))
+
+
+def _carriers(value: object) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(names, list) and names and all(isinstance(n, str) and n.strip() for n in names)
+        for names in value.values()
+    ):
+        raise _fail("[carriers]", "must be a table of carrier groups, each a non-empty list of carrier names")
+    return {str(group): tuple(names) for group, names in value.items()}
 
 
 def _canonical(data: Mapping[str, Any]) -> str:
@@ -596,7 +716,25 @@ RULE_SCHEMA: Mapping[str, Mapping[str, Unit]] = MappingProxyType(
 reads exactly these."""
 
 
-def _check_schema(version: str, rules: Mapping[str, Rule]) -> None:
+OPTIONAL_QUANTITIES: Mapping[str, Mapping[str, Unit]] = MappingProxyType(
+    {
+        "open.earliest": {"at_once_if_promised_at_most": _D},
+        "open.latest": {"until_day_after_shipping": _N},
+        "dispute.escalation": {"claim_from": _N},
+    }
+)
+"""Numbers a rulebook may add to a rule, for the rules of other eras: a dispute open at once
+for a short promised delivery time, a last day counted from shipping (often per carrier),
+the day of the dispute from which a claim can be filed."""
+
+_OTHER_UNITS = {
+    ("open.earliest", "opens"): {_D},
+    ("dispute.escalation", "moderator_after"): {_N},
+}
+_ONE_OF = {"open.latest": {"after_completion", "until_day_after_shipping"}}
+
+
+def _check_schema(version: str, rules: Mapping[str, Rule], carriers: Mapping[str, tuple[str, ...]]) -> None:
     missing = sorted(set(RULE_SCHEMA) - set(rules))
     if missing:
         raise MalformedRulebookError(
@@ -611,10 +749,26 @@ def _check_schema(version: str, rules: Mapping[str, Rule]) -> None:
         )
     for rule_id, expected in RULE_SCHEMA.items():
         found = {name: q.unit for name, q in rules[rule_id].quantities.items()}
-        if found != dict(expected):
+        optional = OPTIONAL_QUANTITIES.get(rule_id, {})
+        one_of = _ONE_OF.get(rule_id, set())
+        allowed = {**expected, **optional}
+        required = {n for n in expected if n not in one_of}
+        fits = (
+            required <= set(found)
+            and set(found) <= set(expected) | set(optional)
+            and all(u is allowed[n] or u in _OTHER_UNITS.get((rule_id, n), set()) for n, u in found.items())
+            and (not one_of or len(one_of & set(found)) == 1)
+        )
+        if not fits:
             want = ", ".join(f"{n} in {u.value}" for n, u in expected.items()) or "no numbers"
             have = ", ".join(f"{n} in {u.value}" for n, u in found.items()) or "no numbers"
             raise MalformedRulebookError(f"rule {rule_id} of rulebook {version} has {have}; it must have {want}")
+        for name, quantity in rules[rule_id].quantities.items():
+            if quantity.by_carrier and set(quantity.by_carrier) != set(carriers):
+                raise MalformedRulebookError(
+                    f"rule {rule_id} of rulebook {version}: {name} must give a number for each carrier group "
+                    f"of [carriers] ({', '.join(carriers) or 'none'}), and only for them"
+                )
         if rule_id.startswith("claim.") and rule_id != "claim.not_covered" and not rules[rule_id].resolutions:
             raise MalformedRulebookError(
                 f"rule {rule_id} of rulebook {version} lists no resolutions; a claim of that kind must ask for one"
@@ -624,8 +778,15 @@ def _check_schema(version: str, rules: Mapping[str, Rule]) -> None:
 # --- The published rulebooks --------------------------------------------------------
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+def _version_key(version: str) -> tuple[int, int, int]:
+    """Calendar versions (``2025.1``) in time order, then the undated ones (``undated.1``)."""
+    head, _, number = version.partition(".")
+    count = int(number) if number.isdigit() else 0
+    return (1, 0, count) if not head.isdigit() else (0, int(head), count)
+
+
+def _dated(version: str) -> bool:
+    return version.partition(".")[0].isdigit()
 
 
 @functools.cache
@@ -650,13 +811,16 @@ def _load(version: str) -> Rulebook:
 
 
 def rulebooks() -> tuple[Rulebook, ...]:
-    """Every published rulebook, oldest version first.
+    """Every published rulebook: the dated ones oldest first, then the undated ones.
 
     Example:
         >>> import aliprotect
-        >>> first = aliprotect.rulebooks()[0]
-        >>> first.version, first.in_force_from.isoformat(), first.in_force_certainty.value
-        ('2025.1', '2025-01-01', 'seen')
+        >>> for book in aliprotect.rulebooks():
+        ...     print(book.version, book.in_force_from, book.in_force_certainty.value)
+        2020.1 2020-06-06 seen
+        2021.1 2021-12-01 seen
+        2025.1 2025-01-01 seen
+        undated.1 None unknown
     """
     return tuple(_load(version) for version in sorted(_published(), key=_version_key))
 
@@ -692,7 +856,7 @@ def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebo
             raise InvalidValueError(f"version={version!r} and on={on!r}: ask for one or the other")
         return _in_force(on)
     if version is None:
-        version = max(published, key=_version_key)
+        version = max((v for v in published if _dated(v)), key=_version_key)
     elif not isinstance(version, str) or version not in published:
         raise UnknownRulebookError(
             f"version={version!r} is not a published rulebook; "
@@ -709,14 +873,15 @@ def _in_force(on: dt.date) -> Rulebook:
         day = on
     else:
         raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
-    candidates = [book for book in rulebooks() if book.in_force_from <= day]
+    dated = [book for book in rulebooks() if book.in_force_from is not None]
+    candidates = [book for book in dated if book.in_force_from is not None and book.in_force_from <= day]
     if not candidates:
-        earliest = min(book.in_force_from for book in rulebooks())
+        earliest = min(book.in_force_from for book in dated if book.in_force_from is not None)
         raise UnknownRulebookError(
             f"on={day.isoformat()}: no published rulebook was in force that day; the earliest known "
             f"rules are from {earliest.isoformat()}, and aliprotect does not guess older ones"
         )
-    return max(candidates, key=lambda book: (book.in_force_from, _version_key(book.version)))
+    return max(candidates, key=lambda book: (book.in_force_from or dt.date.min, _version_key(book.version)))
 
 
 def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:

@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days
-from aliprotect.errors import ActionRefusedError, InvalidValueError, NotShippedError
+from aliprotect.errors import ActionRefusedError, InvalidValueError, MissingFactError, NotShippedError
 from aliprotect.model import ClaimKind, Extension, Order
 from aliprotect.rulebook import Rulebook, Unit
 
@@ -163,8 +163,8 @@ def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
     return _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
 
 
-def _days_of(rules: Rulebook, rule_id: str, name: str | None = None, unit: Unit = Unit.DAYS) -> int:
-    return rules.quantity(rule_id, name, unit=unit).value
+def _days_of(rules: Rulebook, rule_id: str, name: str, unit: Unit = Unit.DAYS, carrier: str | None = None) -> int:
+    return rules.number(rule_id, name, unit=unit, carrier=carrier)
 
 
 def _protection_rules(order: Order) -> tuple[str, ...]:
@@ -266,13 +266,27 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
     rulebook 2025.1, convention C4) and closes N days after the order completes
     (``open.latest``, 15 days, C2). At the closing instant it is shut (C3).
 
+    Rulebooks of other eras can count differently, and then need more facts of the order:
+    a window open at once when the seller's promised delivery time is short enough
+    (``promised_days``); a last day counted from shipping, per carrier (``carrier``); a last
+    chance counted from the end of the promised delivery time or receipt, whichever comes
+    first (``promised_days``).
+
     Raises:
         NotShippedError: the order has not shipped.
+        MissingFactError: the rulebook needs the order's carrier or promised delivery time,
+            and the order does not have it.
     """
     rules = _checks.rules_or_latest(rules)
     shipped = _shipped(_checks.order(order), "dispute window")
-    opens = _days.start_of_day_number(shipped, _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER))
-    closes = _days.add_days(completion(order, rules=rules).at, _days_of(rules, "open.latest"))
+    opens = _opens(order, shipped, rules)
+    if rules.has("open.latest", "until_day_after_shipping"):
+        # "until day N": day N is still inside, so the window shuts as day N + 1 starts (C3, C4)
+        last_day = _days_of(rules, "open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, order.carrier)
+        closes = _days.start_of_day_number(shipped, last_day + 1)
+    else:
+        after = _days_of(rules, "open.latest", "after_completion")
+        closes = _days.add_days(_latest_anchor(order, shipped, rules), after)
     return Window(
         opens=opens,
         closes=max(opens, closes, key=_days.utc),  # a custom rulebook could make it empty, never inverted
@@ -280,6 +294,56 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
     )
+
+
+def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
+    if rules.has("open.earliest", "at_once_if_promised_at_most"):
+        limit = _days_of(rules, "open.earliest", "at_once_if_promised_at_most")
+        if _promised(order, rules, "open.earliest") <= limit:
+            return shipped
+    quantity = rules.quantity("open.earliest", "opens")
+    days = _days_of(rules, "open.earliest", "opens", quantity.unit, order.carrier)
+    if quantity.unit is Unit.DAYS:
+        return _days.add_days(shipped, days)
+    return _days.start_of_day_number(shipped, days)
+
+
+def _latest_anchor(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
+    """What ``open.latest`` counts from: the completion, or the end of the promised delivery or receipt."""
+    if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
+        delivery_end = _days.add_days(shipped, _promised(order, rules, "open.latest"))
+        if order.received_at is not None and _days.utc(order.received_at) < _days.utc(delivery_end):
+            return order.received_at
+        return delivery_end
+    return completion(order, rules=rules).at
+
+
+def _opening(rules: Rulebook) -> str:
+    """When ``open.earliest`` opens, in words: "day 6 after shipping" or "5 days after shipping"."""
+    quantity = rules.quantity("open.earliest", "opens")
+    if quantity.unit is Unit.DAYS:
+        return f"{quantity.value} days after shipping"
+    return f"day {quantity.value} after shipping"
+
+
+def _closing(order: Order, rules: Rulebook) -> str:
+    """When ``open.latest`` closes, in words."""
+    if rules.has("open.latest", "until_day_after_shipping"):
+        day = rules.number("open.latest", "until_day_after_shipping", carrier=order.carrier)
+        return f"at the end of day {day} after shipping"
+    days = rules.number("open.latest", "after_completion")
+    if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
+        return f"{days} days after the promised delivery time ended or receipt was confirmed"
+    return f"{days} days after the order completed"
+
+
+def _promised(order: Order, rules: Rulebook, rule_id: str) -> int:
+    if order.promised_days is None:
+        raise MissingFactError(
+            f"order {order.id} has no promised_days; under rulebook {rules.version}, {rule_id} depends on "
+            "the seller's promised delivery time: set promised_days"
+        )
+    return order.promised_days
 
 
 def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadline:
@@ -294,7 +358,7 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
     """
     rules = _checks.rules_or_latest(rules)
     end = protection_end(order, rules=rules)
-    buffer = _days_of(rules, "protection.settlement_buffer")
+    buffer = _days_of(rules, "protection.settlement_buffer", "before_protection_end")
     return Deadline(
         name="open_by_recommended",
         at=_days.add_days(end.at, -buffer),
@@ -357,7 +421,10 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
         ),
     ]
     if _receipt_completes(order) is None:
-        deadlines += [recommended_open_by(order, rules=rules), protection_end(order, rules=rules)]
+        deadlines.append(protection_end(order, rules=rules))
+        advised = recommended_open_by(order, rules=rules)
+        if _days.utc(advised.at) < _days.utc(window.closes):  # advice past the last chance is no advice
+            deadlines.append(advised)
     deadlines.sort(key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))
     return Timeline(
         order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=tuple(deadlines)
@@ -410,25 +477,24 @@ def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: 
             fingerprint=rules.fingerprint,
         )
 
-    day = _days_of(rules, "open.earliest", unit=Unit.DAY_NUMBER)
     if order.shipped_at is None:
         return verdict(
             False,
-            f"the order has not shipped; a dispute opens from day {day} after shipping",
+            f"the order has not shipped; a dispute opens from {_opening(rules)}",
             "open.earliest",
         )
     window = dispute_window(order, rules=rules)
     if _days.utc(instant) < _days.utc(window.opens):
         return verdict(
             False,
-            f"too early: a dispute opens at {window.opens.isoformat()}, day {day} after shipping",
+            f"too early: a dispute opens at {window.opens.isoformat()}, {_opening(rules)}",
             "open.earliest",
         )
     if _days.utc(instant) >= _days.utc(window.closes):
         return verdict(
             False,
-            f"too late: the last chance ended at {window.closes.isoformat()}, "
-            f"{_days_of(rules, 'open.latest')} days after the order completed; no refund is possible",
+            f"too late: the last chance ended at {window.closes.isoformat()}, {_closing(order, rules)}; "
+            "no refund is possible",
             "open.latest",
         )
     if (

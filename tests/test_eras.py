@@ -1,0 +1,268 @@
+"""Rulebooks of other eras: a worked example per era, the new boundaries as properties, and
+the facts of the order they need (carrier, promised delivery time)."""
+
+import datetime as dt
+import importlib.resources
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import aliprotect
+from aliprotect import Claim, ClaimKind, MissingFactError, Order, Rulebook, Stage, _days
+from aliprotect.strategies import instants
+
+ESCROW = aliprotect.rulebook("undated.1")
+Y2020 = aliprotect.rulebook("2020.1")
+Y2021 = aliprotect.rulebook("2021.1")
+BASE = aliprotect.rulebook("2025.1")
+TICK = dt.timedelta(microseconds=1)
+SHANGHAI = "Asia/Shanghai"
+
+
+def shipped_order(shipped: pendulum.DateTime, **facts: object) -> Order:
+    return Order(id="E", placed_at=shipped, shipped_at=shipped, protection_days=60, **facts)  # type: ignore[arg-type]
+
+
+# --- worked examples, one per era ---------------------------------------------------------------
+
+
+def test_early_escrow_ems_opens_from_day_6_until_day_27() -> None:
+    shipped = pendulum.datetime(2012, 5, 2, 15, tz=SHANGHAI)
+    window = aliprotect.dispute_window(shipped_order(shipped, carrier="EMS"), rules=ESCROW)
+    assert window.opens == pendulum.datetime(2012, 5, 8, tz=SHANGHAI)
+    assert window.closes == pendulum.datetime(2012, 5, 30, tz=SHANGHAI)  # all of day 27 is inside
+    verdict = aliprotect.can_open_dispute(
+        shipped_order(shipped, carrier="sf"), ClaimKind.NOT_RECEIVED, at=window.closes, rules=ESCROW
+    )
+    assert not verdict
+    assert "at the end of day 27 after shipping" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("carrier", "last_day"),
+    [("DHL", 23), ("ups", 23), ("FedEx", 23), ("express", 23), ("EMS", 27), ("China Post", 39), ("HK Post", 39)],
+)
+def test_early_escrow_windows_by_carrier(carrier: str, last_day: int) -> None:
+    shipped = pendulum.datetime(2012, 1, 1, 9, tz=SHANGHAI)
+    closes = aliprotect.dispute_window(shipped_order(shipped, carrier=carrier), rules=ESCROW).closes
+    assert closes == pendulum.datetime(2012, 1, 1, tz=SHANGHAI).add(days=last_day + 1)
+
+
+def test_early_escrow_supplier_has_15_days_and_the_dispute_team_takes_day_16() -> None:
+    order = shipped_order(pendulum.datetime(2012, 5, 2, 15, tz=SHANGHAI), carrier="EMS")
+    opened = pendulum.datetime(2012, 5, 10, 9, tz=SHANGHAI)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=ESCROW)
+    assert aliprotect.status(dispute, at=opened).deadlines[0].at == opened.add(days=15)
+    rejected = aliprotect.seller_rejects(dispute, at=opened.add(days=1), rules=ESCROW)
+    day16 = pendulum.datetime(2012, 5, 26, tz=SHANGHAI)
+    assert aliprotect.status(rejected, at=day16 - TICK).stage is Stage.NEGOTIATING
+    assert aliprotect.status(rejected, at=day16).stage is Stage.WITH_MODERATOR
+
+
+def test_the_june_2020_change() -> None:
+    assert Y2020.number("protection.period", "default") == 90
+    assert Y2020.number("dispute.seller_reply", "reply") == 4
+    assert Y2020.rule("escrow.release").carried_from == "2025.1"
+    assert Y2020.rule("protection.period").carried_from is None
+    order = Order(
+        id="Y",
+        placed_at=pendulum.datetime(2020, 7, 1, tz="UTC"),
+        shipped_at=pendulum.datetime(2020, 7, 2, tz="UTC"),
+        protection_days=Y2020.number("protection.period", "default"),
+    )
+    dispute = aliprotect.open_dispute(
+        order, Claim(kind=ClaimKind.NOT_RECEIVED), at=pendulum.datetime(2020, 8, 1, tz="UTC"), rules=Y2020
+    )
+    assert aliprotect.status(dispute, at=pendulum.datetime(2020, 8, 5, tz="UTC")).stage is Stage.REFUND_DUE
+    assert aliprotect.rulebook(on=dt.date(2020, 8, 1)) is Y2020
+
+
+def test_2021_opens_from_day_11_until_15_days_after_the_promised_delivery() -> None:
+    shipped = pendulum.datetime(2022, 3, 2, 12, tz="Europe/Paris")
+    window = aliprotect.dispute_window(shipped_order(shipped, promised_days=20), rules=Y2021)
+    assert window.opens == pendulum.datetime(2022, 3, 13, tz="Europe/Paris")
+    assert window.closes == pendulum.datetime(2022, 4, 6, 12, tz="Europe/Paris")
+    received = shipped_order(shipped, promised_days=20, received_at=pendulum.datetime(2022, 3, 18, tz="Europe/Paris"))
+    assert aliprotect.dispute_window(received, rules=Y2021).closes == pendulum.datetime(2022, 4, 2, tz="Europe/Paris")
+
+
+# --- missing facts and the old rulebooks ------------------------------------------------------------
+
+
+def test_a_rulebook_that_needs_a_missing_fact_names_it() -> None:
+    shipped = pendulum.datetime(2022, 3, 2, tz="Europe/Paris")
+    with pytest.raises(MissingFactError, match=r"order E has no promised_days; under rulebook 2021.1, open.latest"):
+        aliprotect.dispute_window(shipped_order(shipped), rules=Y2021)
+    with pytest.raises(
+        MissingFactError, match=r"carrier=None: under rulebook undated.1, open.latest depends on the carrier"
+    ):
+        aliprotect.timeline(shipped_order(shipped), rules=ESCROW)
+    with pytest.raises(aliprotect.InvalidValueError, match=r"carrier='Yanwen' is in none of the carrier groups"):
+        aliprotect.dispute_window(shipped_order(shipped, carrier="Yanwen"), rules=ESCROW)
+    # an order without them still works where they are not needed
+    assert aliprotect.dispute_window(shipped_order(shipped), rules=BASE).opens
+
+
+def test_order_facts_are_validated() -> None:
+    shipped = pendulum.datetime(2022, 3, 2, tz="Europe/Paris")
+    with pytest.raises(aliprotect.InvalidValueError, match=r"carrier='' must be the carrier's name"):
+        shipped_order(shipped, carrier="")
+    with pytest.raises(
+        aliprotect.InvalidValueError, match=r"promised_days=0 must be a whole number of days greater than 0"
+    ):
+        shipped_order(shipped, promised_days=0)
+
+
+def test_the_published_rulebook_of_2025_keeps_its_fingerprint_and_carries_nothing() -> None:
+    assert BASE.fingerprint == "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9"
+    assert not any(rule.carried_from for rule in BASE.rules.values())
+
+
+def test_explain_says_which_rules_are_carried_over() -> None:
+    order = shipped_order(pendulum.datetime(2020, 7, 2, tz="UTC"))
+    text = aliprotect.explain(aliprotect.can_cancel(order, at=pendulum.datetime(2020, 7, 2, tz="UTC"), rules=Y2020))
+    assert "- cancel.before_shipment: " in text
+    assert "(carried over from rulebook 2025.1)" in text
+    window = aliprotect.explain(
+        aliprotect.dispute_window(
+            shipped_order(pendulum.datetime(2012, 1, 1, tz=SHANGHAI), carrier="EMS"), rules=ESCROW
+        )
+    )
+    assert "escrow.aliexpress.com/escrow-faq/dispute/how-does-our-dispute-refund-process-work.html" in window
+
+
+# --- the format: per-carrier numbers, conditions, schema ---------------------------------------------
+
+BASE_TEXT = (importlib.resources.files("aliprotect") / "rulebooks" / "2025.1.toml").read_text(encoding="utf-8")
+AT_ONCE = Rulebook.from_toml(
+    BASE_TEXT.replace('version = "2025.1"', 'version = "at-once"').replace(
+        'quantities.opens = { value = 6, unit = "day_number" }',
+        'quantities.opens = { value = 5, unit = "days" }\n'
+        'quantities.at_once_if_promised_at_most = { value = 5, unit = "days" }',
+    )
+)
+
+
+@given(instants(), st.integers(min_value=1, max_value=30))
+def test_the_5_day_condition(shipped: pendulum.DateTime, promised: int) -> None:
+    opens = aliprotect.dispute_window(shipped_order(shipped, promised_days=promised), rules=AT_ONCE).opens
+    if promised <= 5:
+        assert opens == shipped  # at once
+    else:
+        assert opens == _days.add_days(shipped, 5)  # 5 calendar days after shipment (C2)
+
+
+@given(instants(), st.sampled_from(["DHL", "EMS", "China Post"]))
+def test_the_carrier_windows_one_instant_before_and_at_the_close(shipped: pendulum.DateTime, carrier: str) -> None:
+    order = shipped_order(shipped, carrier=carrier)
+    window = aliprotect.dispute_window(order, rules=ESCROW)
+    last_day = ESCROW.number("open.latest", "until_day_after_shipping", carrier=carrier)
+    assert window.closes.date() == shipped.date() + dt.timedelta(days=last_day + 1)
+    assert aliprotect.can_open_dispute(order, ClaimKind.DAMAGED, at=window.closes - TICK, rules=ESCROW)
+    assert not aliprotect.can_open_dispute(order, ClaimKind.DAMAGED, at=window.closes, rules=ESCROW)
+
+
+@given(st.sampled_from(["DHL", "EMS", "China Post"]), st.integers(min_value=0, max_value=20 * 86_400), instants())
+def test_the_4th_15th_and_16th_days_of_the_dispute(carrier: str, after: int, shipped: pendulum.DateTime) -> None:
+    order = shipped_order(shipped, carrier=carrier)
+    window = aliprotect.dispute_window(order, rules=ESCROW)
+    span = int((window.closes - window.opens).total_seconds())
+    opened = window.opens.add(seconds=after % max(span, 1))
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=ESCROW)
+    day4 = _days.start_of_day_number(opened, 4)
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"a claim can be filed from"):
+        aliprotect.buyer_escalates(dispute, at=day4 - TICK, rules=ESCROW)
+    assert (
+        aliprotect.status(aliprotect.buyer_escalates(dispute, at=day4, rules=ESCROW), at=day4).stage
+        is Stage.WITH_MODERATOR
+    )
+    rejected = aliprotect.seller_rejects(dispute, at=opened, rules=ESCROW)
+    day16 = _days.start_of_day_number(opened, 16)
+    assert (
+        aliprotect.status(rejected, at=day16 - TICK).stage is Stage.NEGOTIATING
+    )  # the 15th day is the last of the claim phase
+    assert aliprotect.status(rejected, at=day16).stage is Stage.WITH_MODERATOR
+
+
+def test_the_format_checks_carriers_and_optional_numbers() -> None:
+    text = (importlib.resources.files("aliprotect") / "rulebooks" / "undated.1.toml").read_text(encoding="utf-8")
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"must give a number for each carrier group"):
+        Rulebook.from_toml(text.replace("ems = 27, ", ""))
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"\[carriers\]: must be a table of carrier groups"):
+        Rulebook.from_toml(text.replace('post = ["China Post", "HK Post"]', "post = []"))
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"must be left out when in_force_certainty is unknown"):
+        Rulebook.from_toml(
+            text.replace('in_force_certainty = "unknown"', 'in_force_certainty = "unknown"\nin_force_from = 2012-01-01')
+        )
+    both = BASE_TEXT.replace(
+        'quantities.after_completion = { value = 15, unit = "days" }',
+        'quantities.after_completion = { value = 15, unit = "days" }\n'
+        'quantities.until_day_after_shipping = { value = 30, unit = "day_number" }',
+    )
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"rule open.latest of rulebook 2025.1 has"):
+        Rulebook.from_toml(both)
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"is not an anchor this rule can have"):
+        Rulebook.from_toml(
+            BASE_TEXT.replace(
+                '[rules."open.earliest"]', '[rules."open.earliest"]\nanchor = "promised_delivery_or_receipt"'
+            )
+        )
+    with pytest.raises(
+        aliprotect.MalformedRulebookError, match=r"by_carrier: must be a table of carrier groups and numbers"
+    ):
+        Rulebook.from_toml(text.replace("by_carrier = { express = 23, ems = 27, post = 39 }", "by_carrier = {}"))
+
+
+def test_quantities_show_their_carrier_numbers() -> None:
+    quantity = ESCROW.quantity("open.latest", "until_day_after_shipping")
+    assert (
+        repr(quantity)
+        == "Quantity(by_carrier={'express': 23, 'ems': 27, 'post': 39}, unit=<Unit.DAY_NUMBER: 'day_number'>)"
+    )
+    with pytest.raises(aliprotect.InvalidValueError, match=r"either a value or a value for each carrier group"):
+        aliprotect.Quantity(None, aliprotect.Unit.DAYS)
+
+
+def test_the_docs_compare_the_eras_side_by_side() -> None:
+    from aliprotect.display import comparison_markdown
+
+    text = comparison_markdown(aliprotect.rulebooks())
+    assert "### 2020.1 → 2021.1" in text
+    assert "| `protection.period` | quantities.default | 90 | 60 |" in text
+    assert "### 2025.1 → undated.1" in text
+    assert "23 (express)/27 (ems)/39 (post) day_number" in text
+
+
+@given(instants(), st.sampled_from(["DHL", "EMS", "China Post"]), st.integers(min_value=0, max_value=60 * 86_400))
+def test_advice_under_the_escrow_rules_never_points_past_the_last_chance(
+    shipped: pendulum.DateTime, carrier: str, seconds: int
+) -> None:
+    order = shipped_order(shipped, carrier=carrier)
+    at = shipped.add(seconds=seconds)
+    closes = aliprotect.dispute_window(order, rules=ESCROW).closes
+    for advice in aliprotect.next_actions(order, at=at, rules=ESCROW):
+        assert advice.by is not None
+        assert _days.utc(at) < _days.utc(advice.by) <= _days.utc(closes)
+    names = [d.name for d in aliprotect.timeline(order, rules=ESCROW).deadlines]
+    assert "open_by_recommended" not in names  # protection outlasts the window: that advice would come too late
+
+
+def test_verdicts_say_how_each_era_counts() -> None:
+    shipped = pendulum.datetime(2022, 3, 2, 12, tz="Europe/Paris")
+    early = aliprotect.can_open_dispute(
+        shipped_order(shipped, promised_days=9), ClaimKind.DAMAGED, at=shipped.add(days=1), rules=AT_ONCE
+    )
+    assert early.reason.endswith("5 days after shipping")
+    late = aliprotect.can_open_dispute(
+        shipped_order(shipped, promised_days=20), ClaimKind.DAMAGED, at=shipped.add(days=60), rules=Y2021
+    )
+    assert "15 days after the promised delivery time ended or receipt was confirmed" in late.reason
+
+
+def test_malformed_era_data_is_refused() -> None:
+    with pytest.raises(aliprotect.InvalidValueError, match=r"by_carrier\['ems'\]=-1 must be a whole number"):
+        aliprotect.Quantity(None, aliprotect.Unit.DAYS, by_carrier={"ems": -1})
+    with pytest.raises(aliprotect.MalformedRulebookError, match="must name the rulebook the rule is carried from"):
+        Rulebook.from_toml(BASE_TEXT.replace('[rules."escrow.release"]', '[rules."escrow.release"]\ncarried_from = ""'))
