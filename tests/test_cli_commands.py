@@ -93,7 +93,7 @@ def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     status, out, _ = run("rulebooks")
     assert status == 0
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["2020.1", "2021.1", "2025.1", "undated.1"]
+    assert [line.split()[0] for line in lines] == ["2020.1", "2021.1", "2025.1", "undated.1", "undated.2", "undated.3"]
     assert lines[2].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
     assert lines[3].startswith("undated.1  in force from an unknown date (unknown)")
     status, out, _ = run("rulebooks", "--json")

@@ -266,3 +266,36 @@ def test_malformed_era_data_is_refused() -> None:
         aliprotect.Quantity(None, aliprotect.Unit.DAYS, by_carrier={"ems": -1})
     with pytest.raises(aliprotect.MalformedRulebookError, match="must name the rulebook the rule is carried from"):
         Rulebook.from_toml(BASE_TEXT.replace('[rules."escrow.release"]', '[rules."escrow.release"]\ncarried_from = ""'))
+
+
+PAGES = aliprotect.rulebook("undated.2")
+SELLERS = aliprotect.rulebook("undated.3")
+
+
+@given(instants(), st.integers(min_value=1, max_value=40))
+def test_later_buyer_protection_pages_open_at_once_for_5_days_or_less(
+    shipped: pendulum.DateTime, promised: int
+) -> None:
+    opens = aliprotect.dispute_window(shipped_order(shipped, promised_days=promised), rules=PAGES).opens
+    assert opens == (shipped if promised <= 5 else _days.add_days(shipped, 5))
+    with pytest.raises(MissingFactError, match=r"has no promised_days; under rulebook undated.2, open.earliest"):
+        aliprotect.dispute_window(shipped_order(shipped), rules=PAGES)
+
+
+def test_recent_seller_rules() -> None:
+    shipped = pendulum.datetime(2024, 5, 3, 10, tz="Asia/Shanghai")  # a Friday
+    assert aliprotect.dispute_window(shipped_order(shipped, promised_days=4), rules=SELLERS).opens == shipped
+    window = aliprotect.dispute_window(shipped_order(shipped, promised_days=5), rules=SELLERS)
+    assert window.opens == shipped.add(days=10)
+    order = shipped_order(shipped, promised_days=12)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=shipped.add(days=12), rules=SELLERS)
+    refunded = aliprotect.refund_granted(
+        aliprotect.seller_accepts(dispute, at=shipped.add(days=13), rules=SELLERS),
+        at=shipped.add(days=14),
+        amount=aliprotect.Money("10", "CNY"),
+        rules=SELLERS,
+    )
+    (arrives,) = aliprotect.status(refunded, at=shipped.add(days=14)).deadlines
+    # 20 business days after Friday 17 May 10:00: four weeks later, Friday 14 June 10:00 (C5)
+    assert arrives.at == pendulum.datetime(2024, 6, 14, 10, tz="Asia/Shanghai")
+    assert SELLERS.rule("cancel.before_shipment").carried_from == "2025.1"

@@ -34,6 +34,8 @@ GOLDEN = {
     "2021.1": "sha256:5d015b861053a753b33fdfb18beeb69935d684b3be5ee04b3218fd91f4ec10ea",
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
     "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
+    "undated.2": "sha256:8ae8e00822bc8861dbd3011896a0920fbc33b7f4244fff98c38e087bdfbf5a33",
+    "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
 }
 
 RULES = aliprotect.rulebook("2025.1")
@@ -61,12 +63,12 @@ def test_published_rulebooks_keep_their_golden_fingerprints() -> None:
 
 def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
     books = aliprotect.rulebooks()
-    assert [book.version for book in books] == ["2020.1", "2021.1", "2025.1", "undated.1"]
+    assert [book.version for book in books] == ["2020.1", "2021.1", "2025.1", "undated.1", "undated.2", "undated.3"]
     assert books[2] is RULES
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
     assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
     assert all(book.parent is None for book in books)
-    undated = books[-1]
+    undated = books[3]
     assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
 
 

@@ -132,7 +132,8 @@ def test_the_latest_and_a_named_rulebook() -> None:
 @pytest.mark.parametrize("version", ["1999.1", "2025.01", "", "latest", 2025.1])
 def test_an_unknown_version_is_refused(version: object) -> None:
     with pytest.raises(
-        UnknownRulebookError, match=r"is not a published rulebook; published: 2020\.1, 2021\.1, 2025\.1, undated\.1"
+        UnknownRulebookError,
+        match=r"is not a published rulebook; published: 2020\.1, 2021\.1, 2025\.1, undated\.1, undated\.2, undated\.3",
     ):
         aliprotect.rulebook(version)  # type: ignore[arg-type]
 

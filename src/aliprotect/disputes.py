@@ -309,6 +309,7 @@ class _Clock:
     moderator_from: pendulum.DateTime
     ship_back_days: int
     refund_arrival_days: int
+    refund_arrival_unit: Unit
     asked: Money | None
 
     claim_from: pendulum.DateTime | None
@@ -329,6 +330,7 @@ class _Clock:
             moderator_from=_nth(rules, dispute.opened_at, "dispute.escalation", "moderator_after"),
             ship_back_days=rules.number("return.window", "ship_back"),
             refund_arrival_days=rules.number("refund.arrival", "at_most"),
+            refund_arrival_unit=rules.quantity("refund.arrival", "at_most").unit,
             asked=asked,
             claim_from=(
                 _nth(rules, dispute.opened_at, "dispute.escalation", "claim_from")
@@ -683,7 +685,9 @@ def _deadlines(state: _State, clock: _Clock, rules: Rulebook) -> tuple[Deadline,
     if state.refunded_at is not None:
         return deadline(
             "refund_arrives_by",
-            _days.add_days(state.refunded_at, clock.refund_arrival_days),
+            (_days.add_business_days if clock.refund_arrival_unit is Unit.BUSINESS_DAYS else _days.add_days)(
+                state.refunded_at, clock.refund_arrival_days
+            ),
             "the refund reaches the card by then",
             "refund.arrival",
         )

@@ -730,6 +730,7 @@ the day of the dispute from which a claim can be filed."""
 _OTHER_UNITS = {
     ("open.earliest", "opens"): {_D},
     ("dispute.escalation", "moderator_after"): {_N},
+    ("refund.arrival", "at_most"): {_B},
 }
 _ONE_OF = {"open.latest": {"after_completion", "until_day_after_shipping"}}
 
@@ -821,6 +822,8 @@ def rulebooks() -> tuple[Rulebook, ...]:
         2021.1 2021-12-01 seen
         2025.1 2025-01-01 seen
         undated.1 None unknown
+        undated.2 None unknown
+        undated.3 None unknown
     """
     return tuple(_load(version) for version in sorted(_published(), key=_version_key))
 
