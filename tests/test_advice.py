@@ -325,3 +325,12 @@ def test_bad_upcoming_input_is_refused() -> None:
         aliprotect.upcoming([ORDER], at=paris(2025, 4, 1), within=14)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match=r"a dispute of order N1 is given, but not that order"):
         aliprotect.upcoming([], at=paris(2025, 4, 1), within=dt.timedelta(days=1), disputes=[_dispute()])
+
+
+def test_upcoming_reads_a_dispute_of_a_custom_rulebook_with_it() -> None:
+    custom = RULES.derive(version="custom", changes={"dispute.seller_reply": 7})
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 1, 9), rules=custom)
+    (reminder,) = aliprotect.upcoming(
+        [ORDER], at=paris(2025, 4, 2), within=dt.timedelta(days=10), disputes=[dispute], rules=custom
+    )
+    assert (reminder.deadline.name, reminder.deadline.at) == ("seller_reply_by", paris(2025, 4, 8, 9))

@@ -632,7 +632,9 @@ def upcoming(
         opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
         if opened:
             for dispute in opened:
-                now = status(dispute, at=instant)
+                # a dispute is read with its own rulebook: `rules` when it is that one (a custom one)
+                pinned = rules if rules.fingerprint == dispute.fingerprint else None
+                now = status(dispute, at=instant, rules=pinned)
                 if not now.closed:
                     reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
             continue
