@@ -229,7 +229,8 @@ class RuleChange:
     Attributes:
         rule_id: the rule that differs.
         field: what differs: ``quantities.<name>``, ``citations``, ``summary``,
-            ``resolutions``, ``evidence``, or ``rule`` when only one rulebook has the rule.
+            ``resolutions``, ``evidence``, ``anchor``, ``carried_from``, or ``rule`` when only
+            one rulebook has the rule.
         before: the value in the first rulebook (``None`` when it lacks it).
         after: the value in the second rulebook (``None`` when it lacks it).
     """
@@ -921,7 +922,7 @@ def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
                         after.value if before and after and before.unit == after.unit else after,
                     )
                 )
-        for field in ("summary", "citations", "resolutions", "evidence"):
+        for field in ("summary", "citations", "resolutions", "evidence", "anchor", "carried_from"):
             before_value, after_value = getattr(old, field), getattr(new, field)
             if before_value != after_value:
                 if field == "citations":
