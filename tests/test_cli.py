@@ -2,6 +2,7 @@
 
 import io
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -117,3 +118,20 @@ def test_usage_errors_exit_2_too() -> None:
     with pytest.raises(SystemExit) as exit_info:
         run("refund")  # no such command: argparse's own usage error
     assert exit_info.value.code == 2
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: pathlib.Path) -> None:
+    rows = "".join(f"O{n},2025-03-01T10:00:00+01:00,2025-03-02T10:00:00+01:00,,60\n" for n in range(3000))
+    orders = tmp_path / "orders.csv"
+    orders.write_text("id,placed_at,shipped_at,received_at,protection_days\n" + rows)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aliprotect", "check", str(orders), "--at", "2025-04-25T10:00:00+02:00", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.read(10)
+    process.stdout.close()  # like `aliprotect check ... | head -c 10`: far more output than a pipe holds
+    _, stderr = process.communicate()
+    assert b"Traceback" not in stderr
+    assert process.returncode == 1

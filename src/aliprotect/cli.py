@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import pathlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +35,7 @@ from aliprotect.timeline import Timeline, timeline
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_BROKEN_PIPE = 1
 EXIT_BAD_INPUT = 2
 _PROGRESS_EVERY = 1000
 
@@ -437,4 +439,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except AliprotectError as error:
         print(f"aliprotect: error: {error}", file=err)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # the reader went away (``aliprotect rules | head``): stop quietly, as other tools do
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return EXIT_OK
