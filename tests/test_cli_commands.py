@@ -93,9 +93,10 @@ def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     status, out, _ = run("rulebooks")
     assert status == 0
     lines = out.splitlines()
-    assert [line.split()[0] for line in lines] == ["2020.1", "2021.1", "2025.1", "undated.1", "undated.2", "undated.3"]
-    assert lines[2].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
-    assert lines[3].startswith("undated.1  in force from an unknown date (unknown)")
+    assert [line.split()[0] for line in lines] == [book.version for book in aliprotect.rulebooks()]
+    assert lines[0].startswith("2013.1  in force from 2013-08-01 (stated)")
+    assert lines[3].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
+    assert lines[4].startswith("undated.1  in force from an unknown date (unknown)")
     status, out, _ = run("rulebooks", "--json")
     listed = {book["version"]: book for book in json.loads(out)}
     assert listed["2025.1"]["fingerprint"] == RULES.fingerprint

@@ -300,3 +300,101 @@ def test_recent_seller_rules() -> None:
     # 20 business days after Friday 17 May 10:00: four weeks later, Friday 14 June 10:00 (C5)
     assert arrives.at == pendulum.datetime(2024, 6, 14, 10, tz="Asia/Shanghai")
     assert SELLERS.rule("cancel.before_shipment").carried_from == "2025.1"
+
+
+# --- 2013: rules the source does not state are left out, not carried over ----------------------
+
+RULES_2013 = aliprotect.rulebook("2013.1")
+
+
+def test_the_dispute_rules_of_2013_state_the_kinds_of_claim_and_nothing_else() -> None:
+    assert (RULES_2013.in_force_from, RULES_2013.in_force_certainty) == (
+        dt.date(2013, 8, 1),
+        aliprotect.Certainty.STATED,
+    )
+    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)) is RULES_2013
+    assert aliprotect.rulebook(on=dt.date(2020, 6, 5)) is RULES_2013
+    stated = {
+        "claim.not_received",
+        "claim.not_as_described",
+        "claim.damaged",
+        "claim.missing_items",
+        "claim.counterfeit",
+    }
+    assert set(RULES_2013.rules) == stated
+    assert set(RULES_2013.not_stated) == set(aliprotect.RULE_SCHEMA) - stated
+    for rule in RULES_2013.rules.values():
+        assert [str(c) for c in rule.citations] == [
+            "activities.aliexpress.com/adcms/help-aliexpress-com/claim_policies.php"
+        ]
+        assert rule.carried_from is None
+        assert rule.resolutions == ()  # the chapters do not say what a claim can ask for
+    assert "customs detention" in RULES_2013.rule("claim.not_received").summary
+    assert "short shipment" in RULES_2013.rule("claim.missing_items").summary
+
+
+@pytest.mark.parametrize("rule_id", sorted(set(aliprotect.RULE_SCHEMA) - set(RULES_2013.rules)))
+def test_every_rule_2013_does_not_state_is_refused_by_name(rule_id: str) -> None:
+    with pytest.raises(aliprotect.UnstatedRuleError, match=rf"rule_id='{rule_id}': rulebook 2013.1 does not state"):
+        RULES_2013.rule(rule_id)
+    with pytest.raises(aliprotect.UnknownRuleError):  # an UnstatedRuleError is an UnknownRuleError
+        RULES_2013.derive(version="2013.1+mine", changes={(rule_id, "x"): 1})
+
+
+def test_questions_under_the_2013_rules_are_refused_not_answered_with_other_eras_numbers() -> None:
+    shipped = pendulum.datetime(2016, 3, 2, tz=SHANGHAI)
+    order = shipped_order(shipped)
+    at = shipped.add(days=20)
+    for question in (
+        lambda: aliprotect.timeline(order, rules=RULES_2013),
+        lambda: aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=at, rules=RULES_2013),
+        lambda: aliprotect.next_actions(order, at=at, rules=RULES_2013),
+        lambda: aliprotect.can_cancel(order, at=at, rules=RULES_2013),
+    ):
+        with pytest.raises(aliprotect.UnstatedRuleError, match=r"rulebook 2013.1 does not state"):
+            question()
+    with pytest.raises(aliprotect.UnstatedRuleError, match=r"does not say what a damaged claim can ask for"):
+        aliprotect.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=at, rules=RULES_2013)
+    with pytest.raises(aliprotect.UnstatedRuleError, match=r"rule_id='claim.late'"):
+        aliprotect.open_dispute(order, Claim(kind=ClaimKind.LATE), at=at, rules=RULES_2013)
+
+
+def test_the_2013_rulebook_in_the_docs_and_the_comparison() -> None:
+    from aliprotect.display import comparison_markdown, rules_markdown
+
+    text = rules_markdown(RULES_2013)
+    assert "**Not stated by its sources**" in text
+    assert "`dispute.seller_reply`" in text
+    assert "Where the sources disagree" not in text  # it has no conflicts
+    comparison = comparison_markdown(aliprotect.rulebooks())
+    assert "### 2013.1 → 2020.1" in comparison
+    assert "| `protection.period` | rule | not stated |" in comparison
+    assert "Not stated by its sources" in RULES_2013._repr_html_()
+
+
+def test_the_format_checks_rules_not_stated() -> None:
+    text = (importlib.resources.files("aliprotect") / "rulebooks" / "2013.1.toml").read_text(encoding="utf-8")
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"lacks the rules open.earliest; .*not_stated"):
+        Rulebook.from_toml(text.replace('    "open.earliest",\n', ""))
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"\[rulebook\].not_stated: must be a list of rule ids"):
+        Rulebook.from_toml(text.replace('    "open.earliest",\n', '    "open.soonest",\n'))
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"\[rulebook\].not_stated: must be a list of rule ids"):
+        Rulebook.from_toml(text.replace("not_stated = [", "not_stated = [{},"))
+    with pytest.raises(
+        aliprotect.MalformedRulebookError, match=r"lists claim.damaged in \[rulebook\].not_stated and also"
+    ):
+        Rulebook.from_toml(text.replace('    "open.earliest",\n', '    "open.earliest",\n    "claim.damaged",\n'))
+    # an empty list says "not stated"; leaving resolutions out is still an error
+    with pytest.raises(
+        aliprotect.MalformedRulebookError, match=r"claim.damaged of rulebook 2013.1 lists no resolutions"
+    ):
+        Rulebook.from_toml(
+            text.replace(
+                'A \\"not as described\\" claim for damage. What it can ask for is not stated."\n'
+                'citations = ["activities.aliexpress.com/adcms/help-aliexpress-com/claim_policies.php"]\n'
+                "resolutions = []",
+                'A \\"not as described\\" claim for damage. What it can ask for is not stated."\n'
+                'citations = ["activities.aliexpress.com/adcms/help-aliexpress-com/claim_policies.php"]',
+            )
+        )
+    assert BASE.not_stated == ()

@@ -30,6 +30,7 @@ rulebook_module = importlib.import_module("aliprotect.rulebook")  # not the func
 # A published rulebook never changes: its fingerprint is frozen here. Changing the rules
 # means publishing a new version, with a CHANGELOG entry saying which orders it affects.
 GOLDEN = {
+    "2013.1": "sha256:ce2897fadd95eb5ac3874b96ede6f0cb88532c3d80092350f16e0c406a0fb0cd",
     "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
     "2021.1": "sha256:5d015b861053a753b33fdfb18beeb69935d684b3be5ee04b3218fd91f4ec10ea",
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
@@ -63,12 +64,20 @@ def test_published_rulebooks_keep_their_golden_fingerprints() -> None:
 
 def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
     books = aliprotect.rulebooks()
-    assert [book.version for book in books] == ["2020.1", "2021.1", "2025.1", "undated.1", "undated.2", "undated.3"]
-    assert books[2] is RULES
+    assert [book.version for book in books] == [
+        "2013.1",
+        "2020.1",
+        "2021.1",
+        "2025.1",
+        "undated.1",
+        "undated.2",
+        "undated.3",
+    ]
+    assert books[3] is RULES
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
     assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
     assert all(book.parent is None for book in books)
-    undated = books[3]
+    undated = books[4]
     assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
 
 
@@ -80,8 +89,10 @@ def test_the_rulebook_in_force_on_a_date() -> None:
     assert aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC")).version == "2021.1"
     assert aliprotect.rulebook(on=dt.date(2021, 12, 1)).version == "2021.1"
     assert aliprotect.rulebook(on=dt.date(2021, 11, 30)).version == "2020.1"
-    with pytest.raises(UnknownRulebookError, match=r"on=2020-06-05: no published rulebook was in force .* 2020-06-06"):
-        aliprotect.rulebook(on=dt.date(2020, 6, 5))
+    assert aliprotect.rulebook(on=dt.date(2020, 6, 5)).version == "2013.1"
+    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)).version == "2013.1"
+    with pytest.raises(UnknownRulebookError, match=r"on=2013-07-31: no published rulebook was in force .* 2013-08-01"):
+        aliprotect.rulebook(on=dt.date(2013, 7, 31))
     with pytest.raises(aliprotect.NaiveDatetimeError):
         aliprotect.rulebook(on=dt.datetime(2025, 6, 1))
     with pytest.raises(InvalidValueError, match=r"ask for one or the other"):

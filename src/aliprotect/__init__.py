@@ -56,6 +56,7 @@ from aliprotect.errors import (
     TimeOrderError,
     UnknownRulebookError,
     UnknownRuleError,
+    UnstatedRuleError,
     warn_deprecated,
 )
 from aliprotect.model import (
@@ -158,6 +159,7 @@ __all__ = [
     "Unit",
     "UnknownRuleError",
     "UnknownRulebookError",
+    "UnstatedRuleError",
     "Urgency",
     "Verdict",
     "Window",

@@ -47,3 +47,11 @@ def at_or_after(start: pendulum.DateTime, at: dt.datetime, what: str) -> pendulu
             f"at={instant.isoformat()} is before {what} ({start.isoformat()}); ask about an instant at or after it"
         )
     return instant
+
+
+def stated(rules: Rulebook, *rule_ids: str) -> tuple[str, ...]:
+    """``rule_ids``, once each is known to be stated by ``rules``: an answer never cites a
+    rule its rulebook leaves out (that raises :class:`~aliprotect.UnstatedRuleError`)."""
+    for rule_id in rule_ids:
+        rules.rule(rule_id)
+    return rule_ids

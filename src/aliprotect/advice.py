@@ -171,7 +171,7 @@ class _Advisor:
                 text=text,
                 by=by,
                 urgency=urgency,
-                rule_ids=rule_ids,
+                rule_ids=_checks.stated(self.rules, *rule_ids),
                 rulebook=self.rules.version,
                 fingerprint=self.rules.fingerprint,
             )

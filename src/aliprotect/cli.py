@@ -26,6 +26,7 @@ from typing import Any, TextIO
 
 from aliprotect._days import parse_instant
 from aliprotect.advice import Advice, Role, Urgency, next_actions
+from aliprotect.display import _number
 from aliprotect.errors import AliprotectError, InvalidValueError
 from aliprotect.model import Extension, Money, Order
 from aliprotect.rulebook import Rulebook, rulebook, rulebooks
@@ -251,11 +252,14 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         return
     print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
     for rule in book.rules.values():
-        numbers = ", ".join(f"{name}={q.value} {q.unit.value}" for name, q in rule.quantities.items())
+        numbers = ", ".join(f"{name}={_number(q)} {q.unit.value}" for name, q in rule.quantities.items())
         print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)
         print(f"    {rule.summary}", file=out)
         print(f"    sources: {', '.join(str(c) for c in rule.citations)}", file=out)
-    print("where the sources disagree:", file=out)
+    if book.not_stated:
+        print(f"not stated by its sources: {', '.join(book.not_stated)}", file=out)
+    if book.conflicts:
+        print("where the sources disagree:", file=out)
     for conflict in book.conflicts:
         print(f"  {conflict.topic}: {conflict.follows}", file=out)
 

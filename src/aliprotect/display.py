@@ -163,12 +163,10 @@ def rulebook_html(book: Rulebook) -> str:
         for rule in book.rules.values()
     ]
     conflicts = [[_e(c.topic), _e(" / ".join(r.says for r in c.readings)), _e(c.follows)] for c in book.conflicts]
-    return (
-        head
-        + _table(["rule", "numbers", "what it says", "sources"], rows)
-        + "<p><b>Where the sources disagree</b></p>"
-        + _table(["topic", "readings", "followed"], conflicts)
-    )
+    unstated = f"<p><b>Not stated by its sources</b>: {_e(', '.join(book.not_stated))}</p>" if book.not_stated else ""
+    disagree = "<p><b>Where the sources disagree</b></p>" + _table(["topic", "readings", "followed"], conflicts)
+    table = _table(["rule", "numbers", "what it says", "sources"], rows)
+    return head + table + unstated + (disagree if conflicts else "")
 
 
 # --- the SVG timeline ------------------------------------------------------------------------
@@ -376,7 +374,14 @@ def rules_markdown(book: Rulebook) -> str:
         if rule.carried_from:
             sources += f" (carried over from {rule.carried_from})"
         lines.append(f"| `{rule.id}` | {numbers} | {_md(rule.summary + extra)} | {_md(sources)} |")
-    lines += ["", "### Where the sources disagree", "", "| topic | readings | followed |", "|---|---|---|"]
+    if book.not_stated:
+        lines += [
+            "",
+            "**Not stated by its sources**, so left out rather than carried over from another rulebook "
+            f"(asking for one raises `UnstatedRuleError`): {', '.join(f'`{r}`' for r in book.not_stated)}.",
+        ]
+    if book.conflicts:
+        lines += ["", "### Where the sources disagree", "", "| topic | readings | followed |", "|---|---|---|"]
     for conflict in book.conflicts:
         readings = "<br>".join(
             f"{_md(r.says)} ({_md(', '.join(str(c) for c in r.citations))})" for r in conflict.readings
@@ -404,7 +409,8 @@ def comparison_markdown(books: Sequence[Rulebook]) -> str:
             continue
         lines += ["| rule | what | before | after |", "|---|---|---|---|"]
         for change in changes:
-            before_text, after_text = _md(_show(change.before)), _md(_show(change.after))
+            before_text = "not stated" if change.rule_id in before.not_stated else _md(_show(change.before))
+            after_text = "not stated" if change.rule_id in after.not_stated else _md(_show(change.after))
             lines.append(f"| `{change.rule_id}` | {_md(change.field)} | {before_text} | {after_text} |")
         lines.append("")
     return "\n".join(lines)
@@ -413,9 +419,9 @@ def comparison_markdown(books: Sequence[Rulebook]) -> str:
 def _show(value: object) -> str:
     if isinstance(value, Quantity):
         return f"{_number(value)} {value.unit.value}"
-    if isinstance(value, tuple):
+    if isinstance(value, tuple) and value:
         return ", ".join(str(item.value if hasattr(item, "value") else item) for item in value)
-    return "—" if value is None else str(value)
+    return "—" if value is None or value == () else str(value)
 
 
 def _md(text: str) -> str:

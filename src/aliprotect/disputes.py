@@ -30,6 +30,7 @@ from aliprotect.errors import (
     FingerprintError,
     InvalidValueError,
     TimeOrderError,
+    UnstatedRuleError,
 )
 from aliprotect.model import Circumstance, Claim, Money, Order, Resolution
 from aliprotect.model import _amount as _optional_money
@@ -300,6 +301,21 @@ class _State:
     refunded_at: pendulum.DateTime | None = None
 
 
+_MACHINE_RULES = (
+    "dispute.seller_reply",
+    "dispute.seller_silent",
+    "dispute.seller_accepts",
+    "dispute.escalation",
+    "dispute.accept_offer_closes",
+    "dispute.closes_on_refund",
+    "dispute.lost_is_final",
+    "refund.only_through_dispute",
+    "refund.arrival",
+    "return.window",
+)
+"""The rules the dispute machine cites: a rulebook that does not state one of them cannot run it."""
+
+
 @attrs.frozen
 class _Clock:
     """The deadlines fixed when the dispute opened, and the refund it asks for."""
@@ -316,6 +332,8 @@ class _Clock:
 
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
+        for rule_id in _MACHINE_RULES:
+            rules.rule(rule_id)  # the machine needs every one of them (UnstatedRuleError otherwise)
         with_return = dispute.claim.resolution is Resolution.REFUND_WITH_RETURN
         # refund and return: the seller's 5 days come from return.window (seed 002:88)
         reply_days, reply_rules = (
@@ -756,6 +774,11 @@ def open_dispute(
             rule_ids=("claim.not_covered",),
         )
     allowed = rules.rule(claim.kind.rule_id).resolutions
+    if not allowed:
+        raise UnstatedRuleError(
+            f"kind={claim.kind.value!r}: rulebook {rules.version} does not say what a {claim.kind.value} claim "
+            f"can ask for ({claim.kind.rule_id} lists no resolutions); pin a rulebook that states it"
+        )
     if claim.resolution not in allowed:
         raise InvalidValueError(
             f"resolution={claim.resolution.value!r} is not possible for a {claim.kind.value} claim "
@@ -772,6 +795,8 @@ def open_dispute(
         raise InvalidValueError(
             f"previous={previous!r} must be a sequence of the order's earlier disputes, e.g. [dispute]"
         )
+    for rule_id in _MACHINE_RULES:
+        rules.rule(rule_id)  # a dispute it could not run is not opened (UnstatedRuleError)
     refunds = [_earlier_refund(earlier, order, instant) for earlier in previous]
     refundable = None if order.amount is None else _minus(order.amount, [r for r in refunds if r is not None])
     if refundable is not None and refundable.amount <= 0:

@@ -16,6 +16,7 @@ value that was wrong and what to do instead.
     ├── RulebookError              a rulebook cannot be found or read
     │   ├── UnknownRulebookError   no published rulebook has that version
     │   ├── UnknownRuleError       the rulebook has no rule (or number) of that id
+    │   │   └── UnstatedRuleError  the rulebook's sources do not state that rule
     │   └── MalformedRulebookError a rulebook document breaks the schema
     └── DocumentError              a stored JSON document cannot be read back
         └── FingerprintError       a fingerprint does not match the rules it names
@@ -45,6 +46,7 @@ __all__ = [
     "TimeOrderError",
     "UnknownRuleError",
     "UnknownRulebookError",
+    "UnstatedRuleError",
     "warn_deprecated",
 ]
 
@@ -121,6 +123,12 @@ class UnknownRulebookError(RulebookError):
 
 class UnknownRuleError(RulebookError):
     """The rulebook has no rule with that id, or the rule has no number of that name."""
+
+
+class UnstatedRuleError(UnknownRuleError):
+    """The rulebook's sources do not state that rule, so the rulebook leaves it out on purpose
+    (see :attr:`aliprotect.Rulebook.not_stated`): nothing is carried over or guessed. Pin a
+    rulebook that states the rule."""
 
 
 class MalformedRulebookError(RulebookError):

@@ -33,6 +33,7 @@ from aliprotect.errors import (
     MissingFactError,
     UnknownRulebookError,
     UnknownRuleError,
+    UnstatedRuleError,
 )
 from aliprotect.model import Evidence, Resolution
 
@@ -278,6 +279,10 @@ class Rulebook:
         factory=dict, converter=_names_map, hash=False, repr=False, kw_only=True
     )
     """Carrier groups, for numbers that depend on the carrier: group name to carrier names."""
+    not_stated: tuple[str, ...] = attrs.field(default=(), kw_only=True, repr=False)
+    """Rules of :data:`RULE_SCHEMA` that this rulebook's sources do not state, left out on
+    purpose rather than carried over from another rulebook: asking for one raises
+    :class:`~aliprotect.UnstatedRuleError`."""
     rules: Mapping[str, Rule] = attrs.field(converter=_rule_map, hash=False, repr=False)
     conflicts: tuple[Conflict, ...] = attrs.field(repr=False)
     fingerprint: str
@@ -288,8 +293,15 @@ class Rulebook:
         """The rule with id ``rule_id``.
 
         Raises:
+            UnstatedRuleError: the rule is one of :attr:`not_stated`: its sources do not state it.
             UnknownRuleError: the rulebook has no such rule.
         """
+        if rule_id in self.not_stated:
+            raise UnstatedRuleError(
+                f"rule_id={rule_id!r}: rulebook {self.version} does not state this rule, because its sources "
+                "do not give it, and aliprotect carries nothing over into it; pin a rulebook that states it, "
+                "such as the latest, aliprotect.rulebook()"
+            )
         try:
             return self.rules[rule_id]
         except (KeyError, TypeError):
@@ -569,7 +581,13 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         raise _fail("[sources]", "every source must be a table with a title")
 
     in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
+    not_stated = head.get("not_stated", [])
+    if not isinstance(not_stated, list) or not all(isinstance(r, str) and r in RULE_SCHEMA for r in not_stated):
+        raise _fail(
+            "[rulebook].not_stated", f"must be a list of rule ids of aliprotect.RULE_SCHEMA, found {not_stated!r}"
+        )
     rules = {}
+    silent_claims = set()
     for rule_id, spec in _table(data, "rules", "").items():
         where = f'[rules."{rule_id}"]'
         if not isinstance(spec, Mapping):
@@ -594,8 +612,10 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             anchor,
             carried_from,
         )
+        if spec.get("resolutions") == []:
+            silent_claims.add(rule_id)
 
-    _check_schema(version, rules, carriers)
+    _check_schema(version, rules, carriers, tuple(not_stated), silent_claims)
     conflicts = []
     raw_conflicts = data.get("conflicts", [])
     if not isinstance(raw_conflicts, list):
@@ -631,6 +651,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         parent=None if parent is None else Parent(parent["version"], parent["fingerprint"]),
         sources=sources,
         carriers=carriers,
+        not_stated=tuple(not_stated),
         rules=rules,
         conflicts=tuple(conflicts),
         fingerprint="sha256:" + hashlib.sha256(document.encode("utf-8")).hexdigest(),
@@ -736,12 +757,24 @@ _OTHER_UNITS = {
 _ONE_OF = {"open.latest": {"after_completion", "until_day_after_shipping"}}
 
 
-def _check_schema(version: str, rules: Mapping[str, Rule], carriers: Mapping[str, tuple[str, ...]]) -> None:
-    missing = sorted(set(RULE_SCHEMA) - set(rules))
+def _check_schema(
+    version: str,
+    rules: Mapping[str, Rule],
+    carriers: Mapping[str, tuple[str, ...]],
+    not_stated: tuple[str, ...],
+    silent_claims: set[str],
+) -> None:
+    both = sorted(set(not_stated) & set(rules))
+    if both:
+        raise MalformedRulebookError(
+            f"rulebook {version} lists {', '.join(both)} in [rulebook].not_stated and also states them; "
+            "keep one or the other"
+        )
+    missing = sorted(set(RULE_SCHEMA) - set(rules) - set(not_stated))
     if missing:
         raise MalformedRulebookError(
             f"rulebook {version} lacks the rules {', '.join(missing)}; every rulebook has all the rules "
-            "of aliprotect.RULE_SCHEMA"
+            "of aliprotect.RULE_SCHEMA, or lists those its sources do not state in [rulebook].not_stated"
         )
     unknown = sorted(set(rules) - set(RULE_SCHEMA))
     if unknown:
@@ -750,6 +783,8 @@ def _check_schema(version: str, rules: Mapping[str, Rule], carriers: Mapping[str
             "check their ids against aliprotect.RULE_SCHEMA"
         )
     for rule_id, expected in RULE_SCHEMA.items():
+        if rule_id in not_stated:
+            continue
         found = {name: q.unit for name, q in rules[rule_id].quantities.items()}
         optional = OPTIONAL_QUANTITIES.get(rule_id, {})
         one_of = _ONE_OF.get(rule_id, set())
@@ -771,9 +806,11 @@ def _check_schema(version: str, rules: Mapping[str, Rule], carriers: Mapping[str
                     f"rule {rule_id} of rulebook {version}: {name} must give a number for each carrier group "
                     f"of [carriers] ({', '.join(carriers) or 'none'}), and only for them"
                 )
-        if rule_id.startswith("claim.") and rule_id != "claim.not_covered" and not rules[rule_id].resolutions:
+        claim = rule_id.startswith("claim.") and rule_id != "claim.not_covered"
+        if claim and not rules[rule_id].resolutions and rule_id not in silent_claims:
             raise MalformedRulebookError(
-                f"rule {rule_id} of rulebook {version} lists no resolutions; a claim of that kind must ask for one"
+                f"rule {rule_id} of rulebook {version} lists no resolutions; a claim of that kind must ask for one "
+                "(write resolutions = [] only when the rulebook's sources do not say which)"
             )
 
 
@@ -819,6 +856,7 @@ def rulebooks() -> tuple[Rulebook, ...]:
         >>> import aliprotect
         >>> for book in aliprotect.rulebooks():
         ...     print(book.version, book.in_force_from, book.in_force_certainty.value)
+        2013.1 2013-08-01 stated
         2020.1 2020-06-06 seen
         2021.1 2021-12-01 seen
         2025.1 2025-01-01 seen

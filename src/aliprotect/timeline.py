@@ -210,7 +210,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         name="protection_ends",
         at=end,
         description=f"buyer protection ends: {order.protection_days} days after shipping{extended}",
-        rule_ids=_protection_rules(order),
+        rule_ids=_checks.stated(rules, *_protection_rules(order)),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
     )
@@ -238,6 +238,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         >>> done.at.isoformat(), done.rule_ids
         ('2025-03-28T12:00:00+01:00', ('escrow.release',))
     """
+    rules = _checks.rules_or_latest(rules)
     end = protection_end(order, rules=rules)
     received = _receipt_completes(order)
     if received is not None:
@@ -245,7 +246,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
             name="completed",
             at=received,
             description="order completes: the buyer confirmed receipt and escrow pays the seller",
-            rule_ids=("escrow.release",),
+            rule_ids=_checks.stated(rules, "escrow.release"),
             rulebook=end.rulebook,
             fingerprint=end.fingerprint,
         )
@@ -253,7 +254,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         name="completed",
         at=end.at,
         description="order completes: protection ran out and escrow pays the seller",
-        rule_ids=("protection.expiry_completes", "escrow.release"),
+        rule_ids=_checks.stated(rules, "protection.expiry_completes", "escrow.release"),
         rulebook=end.rulebook,
         fingerprint=end.fingerprint,
     )
@@ -406,7 +407,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             name="dispute_opens",
             at=window.opens,
             description="a dispute can be opened from now",
-            rule_ids=("open.earliest",),
+            rule_ids=_checks.stated(rules, "open.earliest"),
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
         ),
@@ -415,7 +416,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             name="dispute_closes",
             at=window.closes,
             description="last chance: a dispute can no longer be opened from now on",
-            rule_ids=("open.latest",),
+            rule_ids=_checks.stated(rules, "open.latest"),
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
         ),
@@ -472,7 +473,7 @@ def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: 
             allowed=allowed,
             at=instant,
             reason=reason,
-            rule_ids=rule_ids,
+            rule_ids=_checks.stated(rules, *rule_ids),
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
         )
@@ -547,7 +548,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
         allowed=allowed,
         at=instant,
         reason=reason,
-        rule_ids=("cancel.before_shipment",),
+        rule_ids=_checks.stated(rules, "cancel.before_shipment"),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
     )
