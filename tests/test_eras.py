@@ -398,3 +398,70 @@ def test_the_format_checks_rules_not_stated() -> None:
             )
         )
     assert BASE.not_stated == ()
+
+
+# --- the later buyer-protection pages: a claim phase from the 4th to the 15th day --------------
+
+
+@given(st.integers(min_value=0, max_value=30 * 86_400), instants())
+def test_the_claim_phase_of_the_later_pages_runs_from_the_4th_to_the_15th_day(
+    after: int, shipped: pendulum.DateTime
+) -> None:
+    order = shipped_order(shipped, promised_days=10)
+    window = aliprotect.dispute_window(order, rules=PAGES)
+    span = int((window.closes - window.opens).total_seconds())
+    opened = window.opens.add(seconds=after % max(span, 1))
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=PAGES)
+    rejected = aliprotect.seller_rejects(dispute, at=opened, rules=PAGES)
+    day4, day16 = _days.start_of_day_number(opened, 4), _days.start_of_day_number(opened, 16)
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"a claim can be filed from"):
+        aliprotect.buyer_escalates(rejected, at=day4 - TICK, rules=PAGES)
+    for inside in (day4, day16 - TICK):
+        escalated = aliprotect.buyer_escalates(rejected, at=inside, rules=PAGES)
+        assert aliprotect.status(escalated, at=inside).stage is Stage.WITH_MODERATOR
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"the claim phase ended at"):
+        aliprotect.buyer_escalates(rejected, at=day16, rules=PAGES)
+    # the pages set no time for a moderator: without a claim, nobody steps in
+    late = aliprotect.status(rejected, at=day16.add(days=30))
+    assert late.stage is Stage.NEGOTIATING
+    assert "do not say what happens next" in late.description
+    assert [d.name for d in aliprotect.status(rejected, at=opened).deadlines] == ["claim_from", "claim_until"]
+
+
+def test_advice_follows_the_claim_phase_of_the_later_pages() -> None:
+    shipped = pendulum.datetime(2016, 4, 2, 10, tz="UTC")
+    order = shipped_order(shipped, promised_days=10)
+    opened = pendulum.datetime(2016, 4, 8, 9, tz="UTC")
+    rejected = aliprotect.seller_rejects(
+        aliprotect.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=PAGES),
+        at=opened.add(hours=1),
+        rules=PAGES,
+        rude=True,
+    )
+    assert (
+        "the buyer can escalate from 2016-04-12T00:00:00+00:00"
+        in aliprotect.status(rejected, at=opened.add(hours=1)).description
+    )
+
+    def advice(at: pendulum.DateTime) -> aliprotect.Advice:
+        (first,) = list(aliprotect.next_actions(order, at=at, dispute=rejected, rules=PAGES))
+        return first
+
+    early = advice(opened.add(days=1))  # rude, but the claim phase has not begun
+    assert (early.action, early.by) == (aliprotect.Action.WAIT, pendulum.datetime(2016, 4, 12, tz="UTC"))
+    inside = advice(pendulum.datetime(2016, 4, 20, tz="UTC"))
+    assert (inside.action, inside.urgency) == (aliprotect.Action.ESCALATE, aliprotect.Urgency.NOW)
+    assert inside.by == pendulum.datetime(2016, 4, 24, tz="UTC")  # the 15th day of the dispute ends
+    after = advice(pendulum.datetime(2016, 4, 24, tz="UTC"))
+    assert (after.action, after.by) == (aliprotect.Action.WAIT, None)
+    assert "the claim phase ended" in after.text
+
+
+def test_a_claim_phase_end_may_stand_in_for_the_moderator_time() -> None:
+    text = BASE_TEXT.replace(
+        'quantities.moderator_after = { value = 7, unit = "days" }',
+        'quantities.claim_until = { value = 15, unit = "day_number" }',
+    )
+    assert not Rulebook.from_toml(text).has("dispute.escalation", "moderator_after")
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"rule dispute.escalation of rulebook 2025.1 has"):
+        Rulebook.from_toml(text.replace('quantities.claim_until = { value = 15, unit = "day_number" }', ""))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import pendulum
@@ -412,6 +412,39 @@ class _Advisor:
 
     # --- an order with a dispute ---------------------------------------------------------
 
+    def negotiating_advice(self, dispute: Dispute, deadline: Mapping[str, pendulum.DateTime]) -> None:
+        """Escalate: now, from the start of a claim phase, or not any more once it has ended."""
+        claim_from, claim_until = deadline.get("claim_from"), deadline.get("claim_until")
+        moderator_from = deadline.get("moderator_from")
+        if claim_from is not None and self.before(claim_from):
+            self.add(
+                Action.WAIT,
+                f"no agreement yet: you can escalate to AliExpress from {claim_from.isoformat()}",
+                Urgency.INFO,
+                "dispute.escalation",
+                by=claim_from,
+            )
+            return
+        if claim_until is not None and not self.before(claim_until):
+            self.add(
+                Action.WAIT,
+                f"the claim phase ended at {claim_until.isoformat()}; the rules do not say what happens next",
+                Urgency.INFO,
+                "dispute.escalation",
+            )
+            return
+        rude = any(e.kind is EventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at))
+        ends = [(at, f"escalate by {at.isoformat()}, when the claim phase ends") for at in (claim_until,) if at]
+        ends += [(at, f"escalate, or a moderator steps in at {at.isoformat()}") for at in (moderator_from,) if at]
+        by, then = min(ends, key=lambda end: _days.utc(end[0]))  # the rulebook schema gives one or both
+        self.add(
+            Action.ESCALATE,
+            "the seller's reply was rude: escalate to AliExpress now" if rude else f"no agreement yet: {then}",
+            Urgency.NOW if rude else Urgency.BY_DEADLINE,
+            "dispute.escalation",
+            by=by,
+        )
+
     def dispute_advice(self, dispute: Dispute, now: DisputeStatus) -> None:
         deadline = {d.name: d.at for d in now.deadlines}
         if self.role is Role.DROPSHIPPER and now.outcome is not Outcome.LOST:
@@ -452,17 +485,7 @@ class _Advisor:
                     by=reply_by,
                 )
         elif now.stage is Stage.NEGOTIATING:
-            moderator_from = deadline["moderator_from"]
-            rude = any(e.kind is EventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at))
-            self.add(
-                Action.ESCALATE,
-                "the seller's reply was rude: escalate to AliExpress now"
-                if rude
-                else f"no agreement yet: escalate, or a moderator steps in at {moderator_from.isoformat()}",
-                Urgency.NOW if rude else Urgency.BY_DEADLINE,
-                "dispute.escalation",
-                by=moderator_from,
-            )
+            self.negotiating_advice(dispute, deadline)
         elif now.stage is Stage.WITH_MODERATOR:
             self.add(Action.WAIT, "a moderator decides the dispute", Urgency.INFO, "dispute.escalation")
         elif now.stage is Stage.RETURN_DUE:

@@ -220,9 +220,12 @@ def timeline_svg(
         marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
     if dispute is not None:
         marks.append(("dispute opened", dispute.opened_at, "#a2a"))
-        reply = _days.add_days(dispute.opened_at, rules.number("dispute.seller_reply", "reply"))
-        moderator = dispute_clock(dispute, rules).moderator_from
-        marks += [("seller reply by", reply, "#a2a"), ("moderator from", moderator, "#a2a")]
+        clock = dispute_clock(dispute, rules)
+        marks.append(("seller reply by", clock.reply_by, "#a2a"))
+        if clock.claim_until is not None:
+            marks.append(("claims until", clock.claim_until, "#a2a"))
+        if clock.moderator_from is not None:
+            marks.append(("moderator from", clock.moderator_from, "#a2a"))
     if at is not None:
         marks.append(("now", at, "#000"))
     marks.sort(key=lambda mark: _days.utc(mark[1]))

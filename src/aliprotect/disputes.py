@@ -253,7 +253,8 @@ class DisputeStatus:
         stage: where the dispute is.
         description: the stage in a sentence, with the instants that matter.
         deadlines: what must happen by when at this stage (``seller_reply_by``,
-            ``moderator_from``, ``return_by``, ``refund_arrives_by``).
+            ``moderator_from``, ``return_by``, ``refund_arrives_by``; under a rulebook with a
+            claim phase also ``claim_from`` and ``claim_until``).
         refund: the refund due, awarded, agreed or made, when there is one and the
             amount is known.
         offer: the seller's offer on the table, if any.
@@ -322,13 +323,17 @@ class _Clock:
 
     reply_by: pendulum.DateTime
     reply_rules: tuple[str, ...]
-    moderator_from: pendulum.DateTime
+    moderator_from: pendulum.DateTime | None
+    """When a moderator steps in without agreement; ``None`` when the rulebook does not say."""
     ship_back_days: int
     refund_arrival_days: int
     refund_arrival_unit: Unit
     asked: Money | None
 
     claim_from: pendulum.DateTime | None
+    """From when the buyer can escalate, when the rulebook has a claim phase."""
+    claim_until: pendulum.DateTime | None
+    """The end of the claim phase (the start of the day after its last day), when it has one."""
 
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
@@ -345,23 +350,28 @@ class _Clock:
         return cls(
             reply_by=_days.add_days(dispute.opened_at, reply_days),
             reply_rules=reply_rules,
-            moderator_from=_nth(rules, dispute.opened_at, "dispute.escalation", "moderator_after"),
+            moderator_from=_optional_nth(rules, dispute.opened_at, "moderator_after"),
             ship_back_days=rules.number("return.window", "ship_back"),
             refund_arrival_days=rules.number("refund.arrival", "at_most"),
             refund_arrival_unit=rules.quantity("refund.arrival", "at_most").unit,
             asked=asked,
-            claim_from=(
-                _nth(rules, dispute.opened_at, "dispute.escalation", "claim_from")
-                if rules.has("dispute.escalation", "claim_from")
-                else None
-            ),
+            claim_from=_optional_nth(rules, dispute.opened_at, "claim_from"),
+            claim_until=_optional_nth(rules, dispute.opened_at, "claim_until", after=1),
         )
 
 
-def _nth(rules: Rulebook, opened: pendulum.DateTime, rule_id: str, name: str) -> pendulum.DateTime:
-    """A number of days after opening (C2), or the start of the Nth day after it (C4), by its unit."""
+def _optional_nth(rules: Rulebook, opened: pendulum.DateTime, name: str, *, after: int = 0) -> pendulum.DateTime | None:
+    """A number of ``dispute.escalation`` counted from opening (plus ``after`` days), if the rule has it."""
+    if not rules.has("dispute.escalation", name):
+        return None
+    return _nth(rules, opened, "dispute.escalation", name, after=after)
+
+
+def _nth(rules: Rulebook, opened: pendulum.DateTime, rule_id: str, name: str, *, after: int = 0) -> pendulum.DateTime:
+    """A number of days after opening (C2), or the start of the Nth day after it (C4), by its
+    unit; ``after`` adds days to the number (1: the end of the Nth day, which is included)."""
     quantity = rules.quantity(rule_id, name)
-    number = rules.number(rule_id, name)
+    number = rules.number(rule_id, name) + after
     if quantity.unit is Unit.DAY_NUMBER:
         return _days.start_of_day_number(opened, number)
     return _days.add_days(opened, number)
@@ -386,11 +396,23 @@ def _on_time(state: _State, at: pendulum.DateTime, clock: _Clock) -> _State:
             rule_ids=(*clock.reply_rules, "dispute.seller_silent"),
             refund=clock.asked,
         )
-    if state.stage is Stage.NEGOTIATING and _reached(at, clock.moderator_from):
+    if state.stage is Stage.NEGOTIATING and clock.moderator_from is not None and _reached(at, clock.moderator_from):
         state = attrs.evolve(
             state,
             stage=Stage.WITH_MODERATOR,
             description=f"no agreement by {clock.moderator_from.isoformat()}: a moderator decides",
+            rule_ids=("dispute.escalation",),
+        )
+    if (
+        state.stage is Stage.NEGOTIATING
+        and clock.moderator_from is None
+        and clock.claim_until is not None
+        and _reached(at, clock.claim_until)
+    ):
+        state = attrs.evolve(
+            state,
+            description=f"no claim was filed before {clock.claim_until.isoformat()}, the end of the claim phase; "
+            "the rulebook's sources do not say what happens next",
             rule_ids=("dispute.escalation",),
         )
     if state.stage is Stage.RETURN_DUE and state.return_by is not None and _reached(at, state.return_by):
@@ -416,6 +438,20 @@ _ALLOWED: dict[EventKind, frozenset[Stage]] = {
     EventKind.REFUND_GRANTED: frozenset({Stage.REFUND_DUE}),
     EventKind.RETURN_SHIPPED: frozenset({Stage.RETURN_DUE}),
 }
+
+
+def _next_step(clock: _Clock, at: pendulum.DateTime, *, rude: bool) -> str:
+    """What can follow a rejection at ``at``: escalation (when), and a moderator (when)."""
+    text = "; the reply was rude" if rude else ""
+    if clock.claim_from is not None and not _reached(at, clock.claim_from):
+        text += f"; the buyer can escalate from {clock.claim_from.isoformat()}"
+    elif rude:
+        text += ", so the buyer can escalate now"
+    if clock.claim_until is not None:
+        text += f"; a claim can be filed until {clock.claim_until.isoformat()}"
+    if clock.moderator_from is not None:
+        text += f"; without agreement a moderator decides from {clock.moderator_from.isoformat()}"
+    return text
 
 
 def _possible(stage: Stage) -> str:
@@ -476,12 +512,10 @@ def _on_event(state: _State, event: Event, dispute: Dispute, clock: _Clock) -> _
                 refund=clock.asked,
             )
         case EventKind.SELLER_REJECTS:
-            rude = "; the reply was rude, so the buyer can escalate now" if event.rude else ""
             return attrs.evolve(
                 state,
                 stage=Stage.NEGOTIATING,
-                description=f"the seller rejected the claim{rude}; without agreement a moderator "
-                f"decides from {clock.moderator_from.isoformat()}",
+                description=f"the seller rejected the claim{_next_step(clock, at, rude=event.rude)}",
                 rule_ids=("dispute.seller_reply", "dispute.escalation"),
             )
         case EventKind.SELLER_OFFERS:
@@ -523,6 +557,11 @@ def _on_event(state: _State, event: Event, dispute: Dispute, clock: _Clock) -> _
             if clock.claim_from is not None and not _reached(at, clock.claim_from):
                 raise ActionRefusedError(
                     f"buyer_escalates at {at.isoformat()}: a claim can be filed from {clock.claim_from.isoformat()}",
+                    rule_ids=("dispute.escalation",),
+                )
+            if clock.claim_until is not None and _reached(at, clock.claim_until):
+                raise ActionRefusedError(
+                    f"buyer_escalates at {at.isoformat()}: the claim phase ended at {clock.claim_until.isoformat()}",
                     rule_ids=("dispute.escalation",),
                 )
             return attrs.evolve(
@@ -692,12 +731,18 @@ def _deadlines(state: _State, clock: _Clock, rules: Rulebook) -> tuple[Deadline,
             "dispute.seller_silent",
         )
     if state.stage is Stage.NEGOTIATING:
-        return deadline(
-            "moderator_from",
-            clock.moderator_from,
-            "without agreement, a moderator decides",
-            "dispute.escalation",
-        )
+        found: tuple[Deadline, ...] = ()
+        if clock.claim_from is not None:
+            found += deadline("claim_from", clock.claim_from, "the buyer can escalate from now", "dispute.escalation")
+        if clock.claim_until is not None:
+            found += deadline(
+                "claim_until", clock.claim_until, "the claim phase ends: no escalation from now", "dispute.escalation"
+            )
+        if clock.moderator_from is not None:
+            found += deadline(
+                "moderator_from", clock.moderator_from, "without agreement, a moderator decides", "dispute.escalation"
+            )
+        return found
     if state.stage is Stage.RETURN_DUE and state.return_by is not None:
         return deadline("return_by", state.return_by, "send the item back, with a tracking number", "return.window")
     if state.refunded_at is not None:

@@ -742,12 +742,15 @@ OPTIONAL_QUANTITIES: Mapping[str, Mapping[str, Unit]] = MappingProxyType(
     {
         "open.earliest": {"at_once_if_promised_at_most": _D},
         "open.latest": {"until_day_after_shipping": _N},
-        "dispute.escalation": {"claim_from": _N},
+        "dispute.escalation": {"claim_from": _N, "claim_until": _N},
     }
 )
 """Numbers a rulebook may add to a rule, for the rules of other eras: a dispute open at once
 for a short promised delivery time, a last day counted from shipping (often per carrier),
-the day of the dispute from which a claim can be filed."""
+the day of the dispute from which a claim can be filed and the last day it can (that day
+included). A rule with ``claim_until`` may leave out ``moderator_after`` when its sources
+do not say when a moderator steps in: the dispute then goes to a moderator only when the
+buyer escalates."""
 
 _OTHER_UNITS = {
     ("open.earliest", "opens"): {_D},
@@ -755,6 +758,7 @@ _OTHER_UNITS = {
     ("refund.arrival", "at_most"): {_B},
 }
 _ONE_OF = {"open.latest": {"after_completion", "until_day_after_shipping"}}
+_REQUIRED_UNLESS = {("dispute.escalation", "moderator_after"): "claim_until"}
 
 
 def _check_schema(
@@ -789,7 +793,7 @@ def _check_schema(
         optional = OPTIONAL_QUANTITIES.get(rule_id, {})
         one_of = _ONE_OF.get(rule_id, set())
         allowed = {**expected, **optional}
-        required = {n for n in expected if n not in one_of}
+        required = {n for n in expected if n not in one_of and _REQUIRED_UNLESS.get((rule_id, n), "") not in found}
         fits = (
             required <= set(found)
             and set(found) <= set(expected) | set(optional)

@@ -44,7 +44,8 @@ class Deadline:
     Attributes:
         name: for an order's timeline, one of ``dispute_opens``, ``open_by_recommended``,
             ``protection_ends``, ``completed``, ``dispute_closes``; for a dispute's status,
-            one of ``seller_reply_by``, ``moderator_from``, ``return_by``, ``refund_arrives_by``.
+            one of ``seller_reply_by``, ``claim_from``, ``claim_until``, ``moderator_from``,
+            ``return_by``, ``refund_arrives_by``.
         at: the instant.
         description: what happens then, in a sentence.
         rule_ids: the ids of the rules it comes from.

@@ -10,7 +10,9 @@ transitions at increasing instants, and checks the invariants after every step:
 """
 
 from decimal import Decimal
+from typing import ClassVar
 
+import attrs
 import pendulum
 from hypothesis import event, settings
 from hypothesis import strategies as st
@@ -25,6 +27,9 @@ DAY = 86_400
 
 
 class DisputeMachine(RuleBasedStateMachine):
+    book = RULES  # not 'rules': the state machine has an attribute of that name
+    facts: ClassVar[dict[str, object]] = {}  # order facts a rulebook needs (carrier, promised_days)
+
     def __init__(self) -> None:
         super().__init__()
         self.order: Order
@@ -35,8 +40,8 @@ class DisputeMachine(RuleBasedStateMachine):
 
     @initialize(order=orders(shipped=True, received=False, paid=True), data=st.data())
     def start(self, order: Order, data: st.DataObject) -> None:
-        self.order = order
-        window = aliprotect.dispute_window(order, rules=RULES)
+        self.order = attrs.evolve(order, **self.facts)
+        window = aliprotect.dispute_window(self.order, rules=self.book)
         span = int((window.closes - window.opens).total_seconds())
         # mostly inside the dispute window, sometimes before it
         offset = data.draw(st.integers(min_value=0, max_value=max(span - 1, 0)) | st.integers(-8 * DAY, 0))
@@ -56,7 +61,7 @@ class DisputeMachine(RuleBasedStateMachine):
     def open(self, kind: ClaimKind, data: st.DataObject, share: Decimal) -> None:
         assert self.order.amount is not None
         # mostly a resolution the kind can have, sometimes any
-        allowed = RULES.rule(kind.rule_id).resolutions
+        allowed = self.book.rule(kind.rule_id).resolutions
         resolution = data.draw(st.sampled_from(allowed) | st.sampled_from(Resolution))
         amount = None
         if resolution is Resolution.PARTIAL_REFUND:
@@ -66,7 +71,7 @@ class DisputeMachine(RuleBasedStateMachine):
             )
         claim = Claim(kind=kind, resolution=resolution, amount=amount)
         try:
-            dispute = aliprotect.open_dispute(self.order, claim, at=self.now, rules=RULES, previous=self.disputes)
+            dispute = aliprotect.open_dispute(self.order, claim, at=self.now, rules=self.book, previous=self.disputes)
         except AliprotectError:
             return
         self.disputes.append(dispute)
@@ -80,7 +85,7 @@ class DisputeMachine(RuleBasedStateMachine):
         before = self.disputes[-1]
         events = before.events
         try:
-            after = transition(before, at=self.now, rules=RULES, **arguments)  # type: ignore[operator]
+            after = transition(before, at=self.now, rules=self.book, **arguments)  # type: ignore[operator]
         except AliprotectError as refused:
             event(f"refused: {type(refused).__name__}")
             assert self.disputes[-1] is before
@@ -147,7 +152,7 @@ class DisputeMachine(RuleBasedStateMachine):
     # --- invariants ---------------------------------------------------------------------
 
     def _statuses(self) -> list[aliprotect.DisputeStatus]:
-        return [aliprotect.status(dispute, at=self.now, rules=RULES) for dispute in self.disputes]
+        return [aliprotect.status(dispute, at=self.now, rules=self.book) for dispute in self.disputes]
 
     @invariant()
     def at_most_one_open_dispute(self) -> None:
@@ -173,11 +178,11 @@ class DisputeMachine(RuleBasedStateMachine):
             return
         for now in self._statuses():
             assert now.rule_ids
-            assert all(rule_id in RULES.rules for rule_id in now.rule_ids)
-            assert now.rulebook == RULES.version
+            assert all(rule_id in self.book.rules for rule_id in now.rule_ids)
+            assert now.rulebook == self.book.version
             for deadline in now.deadlines:
                 assert deadline.rule_ids
-                assert all(rule_id in RULES.rules for rule_id in deadline.rule_ids)
+                assert all(rule_id in self.book.rules for rule_id in deadline.rule_ids)
 
     @invariant()
     def refunds_never_exceed_the_amount_paid(self) -> None:
@@ -202,3 +207,16 @@ class DisputeMachine(RuleBasedStateMachine):
 
 DisputeMachine.TestCase.settings = settings(settings.default, stateful_step_count=50)
 TestDisputeMachine = DisputeMachine.TestCase
+
+
+class LaterPagesMachine(DisputeMachine):
+    """The same invariants under rulebook undated.2: a claim phase and no moderator time."""
+
+    book = aliprotect.rulebook("undated.2")
+    facts: ClassVar[dict[str, object]] = {"promised_days": 10}
+
+
+LaterPagesMachine.TestCase.settings = settings(
+    settings.default, stateful_step_count=50, max_examples=max(settings.default.max_examples // 3, 10)
+)
+TestLaterPagesMachine = LaterPagesMachine.TestCase
