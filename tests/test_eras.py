@@ -10,7 +10,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
-from aliprotect import Claim, ClaimKind, MissingFactError, Order, Rulebook, Stage, _days
+from aliprotect import (
+    Claim,
+    ClaimKind,
+    Location,
+    MissingFactError,
+    Order,
+    Rulebook,
+    RuleChange,
+    Stage,
+    Tracking,
+    TrackingEvent,
+    _days,
+)
 from aliprotect.strategies import instants
 
 ESCROW = aliprotect.rulebook("undated.1")
@@ -414,13 +426,14 @@ def test_the_claim_phase_of_the_later_pages_runs_from_the_4th_to_the_15th_day(
     dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=PAGES)
     rejected = aliprotect.seller_rejects(dispute, at=opened, rules=PAGES)
     day4, day16 = _days.start_of_day_number(opened, 4), _days.start_of_day_number(opened, 16)
+    delivered = tracking_at(shipped, Location.DELIVERED)  # escalation does not wait for a delivered parcel
     with pytest.raises(aliprotect.ActionRefusedError, match=r"a claim can be filed from"):
-        aliprotect.buyer_escalates(rejected, at=day4 - TICK, rules=PAGES)
+        aliprotect.buyer_escalates(rejected, at=day4 - TICK, rules=PAGES, tracking=delivered)
     for inside in (day4, day16 - TICK):
-        escalated = aliprotect.buyer_escalates(rejected, at=inside, rules=PAGES)
+        escalated = aliprotect.buyer_escalates(rejected, at=inside, rules=PAGES, tracking=delivered)
         assert aliprotect.status(escalated, at=inside).stage is Stage.WITH_MODERATOR
     with pytest.raises(aliprotect.ActionRefusedError, match=r"the claim phase ended at"):
-        aliprotect.buyer_escalates(rejected, at=day16, rules=PAGES)
+        aliprotect.buyer_escalates(rejected, at=day16, rules=PAGES, tracking=delivered)
     # the pages set no time for a moderator: without a claim, nobody steps in
     late = aliprotect.status(rejected, at=day16.add(days=30))
     assert late.stage is Stage.NEGOTIATING
@@ -465,3 +478,110 @@ def test_a_claim_phase_end_may_stand_in_for_the_moderator_time() -> None:
     assert not Rulebook.from_toml(text).has("dispute.escalation", "moderator_after")
     with pytest.raises(aliprotect.MalformedRulebookError, match=r"rule dispute.escalation of rulebook 2025.1 has"):
         Rulebook.from_toml(text.replace('quantities.claim_until = { value = 15, unit = "day_number" }', ""))
+
+
+# --- rules that wait while the parcel is in transit inside the promised delivery time ----------
+
+
+def tracking_at(shipped: pendulum.DateTime, where: Location, *, after: dt.timedelta = dt.timedelta(0)) -> Tracking:
+    """Tracking given at shipping whose one event, ``after`` shipping, puts the parcel at ``where``."""
+    return Tracking(
+        number="LP00417245813281", provided_at=shipped, events=[TrackingEvent(at=shipped + after, where=where)]
+    )
+
+
+ON_ITS_WAY = {Location.ORIGIN_COUNTRY, Location.IN_TRANSIT, Location.DESTINATION_CUSTOMS}
+
+
+def test_2021_a_parcel_in_transit_inside_the_promised_time_waits_for_its_end() -> None:
+    shipped = pendulum.datetime(2022, 3, 2, 12, tz="Europe/Paris")
+    order = shipped_order(shipped, promised_days=20)
+    day12 = shipped.add(days=11)
+    promised_end = shipped.add(days=20)  # 2022-03-22 12:00, the same wall-clock time (C2)
+    moving = tracking_at(shipped, Location.IN_TRANSIT, after=dt.timedelta(days=3))
+    verdict = aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=day12, rules=Y2021, tracking=moving)
+    assert not verdict
+    assert verdict.rule_ids == ("open.earliest",)
+    assert "can be opened from 2022-03-22T12:00:00+01:00" in verdict.reason
+    arrived = tracking_at(shipped, Location.DELIVERED, after=dt.timedelta(days=9))
+    assert aliprotect.can_open_dispute(order, ClaimKind.DAMAGED, at=day12, rules=Y2021, tracking=arrived)
+    with pytest.raises(MissingFactError, match=r"tracking=None: under rulebook 2021.1, open.earliest waits"):
+        aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=day12, rules=Y2021)
+    # once the promised time has passed, the tracking no longer matters
+    assert aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=promised_end, rules=Y2021)
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"in transit inside the seller's promised delivery"):
+        aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=day12, rules=Y2021, tracking=moving)
+    (wait,) = [
+        a for a in aliprotect.next_actions(order, at=day12, rules=Y2021, tracking=moving) if a.by == promised_end
+    ]
+    assert wait.action is aliprotect.Action.WAIT
+    assert "in transit" in aliprotect.timeline(order, rules=Y2021).deadlines[0].description
+
+
+@given(
+    instants(),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=0, max_value=70 * 86_400),
+    st.sampled_from(Location),
+    st.integers(min_value=0, max_value=30 * 86_400),
+)
+def test_2021_the_in_transit_wait_on_every_boundary(
+    shipped: pendulum.DateTime, promised: int, seconds: int, where: Location, moved: int
+) -> None:
+    order = shipped_order(shipped, promised_days=promised)
+    at = shipped.add(seconds=seconds)
+    tracking = tracking_at(shipped, where, after=dt.timedelta(seconds=moved))
+    window = aliprotect.dispute_window(order, rules=Y2021)
+    promised_end = _days.add_days(shipped, promised)
+    on_its_way = moved <= seconds and where in ON_ITS_WAY
+    waits = _days.utc(at) < _days.utc(promised_end) and on_its_way
+    verdict = aliprotect.can_open_dispute(order, ClaimKind.DAMAGED, at=at, rules=Y2021, tracking=tracking)
+    assert bool(verdict) == (window.contains(at) and not waits)
+    # one instant before the end of the promised time it still waits; at the end it is over (C3)
+    for edge, still_waits in ((promised_end - TICK, where in ON_ITS_WAY), (promised_end, False)):
+        if window.contains(edge) and _days.utc(tracking.events[0].at) <= _days.utc(edge):
+            edge_verdict = aliprotect.can_open_dispute(
+                order, ClaimKind.DAMAGED, at=edge, rules=Y2021, tracking=tracking
+            )
+            assert bool(edge_verdict) is not still_waits
+
+
+@given(instants(), st.integers(min_value=1, max_value=30), st.sampled_from(Location), st.integers(0, 20 * 86_400))
+def test_later_pages_escalation_waits_while_in_transit_inside_the_promised_time(
+    shipped: pendulum.DateTime, promised: int, where: Location, seconds: int
+) -> None:
+    order = shipped_order(shipped, promised_days=promised)
+    opened = aliprotect.dispute_window(order, rules=PAGES).opens
+    rejected = aliprotect.seller_rejects(
+        aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=PAGES),
+        at=opened,
+        rules=PAGES,
+    )
+    at = _days.start_of_day_number(opened, 4).add(seconds=seconds)
+    if not _days.utc(at) < _days.utc(_days.start_of_day_number(opened, 16)):
+        return  # outside the claim phase: covered above
+    tracking = tracking_at(shipped, where)
+    promised_end = _days.add_days(shipped, promised)
+    waits = _days.utc(at) < _days.utc(promised_end) and where in ON_ITS_WAY
+    if waits:
+        with pytest.raises(aliprotect.ActionRefusedError, match=r"escalation waits until"):
+            aliprotect.buyer_escalates(rejected, at=at, rules=PAGES, tracking=tracking)
+        (advice,) = aliprotect.next_actions(order, at=at, dispute=rejected, rules=PAGES, tracking=tracking)
+        assert (advice.action, advice.by) == (aliprotect.Action.WAIT, promised_end)
+    else:
+        escalated = aliprotect.buyer_escalates(rejected, at=at, rules=PAGES, tracking=tracking)
+        assert aliprotect.status(escalated, at=at).stage is Stage.WITH_MODERATOR
+    if _days.utc(at) < _days.utc(promised_end):
+        with pytest.raises(MissingFactError, match=r"tracking=None: under rulebook undated.2, dispute.escalation"):
+            aliprotect.buyer_escalates(rejected, at=at, rules=PAGES)
+
+
+def test_the_format_checks_in_transit_waits() -> None:
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"in_transit_waits: must be true or false"):
+        Rulebook.from_toml(BASE_TEXT.replace('[rules."open.latest"]', '[rules."open.latest"]\nin_transit_waits = true'))
+    with pytest.raises(aliprotect.MalformedRulebookError, match=r"in_transit_waits: must be true or false"):
+        Rulebook.from_toml(
+            BASE_TEXT.replace('[rules."open.earliest"]', '[rules."open.earliest"]\nin_transit_waits = "yes"')
+        )
+    changes = aliprotect.diff(aliprotect.rulebook("2020.1"), Y2021)
+    assert RuleChange("open.earliest", "in_transit_waits", False, True) in changes

@@ -19,11 +19,18 @@ import pendulum
 
 from aliprotect import _checks, _days
 from aliprotect.disputes import Dispute, DisputeStatus, EventKind, Outcome, Stage, status
-from aliprotect.errors import InvalidValueError, TimeOrderError
+from aliprotect.errors import InvalidValueError
 from aliprotect.model import ClaimKind, Order
 from aliprotect.rulebook import Rulebook, Unit, rulebook
-from aliprotect.timeline import Deadline, dispute_window, protection_end, recommended_open_by, timeline
-from aliprotect.tracking import Location, Tracking
+from aliprotect.timeline import (
+    Deadline,
+    dispute_window,
+    in_transit_until,
+    protection_end,
+    recommended_open_by,
+    timeline,
+)
+from aliprotect.tracking import Location, Tracking, for_order
 
 __all__ = ["Action", "Advice", "AdviceList", "Reminder", "Role", "Urgency", "next_actions", "upcoming"]
 
@@ -135,25 +142,6 @@ def _known_at(order: Order, at: pendulum.DateTime) -> Order:
     )
 
 
-def _tracking(tracking: Tracking | None, order: Order) -> Tracking | None:
-    if tracking is None:
-        return None
-    tracking = _checks.instance(tracking, Tracking, "tracking")
-    if order.shipped_at is None or _days.utc(tracking.provided_at) < _days.utc(order.shipped_at):
-        shipped = "has not shipped" if order.shipped_at is None else f"shipped at {order.shipped_at.isoformat()}"
-        raise TimeOrderError(
-            f"tracking number {tracking.number} was provided at {tracking.provided_at.isoformat()}, but order "
-            f"{order.id} {shipped}; the seller gives the number when shipping"
-        )
-    for event in tracking.events:
-        if _days.utc(event.at) < _days.utc(order.placed_at):
-            raise TimeOrderError(
-                f"tracking event at {event.at.isoformat()} ({event.where.value}) is before order {order.id} "
-                f"was placed ({order.placed_at.isoformat()})"
-            )
-    return tracking
-
-
 class _Advisor:
     """Collects the advice for one order at one instant."""
 
@@ -207,17 +195,27 @@ class _Advisor:
                 by=window.closes,
             )
             return
-        if self.before(window.opens):
+        opens = window.opens
+        if not self.before(opens):
+            opens = in_transit_until(order, self.at, self.rules, "open.earliest", tracking) or opens
+            if not _days.utc(opens) < _days.utc(window.closes):
+                return  # in transit until after the last chance: nothing can be done in time
+        if self.before(opens):
+            waiting = (
+                "the parcel is in transit inside the seller's promised delivery time: "
+                if opens is not window.opens
+                else ""
+            )
             self.add(
                 Action.WAIT,
-                f"a dispute can be opened from {window.opens.isoformat()}",
+                f"{waiting}a dispute can be opened from {opens.isoformat()}",
                 Urgency.INFO,
                 "open.earliest",
-                by=window.opens,
+                by=opens,
             )
-        self.open_by(window.opens, window.closes)
+        self.open_by(opens, window.closes)
         if tracking is not None:
-            self.tracking_advice(tracking, window.opens, window.closes)
+            self.tracking_advice(tracking, opens, window.closes)
 
     def open_by(self, opens: pendulum.DateTime, closes: pendulum.DateTime) -> None:
         """When to open a "not received" dispute: by the recommended date, or now."""
@@ -412,8 +410,11 @@ class _Advisor:
 
     # --- an order with a dispute ---------------------------------------------------------
 
-    def negotiating_advice(self, dispute: Dispute, deadline: Mapping[str, pendulum.DateTime]) -> None:
-        """Escalate: now, from the start of a claim phase, or not any more once it has ended."""
+    def negotiating_advice(
+        self, dispute: Dispute, deadline: Mapping[str, pendulum.DateTime], tracking: Tracking | None
+    ) -> None:
+        """Escalate: now, from the start of a claim phase or once the parcel's promised delivery
+        time has passed, or not any more once the claim phase has ended."""
         claim_from, claim_until = deadline.get("claim_from"), deadline.get("claim_until")
         moderator_from = deadline.get("moderator_from")
         if claim_from is not None and self.before(claim_from):
@@ -433,6 +434,17 @@ class _Advisor:
                 "dispute.escalation",
             )
             return
+        waits_until = in_transit_until(dispute.order, self.at, self.rules, "dispute.escalation", tracking)
+        if waits_until is not None:
+            self.add(
+                Action.WAIT,
+                "the parcel is in transit inside the seller's promised delivery time: you can escalate from "
+                f"{waits_until.isoformat()}",
+                Urgency.INFO,
+                "dispute.escalation",
+                by=waits_until,
+            )
+            return
         rude = any(e.kind is EventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at))
         ends = [(at, f"escalate by {at.isoformat()}, when the claim phase ends") for at in (claim_until,) if at]
         ends += [(at, f"escalate, or a moderator steps in at {at.isoformat()}") for at in (moderator_from,) if at]
@@ -445,7 +457,7 @@ class _Advisor:
             by=by,
         )
 
-    def dispute_advice(self, dispute: Dispute, now: DisputeStatus) -> None:
+    def dispute_advice(self, dispute: Dispute, now: DisputeStatus, tracking: Tracking | None) -> None:
         deadline = {d.name: d.at for d in now.deadlines}
         if self.role is Role.DROPSHIPPER and now.outcome is not Outcome.LOST:
             self.add(
@@ -485,7 +497,7 @@ class _Advisor:
                     by=reply_by,
                 )
         elif now.stage is Stage.NEGOTIATING:
-            self.negotiating_advice(dispute, deadline)
+            self.negotiating_advice(dispute, deadline, tracking)
         elif now.stage is Stage.WITH_MODERATOR:
             self.add(Action.WAIT, "a moderator decides the dispute", Urgency.INFO, "dispute.escalation")
         elif now.stage is Stage.RETURN_DUE:
@@ -572,7 +584,7 @@ def next_actions(
     order = _checks.order(order)
     role = _role(role)
     instant = _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
-    tracking = _tracking(tracking, order)
+    tracking = for_order(tracking, order)
     if dispute is not None:
         dispute = _checks.instance(dispute, Dispute, "dispute")
         if dispute.order.id != order.id:
@@ -580,7 +592,7 @@ def next_actions(
     if dispute is not None and not _days.utc(instant) < _days.utc(dispute.opened_at):
         now = status(dispute, at=instant, rules=rules)
         advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
-        advisor.dispute_advice(dispute, now)
+        advisor.dispute_advice(dispute, now, tracking)
     else:
         advisor = _Advisor(_known_at(order, instant), instant, _checks.rules_or_latest(rules), role)
         advisor.order_advice(tracking)

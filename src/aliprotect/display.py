@@ -373,6 +373,8 @@ def rules_markdown(book: Rulebook) -> str:
             extra = f" Resolutions: {', '.join(r.value for r in rule.resolutions)}."
         if rule.evidence:
             extra += f" Evidence: {', '.join(e.value for e in rule.evidence)}."
+        if rule.in_transit_waits:
+            extra += " Waits while the parcel is in transit inside the promised delivery time (in_transit_waits)."
         sources = "; ".join(str(c) for c in rule.citations)
         if rule.carried_from:
             sources += f" (carried over from {rule.carried_from})"

@@ -35,7 +35,8 @@ from aliprotect.errors import (
 from aliprotect.model import Circumstance, Claim, Money, Order, Resolution
 from aliprotect.model import _amount as _optional_money
 from aliprotect.rulebook import Rulebook, Unit, rulebook
-from aliprotect.timeline import Deadline, can_open_dispute
+from aliprotect.timeline import Deadline, can_open_dispute, in_transit_until
+from aliprotect.tracking import Tracking, for_order
 
 __all__ = [
     "Dispute",
@@ -769,6 +770,7 @@ def open_dispute(
     at: dt.datetime,
     rules: Rulebook | None = None,
     previous: Sequence[Dispute] = (),
+    tracking: Tracking | None = None,
 ) -> Dispute:
     """Open a dispute about ``order`` at ``at``, or say why it cannot be opened.
 
@@ -779,6 +781,8 @@ def open_dispute(
     none may still be open at ``at``, and none may have been closed by the buyer
     (``dispute.accept_offer_closes``) or lost (``dispute.lost_is_final``). A partial
     refund asked must be in the order's currency and no more than what is left to refund.
+    ``tracking`` is needed only by a rulebook whose opening waits while the parcel is in
+    transit (see :func:`aliprotect.can_open_dispute`).
 
     Raises:
         ClaimNotCoveredError: the claim's circumstance is not covered.
@@ -830,7 +834,7 @@ def open_dispute(
             f"({claim.kind.rule_id}, rulebook {rules.version}); it can ask for: "
             f"{', '.join(r.value for r in allowed)}"
         )
-    verdict = can_open_dispute(order, claim.kind, at=instant, rules=rules)
+    verdict = can_open_dispute(order, claim.kind, at=instant, rules=rules, tracking=tracking)
     if not verdict:
         raise ActionRefusedError(
             f"a dispute cannot be opened at {instant.isoformat()}: {verdict.reason}",
@@ -966,13 +970,34 @@ def buyer_cancels(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None =
     return _apply(dispute, rules, Event(kind=EventKind.BUYER_CANCELS, at=at))
 
 
-def buyer_escalates(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None = None) -> Dispute:
+def buyer_escalates(
+    dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None = None, tracking: Tracking | None = None
+) -> Dispute:
     """The buyer asks AliExpress to step in (``dispute.escalation``).
 
     Possible once the seller has replied without agreement, for instance rudely. Before
     the seller's reply there is nothing to escalate: a silent seller loses by itself.
+    Under a rulebook with a claim phase, only inside it; under one whose escalation waits
+    while the parcel is in transit inside the promised delivery time (``in_transit_waits``,
+    rulebook undated.2), not while the ``tracking`` shows it on its way then.
+
+    Raises:
+        ActionRefusedError: the rules do not allow it at ``at``.
+        MissingFactError: the answer depends on ``tracking``, or on the order's promised
+            delivery time, and it was not given.
     """
-    return _apply(dispute, rules, Event(kind=EventKind.BUYER_ESCALATES, at=at))
+    escalated = _apply(dispute, rules, Event(kind=EventKind.BUYER_ESCALATES, at=at))
+    book, event = _rules_of(dispute, rules), escalated.events[-1]
+    waits_until = in_transit_until(
+        dispute.order, event.at, book, "dispute.escalation", for_order(tracking, dispute.order)
+    )
+    if waits_until is not None:
+        raise ActionRefusedError(
+            f"buyer_escalates at {event.at.isoformat()}: the parcel is in transit inside the seller's promised "
+            f"delivery time, so escalation waits until {waits_until.isoformat()}",
+            rule_ids=("dispute.escalation",),
+        )
+    return escalated
 
 
 def moderator_decides(

@@ -179,6 +179,10 @@ class Rule:
     carried_from: str | None = None
     """The rulebook this rule is carried over from, when the sources of this rulebook do not
     restate it; its citations are that rulebook's."""
+    in_transit_waits: bool = False
+    """For ``open.earliest`` and ``dispute.escalation``: while the tracking shows the parcel
+    on its way inside the seller's promised delivery time, what the rule allows waits
+    until that time has passed."""
 
     @property
     def group(self) -> str:
@@ -230,8 +234,8 @@ class RuleChange:
     Attributes:
         rule_id: the rule that differs.
         field: what differs: ``quantities.<name>``, ``citations``, ``summary``,
-            ``resolutions``, ``evidence``, ``anchor``, ``carried_from``, or ``rule`` when only
-            one rulebook has the rule.
+            ``resolutions``, ``evidence``, ``anchor``, ``carried_from``, ``in_transit_waits``,
+            or ``rule`` when only one rulebook has the rule.
         before: the value in the first rulebook (``None`` when it lacks it).
         after: the value in the second rulebook (``None`` when it lacks it).
     """
@@ -537,8 +541,18 @@ def _whole(number: object, where: str) -> int:
     return number
 
 
-_RULE_KEYS = {"summary", "citations", "quantities", "resolutions", "evidence", "anchor", "carried_from"}
+_RULE_KEYS = {
+    "summary",
+    "citations",
+    "quantities",
+    "resolutions",
+    "evidence",
+    "anchor",
+    "carried_from",
+    "in_transit_waits",
+}
 _ANCHORS = {"open.latest": {"promised_delivery_or_receipt"}}
+_IN_TRANSIT_WAITS = {"open.earliest", "dispute.escalation"}
 _Choice = TypeVar("_Choice", Resolution, Evidence)
 
 
@@ -598,6 +612,12 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
         anchor, carried_from = spec.get("anchor"), spec.get("carried_from")
         if anchor is not None and (not isinstance(anchor, str) or anchor not in _ANCHORS.get(str(rule_id), set())):
             raise _fail(f"{where}.anchor", f"{anchor!r} is not an anchor this rule can have")
+        waits = spec.get("in_transit_waits", False)
+        if not isinstance(waits, bool) or (waits and rule_id not in _IN_TRANSIT_WAITS):
+            raise _fail(
+                f"{where}.in_transit_waits",
+                f"must be true or false, and true only for {', '.join(sorted(_IN_TRANSIT_WAITS))}; found {waits!r}",
+            )
         if carried_from is not None and (not isinstance(carried_from, str) or not carried_from.strip()):
             raise _fail(
                 f"{where}.carried_from", f"must name the rulebook the rule is carried from, found {carried_from!r}"
@@ -611,6 +631,7 @@ def _parse(data: Mapping[str, Any]) -> Rulebook:
             _choices(spec.get("evidence"), Evidence, f"{where}.evidence"),
             anchor,
             carried_from,
+            waits,
         )
         if spec.get("resolutions") == []:
             silent_claims.add(rule_id)
@@ -964,7 +985,7 @@ def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
                         after.value if before and after and before.unit == after.unit else after,
                     )
                 )
-        for field in ("summary", "citations", "resolutions", "evidence", "anchor", "carried_from"):
+        for field in ("summary", "citations", "resolutions", "evidence", "anchor", "carried_from", "in_transit_waits"):
             before_value, after_value = getattr(old, field), getattr(new, field)
             if before_value != after_value:
                 if field == "citations":

@@ -17,6 +17,7 @@ from aliprotect import _checks, _days
 from aliprotect.errors import ActionRefusedError, InvalidValueError, MissingFactError, NotShippedError
 from aliprotect.model import ClaimKind, Extension, Order
 from aliprotect.rulebook import Rulebook, Unit
+from aliprotect.tracking import Tracking, for_order
 
 __all__ = [
     "Deadline",
@@ -339,6 +340,29 @@ def _closing(order: Order, rules: Rulebook) -> str:
     return f"{days} days after the order completed"
 
 
+def in_transit_until(
+    order: Order, at: pendulum.DateTime, rules: Rulebook, rule_id: str, tracking: Tracking | None
+) -> pendulum.DateTime | None:
+    """When what ``rule_id`` allows stops waiting, if it waits at ``at``; else ``None``.
+
+    It waits when the rule has ``in_transit_waits``, ``at`` is inside the seller's promised
+    delivery time and the tracking shows the parcel on its way then: until the end of
+    that time. Inside the promised time the answer needs ``tracking``.
+    """
+    if not rules.rule(rule_id).in_transit_waits:
+        return None
+    promised_end = _days.add_days(_shipped(order, "promised delivery time"), _promised(order, rules, rule_id))
+    if not _days.utc(at) < _days.utc(promised_end):
+        return None
+    if tracking is None:
+        raise MissingFactError(
+            f"tracking=None: under rulebook {rules.version}, {rule_id} waits while the parcel is in transit "
+            f"inside the seller's promised delivery time, which ends at {promised_end.isoformat()}; pass the "
+            "order's tracking"
+        )
+    return promised_end if tracking.on_its_way(at) else None
+
+
 def _promised(order: Order, rules: Rulebook, rule_id: str) -> int:
     if order.promised_days is None:
         raise MissingFactError(
@@ -407,7 +431,13 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
         Deadline(
             name="dispute_opens",
             at=window.opens,
-            description="a dispute can be opened from now",
+            description="a dispute can be opened from now"
+            + (
+                "; while the parcel is in transit inside the seller's promised delivery time, only once that "
+                "time has passed"
+                if rules.rule("open.earliest").in_transit_waits
+                else ""
+            ),
             rule_ids=_checks.stated(rules, "open.earliest"),
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
@@ -436,16 +466,29 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
 # --- questions at an instant -------------------------------------------------------
 
 
-def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: Rulebook | None = None) -> Verdict:
+def can_open_dispute(
+    order: Order,
+    claim: ClaimKind,
+    *,
+    at: dt.datetime,
+    rules: Rulebook | None = None,
+    tracking: Tracking | None = None,
+) -> Verdict:
     """Whether a dispute with a claim of kind ``claim`` can be opened at ``at``.
 
     It can inside :func:`dispute_window` (``open.earliest``, ``open.latest``). A
     "not received" claim also needs an order whose receipt the buyer has not confirmed
     by ``at`` (``open.not_received_before_receipt``).
 
+    Under a rulebook whose ``open.earliest`` waits while the parcel is in transit inside
+    the seller's promised delivery time (``in_transit_waits``, rulebook 2021.1), the
+    answer inside that time depends on the order's ``tracking``.
+
     Raises:
         InvalidValueError: ``claim`` is not a ClaimKind, or ``at`` is not an aware datetime.
-        TimeOrderError: ``at`` is before the order was placed.
+        TimeOrderError: ``at`` is before the order was placed, or ``tracking`` does not fit the order.
+        MissingFactError: the answer depends on a fact the order lacks (its carrier, its
+            promised delivery time) or on ``tracking``, and it was not given.
 
     Example:
         >>> import pendulum, aliprotect
@@ -468,6 +511,7 @@ def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: 
         kinds = ", ".join(f"ClaimKind.{kind.name}" for kind in ClaimKind)
         raise InvalidValueError(f"claim={claim!r} must be a ClaimKind: one of {kinds}")
     instant = _at(order, at)
+    tracking = for_order(tracking, order)
 
     def verdict(allowed: bool, reason: str, *rule_ids: str) -> Verdict:
         return Verdict(
@@ -509,6 +553,14 @@ def can_open_dispute(order: Order, claim: ClaimKind, *, at: dt.datetime, rules: 
             f"the buyer confirmed receipt at {order.received_at.isoformat()}, so a 'not received' "
             "claim no longer applies; choose the claim that describes the problem",
             "open.not_received_before_receipt",
+        )
+    waits_until = in_transit_until(order, instant, rules, "open.earliest", tracking)
+    if waits_until is not None:
+        return verdict(
+            False,
+            "the parcel is in transit inside the seller's promised delivery time: a dispute can be opened "
+            f"from {waits_until.isoformat()}, when that time has passed",
+            "open.earliest",
         )
     allowed_by = ["open.earliest", "open.latest"]
     if claim is ClaimKind.NOT_RECEIVED:

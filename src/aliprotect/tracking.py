@@ -12,6 +12,7 @@ import pendulum
 
 from aliprotect import _checks, _days
 from aliprotect.errors import InvalidValueError, TimeOrderError
+from aliprotect.model import Order
 
 __all__ = ["Location", "Tracking", "TrackingEvent"]
 
@@ -103,8 +104,9 @@ class Tracking:
 
     Raises:
         InvalidValueError: an empty number, or events that are not TrackingEvent values.
-        TimeOrderError: events out of time order. (Against the order, :func:`aliprotect.next_actions`
-            also refuses a number provided before shipping and events before the order was placed.)
+        TimeOrderError: events out of time order. (Against the order, the functions that take
+            ``tracking=`` also refuse a number provided before shipping and events before the
+            order was placed.)
     """
 
     number: str = attrs.field(converter=_number)
@@ -114,3 +116,37 @@ class Tracking:
     def known_at(self, at: pendulum.DateTime) -> tuple[TrackingEvent, ...]:
         """The events that had happened by ``at``."""
         return tuple(event for event in self.events if _days.utc(event.at) <= _days.utc(at))
+
+    def on_its_way(self, at: pendulum.DateTime) -> bool:
+        """Whether, at ``at``, the latest event known shows the parcel on its way with normal
+        tracking: in the seller's country, between countries or at the destination's customs.
+
+        Delivered, waiting at the local post office, returned, "no information" or no event
+        at all is not on its way. This is aliprotect's reading of "in transit with normal
+        tracking" in the rules that wait for it (``in_transit_waits``)."""
+        events = self.known_at(at)
+        return bool(events) and events[-1].where in _ON_ITS_WAY
+
+
+_ON_ITS_WAY = frozenset({Location.ORIGIN_COUNTRY, Location.IN_TRANSIT, Location.DESTINATION_CUSTOMS})
+
+
+def for_order(tracking: Tracking | None, order: Order) -> Tracking | None:
+    """``tracking`` checked against ``order``: a Tracking, given at or after shipping, with no
+    event before the order was placed; ``None`` stays ``None``."""
+    if tracking is None:
+        return None
+    tracking = _checks.instance(tracking, Tracking, "tracking")
+    if order.shipped_at is None or _days.utc(tracking.provided_at) < _days.utc(order.shipped_at):
+        shipped = "has not shipped" if order.shipped_at is None else f"shipped at {order.shipped_at.isoformat()}"
+        raise TimeOrderError(
+            f"tracking number {tracking.number} was provided at {tracking.provided_at.isoformat()}, but order "
+            f"{order.id} {shipped}; the seller gives the number when shipping"
+        )
+    for event in tracking.events:
+        if _days.utc(event.at) < _days.utc(order.placed_at):
+            raise TimeOrderError(
+                f"tracking event at {event.at.isoformat()} ({event.where.value}) is before order {order.id} "
+                f"was placed ({order.placed_at.isoformat()})"
+            )
+    return tracking
