@@ -46,6 +46,7 @@ from aliprotect.model import Circumstance, Claim, ClaimKind, Evidence, Extension
 from aliprotect.provenance import Decision
 from aliprotect.rulebook import Rulebook
 from aliprotect.timeline import Deadline, Timeline, Verdict, Window
+from aliprotect.tracking import Location, Tracking, TrackingEvent
 
 __all__ = ["SCHEMA_VERSION", "from_data", "from_json", "to_data", "to_json"]
 
@@ -68,6 +69,8 @@ _TYPES: dict[str, type] = {
         Timeline,
         Decision,
         Rulebook,
+        Tracking,
+        TrackingEvent,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
@@ -80,6 +83,7 @@ _ENUMS: dict[str, type[enum.Enum]] = {
         EventKind,
         Stage,
         Outcome,
+        Location,
     )
 }
 

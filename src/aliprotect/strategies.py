@@ -30,8 +30,9 @@ from aliprotect.errors import AliprotectError
 from aliprotect.model import Claim, ClaimKind, Extension, Money, Order, Resolution
 from aliprotect.rulebook import Rulebook, rulebook
 from aliprotect.timeline import dispute_window
+from aliprotect.tracking import Location, Tracking, TrackingEvent
 
-__all__ = ["ZONES", "disputes", "instants", "money", "orders", "zones"]
+__all__ = ["ZONES", "disputes", "instants", "money", "orders", "trackings", "zones"]
 
 ZONES = (
     "UTC",
@@ -134,6 +135,22 @@ def money(*, currencies: tuple[str, ...] = ("USD", "EUR", "CNY", "BRL")) -> st.S
 
 
 _order_ids = st.from_regex(r"80[0-9]{14}", fullmatch=True)
+
+
+@st.composite
+def trackings(draw: st.DrawFn, shipped_at: pendulum.DateTime, *, max_events: int = 4) -> Tracking:
+    """A :class:`~aliprotect.Tracking` for an order shipped at ``shipped_at``: the number given
+    at or after shipping, then up to ``max_events`` events in time order, anywhere."""
+    provided_at = shipped_at.add(seconds=draw(st.integers(min_value=0, max_value=3 * 86_400)))
+    at, events = provided_at, []
+    for _ in range(draw(st.integers(min_value=0, max_value=max_events))):
+        at = at.add(seconds=draw(st.integers(min_value=0, max_value=15 * 86_400))).in_timezone(draw(zones()))
+        events.append(TrackingEvent(at=at, where=draw(st.sampled_from(Location)), text=draw(st.text(max_size=20))))
+    return Tracking(
+        number=draw(st.from_regex(r"[A-Z]{2}[0-9]{9,14}[A-Z]{0,2}", fullmatch=True)),
+        provided_at=provided_at,
+        events=events,
+    )
 
 
 _TRANSITIONS: tuple[tuple[Callable[..., _disputes.Dispute], dict[str, st.SearchStrategy[Any]]], ...] = (

@@ -4,13 +4,14 @@ and diff properties: diff(a, a) is empty, a derived rulebook differs exactly in 
 import datetime as dt
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
 from aliprotect import Claim, ClaimKind, Dispute, Evidence, Order, Resolution, RuleChange, Unit
-from aliprotect.strategies import disputes, instants, money, orders
+from aliprotect.strategies import disputes, instants, money, orders, trackings
 
 RULES = aliprotect.rulebook("2025.1")
 
@@ -87,6 +88,25 @@ def test_decisions_round_trip_and_replay(order: Order, kind: ClaimKind, seconds:
     decision = aliprotect.record(aliprotect.can_open_dispute, order, kind, at=at, rules=RULES)
     again = roundtrip(decision)
     assert again == decision
+    assert aliprotect.replay(again).holds
+
+
+@given(orders(shipped=True), st.data(), st.integers(min_value=1, max_value=40), st.integers(0, 60 * 86_400))
+def test_tracking_and_decisions_that_needed_it_round_trip(
+    order: Order, data: st.DataObject, promised: int, seconds: int
+) -> None:
+    assert order.shipped_at is not None
+    tracking = data.draw(trackings(order.shipped_at))
+    assert roundtrip(tracking) == tracking
+    order = attrs.evolve(order, promised_days=promised)
+    at = order.shipped_at.add(seconds=seconds)
+    rules2021 = aliprotect.rulebook("2021.1")
+    decision = aliprotect.record(
+        aliprotect.can_open_dispute, order, ClaimKind.NOT_RECEIVED, at=at, rules=rules2021, tracking=tracking
+    )
+    again = roundtrip(decision)
+    assert again == decision
+    assert again.inputs["tracking"] == tracking
     assert aliprotect.replay(again).holds
 
 
