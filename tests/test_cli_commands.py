@@ -206,3 +206,29 @@ def test_check_names_the_problem_of_each_bad_row(tmp_path: pathlib.Path, row: st
     status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
     assert status == 2
     assert f"aliprotect: row 1: {message}" in err
+
+
+def test_the_facts_other_eras_need_from_options_and_columns(tmp_path: pathlib.Path) -> None:
+    common = ("timeline", "--placed", "2016-04-01T10:00:00+08:00", "--shipped", "2016-04-02T10:00:00+08:00")
+    status, out, _ = run(*common, "--rulebook", "undated.1", "--carrier", "EMS", "--json")
+    assert status == 0
+    closes = {d["name"]: d["at"] for d in json.loads(out)["deadlines"]}["dispute_closes"]
+    assert closes == "2016-04-30T00:00:00+08:00"  # the end of day 27 after shipping
+    status, _, err = run(*common, "--rulebook", "undated.1")
+    assert status == 2
+    assert "carrier=None" in err
+    cut = (*common, "--rulebook", "undated.2", "--promised-days", "12", "--delivered", "2016-04-10T10:00:00+08:00")
+    status, out, _ = run(*cut, "--json")
+    assert status == 0
+    ends = {d["name"]: d["at"] for d in json.loads(out)["deadlines"]}["protection_ends"]
+    assert ends == "2016-04-15T10:00:00+08:00"  # 5 days after delivery, not 60 after shipping
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "id,placed_at,shipped_at,delivered_at,promised_days\n"
+        "D1,2016-04-01T10:00:00+08:00,2016-04-02T10:00:00+08:00,2016-04-10T10:00:00+08:00,12\n"
+        "D2,2016-04-01T10:00:00+08:00,2016-04-02T10:00:00+08:00,2016-04-01T10:00:00+08:00,12\n"
+    )
+    status, out, err = run("check", str(path), "--at", "2016-04-12T10:00:00+08:00", "--rulebook", "undated.2")
+    assert status == 2
+    assert "row 2: delivered_at 2016-04-01T10:00:00+08:00 is before shipped_at" in err
+    assert "D1" in out

@@ -4,6 +4,7 @@ the facts of the order they need (carrier, promised delivery time)."""
 import datetime as dt
 import importlib.resources
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -585,3 +586,65 @@ def test_the_format_checks_in_transit_waits() -> None:
         )
     changes = aliprotect.diff(aliprotect.rulebook("2020.1"), Y2021)
     assert RuleChange("open.earliest", "in_transit_waits", False, True) in changes
+
+
+# --- the later pages: 5 days left once the parcel shows as delivered -----------------------------
+
+
+def test_later_pages_cut_protection_to_5_days_once_delivered() -> None:
+    shipped = pendulum.datetime(2016, 4, 2, 10, tz=SHANGHAI)
+    order = shipped_order(shipped, promised_days=12, delivered_at=shipped.add(days=8))
+    end = aliprotect.protection_end(order, rules=PAGES)
+    assert end.at == shipped.add(days=13)
+    assert "cut to 5 days after the parcel showed as delivered" in end.description
+    assert aliprotect.protection_end(order, rules=BASE).at == shipped.add(days=60)  # 2025.1 has no cut
+    assert aliprotect.completion(order, rules=PAGES).at == shipped.add(days=13)
+    # the boundary: shown delivered 5 days before the timer runs out, the cut changes nothing
+    for delivered, ends in (
+        (shipped.add(days=55) - TICK, shipped.add(days=60) - TICK),
+        (shipped.add(days=55), shipped.add(days=60)),
+        (shipped.add(days=55) + TICK, shipped.add(days=60)),
+        (shipped.add(days=60), shipped.add(days=60)),
+    ):
+        at_the_edge = shipped_order(shipped, promised_days=12, delivered_at=delivered)
+        assert aliprotect.protection_end(at_the_edge, rules=PAGES).at == ends
+    # an extension granted after delivery still adds its days; one after the cut end is refused
+    longer = aliprotect.grant_extension(order, days=7, at=shipped.add(days=12), rules=PAGES)
+    assert aliprotect.protection_end(longer, rules=PAGES).at == shipped.add(days=20)
+    with pytest.raises(aliprotect.ActionRefusedError, match=r"ended at 2016-04-15T10:00:00\+08:00"):
+        aliprotect.grant_extension(order, days=7, at=shipped.add(days=13), rules=PAGES)
+    # the tracking and delivered_at must agree under a rulebook that uses them
+    delivered = tracking_at(shipped, Location.DELIVERED, after=dt.timedelta(days=8))
+    undelivered = shipped_order(shipped, promised_days=12)
+    with pytest.raises(MissingFactError, match=r"delivered_at=None, but the tracking shows order E delivered"):
+        aliprotect.next_actions(undelivered, at=shipped.add(days=9), rules=PAGES, tracking=delivered)
+    assert aliprotect.next_actions(undelivered, at=shipped.add(days=9), rules=BASE, tracking=delivered) is not None
+
+
+@given(
+    instants(),
+    st.integers(min_value=1, max_value=90),
+    st.integers(min_value=0, max_value=100 * 86_400),
+    st.lists(st.tuples(st.integers(0, 80 * 86_400), st.integers(1, 30)), max_size=3),
+)
+def test_the_cut_at_delivery_on_every_boundary(
+    shipped: pendulum.DateTime, days: int, delivered_after: int, grants: list[tuple[int, int]]
+) -> None:
+    order = Order(id="C", placed_at=shipped, shipped_at=shipped, protection_days=days, promised_days=10)
+    for after, extra in sorted(grants):
+        try:
+            order = aliprotect.grant_extension(order, days=extra, at=shipped.add(seconds=after), rules=BASE)
+        except aliprotect.ActionRefusedError:
+            continue
+    delivered = shipped.add(seconds=delivered_after)
+    cut = attrs.evolve(order, delivered_at=delivered)
+    end = aliprotect.protection_end(cut, rules=PAGES).at
+    timer = order.protection_ends_at
+    assert timer is not None
+    assert aliprotect.protection_end(cut, rules=BASE).at == timer  # only a rulebook with the cut cuts
+    assert _days.utc(end) <= _days.utc(timer)  # never longer than the timer
+    later_days = sum(e.days for e in order.extensions if _days.utc(e.granted_at) >= _days.utc(delivered))
+    if later_days == 0:
+        running = _days.utc(delivered) < _days.utc(timer)
+        expected = min(timer, _days.add_days(delivered, 5), key=_days.utc) if running else timer
+        assert end == expected

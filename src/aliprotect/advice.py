@@ -19,7 +19,7 @@ import pendulum
 
 from aliprotect import _checks, _days
 from aliprotect.disputes import Dispute, DisputeStatus, EventKind, Outcome, Stage, status
-from aliprotect.errors import InvalidValueError
+from aliprotect.errors import InvalidValueError, MissingFactError
 from aliprotect.model import ClaimKind, Order
 from aliprotect.rulebook import Rulebook, Unit, rulebook
 from aliprotect.timeline import (
@@ -128,7 +128,8 @@ def _role(value: Role) -> Role:
 
 
 def _known_at(order: Order, at: pendulum.DateTime) -> Order:
-    """The order as it was known at ``at``: a shipment, receipt or extension after it has not happened yet."""
+    """The order as it was known at ``at``: a shipment, receipt, delivery or extension after it
+    has not happened yet."""
 
     def happened(instant: pendulum.DateTime | None) -> bool:
         return instant is not None and _days.utc(instant) <= _days.utc(at)
@@ -138,6 +139,7 @@ def _known_at(order: Order, at: pendulum.DateTime) -> Order:
         order,
         shipped_at=shipped,
         received_at=order.received_at if shipped and happened(order.received_at) else None,
+        delivered_at=order.delivered_at if shipped and happened(order.delivered_at) else None,
         extensions=tuple(e for e in order.extensions if shipped and happened(e.granted_at)),
     )
 
@@ -592,11 +594,27 @@ def next_actions(
     if dispute is not None and not _days.utc(instant) < _days.utc(dispute.opened_at):
         now = status(dispute, at=instant, rules=rules)
         advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
+        _check_delivery(advisor, tracking)
         advisor.dispute_advice(dispute, now, tracking)
     else:
         advisor = _Advisor(_known_at(order, instant), instant, _checks.rules_or_latest(rules), role)
+        _check_delivery(advisor, tracking)
         advisor.order_advice(tracking)
     return AdviceList(sorted(advisor.advice, key=_sort_key))
+
+
+def _check_delivery(advisor: _Advisor, tracking: Tracking | None) -> None:
+    """Under a rulebook that cuts protection at delivery, the tracking and ``delivered_at`` must agree."""
+    order, rules = advisor.order, advisor.rules
+    if tracking is None or order.delivered_at is not None or not rules.has("protection.period", "after_delivered"):
+        return
+    shown = next((e.at for e in tracking.known_at(advisor.at) if e.where is Location.DELIVERED), None)
+    if shown is not None:
+        raise MissingFactError(
+            f"delivered_at=None, but the tracking shows order {order.id} delivered at {shown.isoformat()}; under "
+            f"rulebook {rules.version}, protection.period cuts protection once the parcel shows as delivered: "
+            "set the order's delivered_at"
+        )
 
 
 def upcoming(

@@ -77,6 +77,7 @@ def _order_from_options(args: argparse.Namespace, rules: Rulebook) -> Order:
         placed_at=parse_instant(args.placed, field="--placed"),
         shipped_at=_optional_instant(args.shipped, "--shipped"),
         received_at=_optional_instant(args.received, "--received"),
+        delivered_at=_optional_instant(args.delivered, "--delivered"),
         protection_days=days,
         extensions=tuple(_extension(text) for text in args.extension),
         carrier=args.carrier,
@@ -117,6 +118,7 @@ def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
         placed_at=parse_instant(placed, field="placed_at"),
         shipped_at=_optional_instant(cell("shipped_at"), "shipped_at"),
         received_at=_optional_instant(cell("received_at"), "received_at"),
+        delivered_at=_optional_instant(cell("delivered_at"), "delivered_at"),
         protection_days=rules.number("protection.period", "default")
         if days is None
         else _whole_number(days, "protection_days"),
@@ -156,8 +158,8 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectE
     if reader.fieldnames is None or "placed_at" not in reader.fieldnames:
         raise InvalidValueError(
             f"{path} must be a CSV file with a header row naming at least placed_at "
-            "(columns: id, placed_at, shipped_at, received_at, protection_days, extensions, amount, currency, "
-            "carrier, promised_days)"
+            "(columns: id, placed_at, shipped_at, received_at, delivered_at, protection_days, extensions, amount, "
+            "currency, carrier, promised_days)"
         )
     for number, row in enumerate(reader, start=1):
         try:
@@ -387,6 +389,7 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--placed", metavar="INSTANT", help="when the order was placed")
     show.add_argument("--shipped", metavar="INSTANT", help="when the seller shipped it")
     show.add_argument("--received", metavar="INSTANT", help="when the buyer confirmed receipt")
+    show.add_argument("--delivered", metavar="INSTANT", help="when the tracking showed the parcel delivered")
     show.add_argument(
         "--protection-days",
         metavar="DAYS",
@@ -412,8 +415,9 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         help="check many orders from a CSV or JSON file and print those that need action",
         description="Check many orders and print the ones that need action, most urgent first. A CSV file has "
-        "a header row with the columns id, placed_at, shipped_at, received_at, protection_days, extensions "
-        "(DAYS@INSTANT;...), amount, currency, carrier, promised_days; a JSON file holds an array of orders.",
+        "a header row with the columns id, placed_at, shipped_at, received_at, delivered_at, protection_days, "
+        "extensions (DAYS@INSTANT;...), amount, currency, carrier, promised_days; a JSON file holds an array of "
+        "orders.",
     )
     check.set_defaults(run=_check)
     check.add_argument("file", metavar="FILE", help="a .csv or .json file of orders")

@@ -41,6 +41,10 @@ def _received_at(value: dt.datetime | None) -> pendulum.DateTime | None:
     return None if value is None else _days.aware(value, "received_at")
 
 
+def _delivered_at(value: dt.datetime | None) -> pendulum.DateTime | None:
+    return None if value is None else _days.aware(value, "delivered_at")
+
+
 def _granted_at(value: dt.datetime) -> pendulum.DateTime:
     return _days.aware(value, "granted_at")
 
@@ -164,6 +168,9 @@ class Order:
             needed only under rulebooks whose numbers depend on it.
         promised_days: the seller's promised delivery time in days, when known; needed only
             under rulebooks that use it.
+        delivered_at: when the carrier's tracking showed the parcel delivered, or ``None``
+            while it has not (not the buyer's confirmation, ``received_at``); used only
+            under rulebooks that shorten protection once the parcel shows as delivered.
 
     Every instant must be timezone-aware (C1); events must be in time order.
 
@@ -195,6 +202,7 @@ class Order:
     amount: Money | None = attrs.field(default=None, converter=_amount)
     carrier: str | None = attrs.field(default=None, converter=_carrier)
     promised_days: int | None = attrs.field(default=None, converter=_promised_days)
+    delivered_at: pendulum.DateTime | None = attrs.field(default=None, converter=_delivered_at)
 
     def __attrs_post_init__(self) -> None:
         shipped = self.shipped_at
@@ -203,16 +211,18 @@ class Order:
                 f"shipped_at {shipped.isoformat()} is before placed_at {self.placed_at.isoformat()}; "
                 "an order ships after it is placed"
             )
-        if self.received_at is not None:
+        for name, instant in (("received_at", self.received_at), ("delivered_at", self.delivered_at)):
+            if instant is None:
+                continue
             if shipped is None:
                 raise TimeOrderError(
-                    f"received_at {self.received_at.isoformat()} is set but shipped_at is None; "
+                    f"{name} {instant.isoformat()} is set but shipped_at is None; "
                     "set shipped_at to when the seller shipped"
                 )
-            if _days.utc(self.received_at) < _days.utc(shipped):
+            if _days.utc(instant) < _days.utc(shipped):
                 raise TimeOrderError(
-                    f"received_at {self.received_at.isoformat()} is before shipped_at {shipped.isoformat()}; "
-                    "receipt comes after shipping"
+                    f"{name} {instant.isoformat()} is before shipped_at {shipped.isoformat()}; "
+                    f"{'receipt' if name == 'received_at' else 'delivery'} comes after shipping"
                 )
         if self.extensions:
             self._check_extensions()

@@ -83,6 +83,7 @@ def orders(
     received: bool | None = None,
     extended: bool | None = None,
     paid: bool | None = None,
+    delivered: bool | None = None,
 ) -> Order:
     """A valid :class:`~aliprotect.Order`.
 
@@ -91,6 +92,8 @@ def orders(
         received: the same for a confirmed receipt (only drawn for a shipped order).
         extended: the same for extensions of protection (only for a shipped order).
         paid: the same for a known order amount (:func:`money`).
+        delivered: the same for the instant the tracking showed it delivered (only for a
+            shipped order).
     """
     placed = draw(instants())
     protection_days = draw(st.integers(min_value=1, max_value=120))
@@ -117,6 +120,10 @@ def orders(
         latest_grant = max((e.granted_at for e in extensions), default=shipped_at, key=_days.utc)
         after = draw(st.integers(min_value=1, max_value=150 * 86_400))
         received_at = latest_grant.add(seconds=after).in_timezone(draw(zones()))
+    delivered_at = None
+    if draw(st.booleans()) if delivered is None else delivered:
+        after = draw(st.integers(min_value=0, max_value=90 * 86_400))
+        delivered_at = shipped_at.add(seconds=after).in_timezone(draw(zones()))
     return Order(
         id=draw(_order_ids),
         placed_at=placed,
@@ -125,6 +132,7 @@ def orders(
         extensions=tuple(draw(st.permutations(extensions))),
         received_at=received_at,
         amount=amount,
+        delivered_at=delivered_at,
     )
 
 

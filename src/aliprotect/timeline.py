@@ -154,11 +154,30 @@ def _shipped(order: Order, question: str) -> pendulum.DateTime:
     return order.shipped_at
 
 
-def _protection_ends(order: Order, question: str) -> pendulum.DateTime:
+def _protection_ends(order: Order, question: str, rules: Rulebook) -> pendulum.DateTime:
+    """When protection ends under ``rules``: the timer's end (C6), or earlier when the rulebook
+    cuts the time left once the parcel shows as delivered (``protection.period``'s
+    ``after_delivered``); extensions granted after that still add their days."""
     end = order.protection_ends_at
-    if end is None:
+    if end is None or order.shipped_at is None:
         raise _not_shipped(order, question)
-    return end
+    delivered = order.delivered_at
+    if delivered is None or not rules.has("protection.period", "after_delivered"):
+        return end
+    before: list[int] = []
+    after: list[int] = []
+    for extension in order.extensions:
+        (before if _days.utc(extension.granted_at) < _days.utc(delivered) else after).append(extension.days)
+    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before))
+    if not _days.utc(delivered) < _days.utc(running_until):
+        return end  # shown delivered after the timer ran out: nothing left to cut
+    left = _days.add_days(delivered, _days_of(rules, "protection.period", "after_delivered"))
+    return _days.add_days(min(running_until, left, key=_days.utc), sum(after))
+
+
+def _cut_by_delivery(order: Order, rules: Rulebook) -> bool:
+    """Whether the protection end of ``order`` under ``rules`` is cut by its delivery."""
+    return order.protection_ends_at != _protection_ends(order, "protection end", rules)
 
 
 def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
@@ -173,10 +192,11 @@ def _protection_rules(order: Order) -> tuple[str, ...]:
     return ("protection.period", "protection.extension") if order.extensions else ("protection.period",)
 
 
-def _receipt_completes(order: Order) -> pendulum.DateTime | None:
+def _receipt_completes(order: Order, rules: Rulebook) -> pendulum.DateTime | None:
     """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
-    end = order.protection_ends_at
-    if order.received_at is not None and end is not None and _days.utc(order.received_at) < _days.utc(end):
+    if order.received_at is None or order.shipped_at is None:
+        return None
+    if _days.utc(order.received_at) < _days.utc(_protection_ends(order, "completion", rules)):
         return order.received_at
     return None
 
@@ -190,6 +210,11 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     It is ``shipped_at`` plus the order's ``protection_days`` (rule ``protection.period``)
     plus every extension the seller granted (``protection.extension``), in calendar days
     in the shipping instant's zone (C2).
+
+    A rulebook whose ``protection.period`` has ``after_delivered`` (rulebook undated.2: 5
+    days) cuts the time left once the parcel shows as delivered (the order's
+    ``delivered_at``): protection then ends at the earlier of the timer's end and that
+    many days after delivery, plus any extension granted after delivery.
 
     Raises:
         NotShippedError: the order has not shipped, so the timer has not started.
@@ -206,12 +231,16 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         '2025-05-02T18:00:00+02:00'
     """
     rules, order = _checks.rules_or_latest(rules), _checks.order(order)
-    end = _protection_ends(order, "protection end")
+    end = _protection_ends(order, "protection end", rules)
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
+    cut = ""
+    if _cut_by_delivery(order, rules) and order.delivered_at is not None:
+        left = rules.number("protection.period", "after_delivered")
+        cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
         name="protection_ends",
         at=end,
-        description=f"buyer protection ends: {order.protection_days} days after shipping{extended}",
+        description=f"buyer protection ends: {order.protection_days} days after shipping{extended}{cut}",
         rule_ids=_checks.stated(rules, *_protection_rules(order)),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
@@ -242,7 +271,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     """
     rules = _checks.rules_or_latest(rules)
     end = protection_end(order, rules=rules)
-    received = _receipt_completes(order)
+    received = _receipt_completes(order, rules)
     if received is not None:
         return Deadline(
             name="completed",
@@ -452,7 +481,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             fingerprint=rules.fingerprint,
         ),
     ]
-    if _receipt_completes(order) is None:
+    if _receipt_completes(order, rules) is None:
         deadlines.append(protection_end(order, rules=rules))
         advised = recommended_open_by(order, rules=rules)
         if _days.utc(advised.at) < _days.utc(window.closes):  # advice past the last chance is no advice
@@ -607,12 +636,13 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
     )
 
 
-def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
+def grant_extension(order: Order, *, days: int, at: dt.datetime, rules: Rulebook | None = None) -> Order:
     """The order with ``days`` more days of protection granted by the seller at ``at``.
 
     The seller can extend protection only while it is active (``protection.extension``):
     after shipping, before the timer runs out and before the buyer confirms receipt.
-    Extensions add up.
+    Extensions add up. ``rules`` matters only for a rulebook that cuts protection once the
+    parcel shows as delivered (see :func:`protection_end`); the latest by default.
 
     Raises:
         NotShippedError: the order has not shipped, so there is no protection to extend.
@@ -633,9 +663,9 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime) -> Order:
         >>> longer.protection_ends_at.isoformat()
         '2025-05-17T18:00:00+02:00'
     """
-    order = _checks.order(order)
+    rules, order = _checks.rules_or_latest(rules), _checks.order(order)
     shipped = _shipped(order, "protection to extend")
-    end = _protection_ends(order, "protection to extend")
+    end = _protection_ends(order, "protection to extend", rules)
     instant = _at(order, at)
     extension = Extension(granted_at=instant, days=days)
     stop = end if order.received_at is None else min(end, order.received_at, key=_days.utc)

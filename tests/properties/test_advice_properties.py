@@ -39,6 +39,7 @@ def known_at(order: Order, at: pendulum.DateTime) -> Order:
         order,
         shipped_at=shipped,
         received_at=order.received_at if shipped and happened(order.received_at) else None,
+        delivered_at=order.delivered_at if shipped and happened(order.delivered_at) else None,
         extensions=tuple(e for e in order.extensions if shipped and happened(e.granted_at)),
     )
 
