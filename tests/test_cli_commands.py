@@ -232,3 +232,31 @@ def test_the_facts_other_eras_need_from_options_and_columns(tmp_path: pathlib.Pa
     assert status == 2
     assert "row 2: delivered_at 2016-04-01T10:00:00+08:00 is before shipped_at" in err
     assert "D1" in out
+
+
+def test_check_reads_the_tracking_a_json_row_carries(tmp_path: pathlib.Path) -> None:
+    order = {
+        "id": "T1",
+        "placed_at": "2022-03-01T10:00:00+01:00",
+        "shipped_at": "2022-03-02T12:00:00+01:00",
+        "promised_days": 20,
+    }
+    moving = {
+        "number": "LP00417245813281",
+        "provided_at": "2022-03-02T12:00:00+01:00",
+        "events": [{"at": "2022-03-05T08:00:00+01:00", "where": "in_transit", "text": ""}],
+    }
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps([{**order, "tracking": moving}, order, {**order, "id": "T3", "tracking": [1]}]))
+    status, out, _ = run("check", str(path), "--at", "2022-03-14T09:00:00+01:00", "--rulebook", "2021.1", "--json")
+    assert status == 2
+    data = json.loads(out)
+    # in transit inside the promised time: a dispute only from 22 March, when that time ends
+    (t1,) = data["orders"]
+    assert t1["order_id"] == "T1"
+    assert "open a dispute from 2022-03-22T12:00:00+01:00" in t1["advice"][0]["text"]
+    assert [row["row"] for row in data["bad_rows"]] == [2, 3]
+    assert "tracking=None: under rulebook 2021.1" in data["bad_rows"][0]["error"]
+    status, out, _ = run("check", str(path), "--at", "2022-03-22T12:00:00+01:00", "--rulebook", "2021.1", "--json")
+    actions = {o["order_id"]: [a["action"] for a in o["advice"]] for o in json.loads(out)["orders"]}
+    assert "open_dispute" in actions["T1"]

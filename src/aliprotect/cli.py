@@ -32,6 +32,7 @@ from aliprotect.model import Extension, Money, Order
 from aliprotect.rulebook import Rulebook, rulebook, rulebooks
 from aliprotect.serialization import from_data
 from aliprotect.timeline import Timeline, timeline
+from aliprotect.tracking import Tracking
 
 __all__ = ["main"]
 
@@ -100,6 +101,21 @@ def _order_from_data(data: object, rules: Rulebook) -> Order:
     return order
 
 
+def _tracking_from_data(data: object) -> Tracking | None:
+    """The tracking of a JSON row: absent, an aliprotect document, or a plain object of its fields."""
+    if data is None:
+        return None
+    document = (
+        data
+        if isinstance(data, Mapping) and "aliprotect" in data
+        else {"aliprotect": 1, "type": "Tracking", "value": data}
+    )
+    tracking = from_data(document)
+    if not isinstance(tracking, Tracking):
+        raise InvalidValueError(f"tracking: the document holds a {type(tracking).__name__}, not a Tracking")
+    return tracking
+
+
 def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
     """An order from a CSV row; empty cells are missing values."""
 
@@ -138,8 +154,12 @@ def _read(path: str) -> str:
         raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
 
 
-def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectError]]:
-    """Each row of a CSV or JSON file of orders, numbered from 1, as an order or the error it gives."""
+_Row = tuple[Order, Tracking | None]
+
+
+def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectError]]:
+    """Each row of a CSV or JSON file of orders, numbered from 1, as an order (with its tracking,
+    which a JSON row may carry under the key ``tracking``) or the error it gives."""
     text = _read(path)
     if path.lower().endswith(".json"):
         try:
@@ -150,7 +170,9 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectE
             raise InvalidValueError(f"{path} must hold a JSON array of orders")
         for number, item in enumerate(items, start=1):
             try:
-                yield number, _order_from_data(item, rules)
+                fields = dict(item) if isinstance(item, Mapping) else item
+                tracking = _tracking_from_data(fields.pop("tracking", None)) if isinstance(fields, dict) else None
+                yield number, (_order_from_data(fields, rules), tracking)
             except AliprotectError as error:
                 yield number, error
         return
@@ -163,7 +185,7 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, Order | AliprotectE
         )
     for number, row in enumerate(reader, start=1):
         try:
-            yield number, _order_from_row(row, rules)
+            yield number, (_order_from_row(row, rules), None)
         except AliprotectError as error:
             yield number, error
 
@@ -308,15 +330,18 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         if isinstance(row, AliprotectError):
             bad.append((count, str(row)))
         else:
+            order, tracking = row
             try:
                 advice = tuple(
-                    a for a in next_actions(row, at=at, role=role, rules=rules) if a.urgency is not Urgency.INFO
+                    a
+                    for a in next_actions(order, at=at, role=role, rules=rules, tracking=tracking)
+                    if a.urgency is not Urgency.INFO
                 )
             except AliprotectError as error:
                 bad.append((count, str(error)))
                 advice = ()
             if advice:
-                needing.append((row.id, advice))
+                needing.append((order.id, advice))
         if show_progress and count % _PROGRESS_EVERY == 0:
             print(f"\rchecked {count} orders", end="", file=err, flush=True)
     if show_progress:
