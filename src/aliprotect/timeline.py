@@ -177,7 +177,8 @@ def _protection_ends(order: Order, question: str, rules: Rulebook) -> pendulum.D
 
 def _cut_by_delivery(order: Order, rules: Rulebook) -> bool:
     """Whether the protection end of ``order`` under ``rules`` is cut by its delivery."""
-    return order.protection_ends_at != _protection_ends(order, "protection end", rules)
+    timer = order.protection_ends_at
+    return timer is not None and _days.utc(timer) != _days.utc(_protection_ends(order, "protection end", rules))
 
 
 def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:

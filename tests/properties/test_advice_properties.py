@@ -6,12 +6,13 @@ import datetime as dt
 
 import attrs
 import pendulum
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
 from aliprotect import Action, Advice, Location, Order, Role, Tracking, TrackingEvent, _days
-from aliprotect.strategies import disputes, orders
+from aliprotect.strategies import disputes, instants, orders
 
 RULES = aliprotect.rulebook("2025.1")
 DAY = 86_400
@@ -134,3 +135,52 @@ def test_upcoming_is_sorted_inside_its_horizon_and_independent_of_order(
     shuffled = list(given_orders)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert aliprotect.upcoming(shuffled, at=at, within=horizon, rules=RULES) == reminders
+
+
+ERAS = [aliprotect.rulebook(v) for v in ("2021.1", "undated.1", "undated.2", "undated.3", "2025.1")]
+
+
+@pytest.mark.parametrize("rules", ERAS, ids=lambda book: book.version)
+@given(
+    instants(),
+    st.integers(min_value=1, max_value=40),
+    st.integers(min_value=1, max_value=60),
+    st.integers(min_value=0, max_value=45),
+    st.integers(min_value=0, max_value=DAY - 1),
+    st.lists(st.tuples(st.integers(min_value=0, max_value=45), st.sampled_from(Location)), max_size=3),
+)
+def test_advice_to_open_a_dispute_now_agrees_with_the_verdict_in_every_era(
+    rules: aliprotect.Rulebook,
+    shipped: pendulum.DateTime,
+    promised: int,
+    protection: int,
+    days: int,
+    seconds: int,
+    moves: list[tuple[int, Location]],
+) -> None:
+    # day counts rather than seconds, so that protection, the promised time and the tracking overlap often
+    events = [TrackingEvent(at=shipped.add(days=after), where=where) for after, where in sorted(moves, key=_first)]
+    tracking = Tracking(number="LP00417245813281", provided_at=shipped, events=events)
+    shown = [e.at for e in events if e.where is Location.DELIVERED]
+    order = Order(
+        id="E",
+        placed_at=shipped,
+        shipped_at=shipped,
+        protection_days=protection,
+        carrier="EMS",
+        promised_days=promised,
+        delivered_at=shown[0] if shown else None,  # the order records the delivery its tracking shows
+    )
+    at = shipped.add(days=days, seconds=seconds)
+    for item in aliprotect.next_actions(order, at=at, tracking=tracking, rules=rules):
+        if item.action is Action.OPEN_DISPUTE and item.urgency is aliprotect.Urgency.NOW:
+            verdict = aliprotect.can_open_dispute(
+                order, aliprotect.ClaimKind.NOT_RECEIVED, at=at, rules=rules, tracking=tracking
+            )
+            assert verdict, (item, verdict)
+        if item.by is not None:
+            assert _days.utc(item.by) > _days.utc(at)
+
+
+def _first(move: tuple[int, Location]) -> int:
+    return move[0]
