@@ -648,3 +648,16 @@ def test_the_cut_at_delivery_on_every_boundary(
         running = _days.utc(delivered) < _days.utc(timer)
         expected = min(timer, _days.add_days(delivered, 5), key=_days.utc) if running else timer
         assert end == expected
+
+
+def test_escrow_advice_waits_for_the_claim_phase_even_after_a_rude_reply() -> None:
+    shipped = pendulum.datetime(2012, 5, 2, 15, tz=SHANGHAI)
+    order = shipped_order(shipped, carrier="EMS")
+    opened = pendulum.datetime(2012, 5, 10, 9, tz=SHANGHAI)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=ESCROW)
+    rude = aliprotect.seller_rejects(dispute, at=opened.add(hours=3), rude=True, rules=ESCROW)
+    (wait,) = aliprotect.next_actions(order, at=opened.add(days=1), dispute=rude, rules=ESCROW)
+    assert (wait.action, wait.by) == (aliprotect.Action.WAIT, pendulum.datetime(2012, 5, 14, tz=SHANGHAI))
+    (escalate,) = aliprotect.next_actions(order, at=pendulum.datetime(2012, 5, 14, tz=SHANGHAI), dispute=rude)
+    assert (escalate.action, escalate.urgency) == (aliprotect.Action.ESCALATE, aliprotect.Urgency.NOW)
+    assert escalate.by == pendulum.datetime(2012, 5, 26, tz=SHANGHAI)  # the dispute team on the 16th day

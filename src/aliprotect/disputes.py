@@ -85,7 +85,8 @@ class Stage(enum.Enum):
     NEGOTIATING = "negotiating"
     """The seller replied without accepting; the two sides can still agree."""
     WITH_MODERATOR = "with_moderator"
-    """Escalated by the buyer, or 7 days passed without agreement (``dispute.escalation``)."""
+    """Escalated by the buyer, or the moderator time passed without agreement (``dispute.escalation``:
+    7 days in rulebook 2025.1)."""
     RETURN_DUE = "return_due"
     """The item must be sent back, with a tracking number, by the return deadline (``return.window``)."""
     RETURN_MISSED = "return_missed"
@@ -338,8 +339,7 @@ class _Clock:
 
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
-        for rule_id in _MACHINE_RULES:
-            rules.rule(rule_id)  # the machine needs every one of them (UnstatedRuleError otherwise)
+        _checks.stated(rules, *_MACHINE_RULES)  # the machine needs every one (UnstatedRuleError otherwise)
         with_return = dispute.claim.resolution is Resolution.REFUND_WITH_RETURN
         # refund and return: the seller's 5 days come from return.window (seed 002:88)
         reply_days, reply_rules = (
@@ -657,9 +657,10 @@ def status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None = None) 
 
     Events after ``at`` are not taken into account, so the status at a past instant is what
     it was then. The stage moves on with time alone too: the seller's silence past the
-    reply deadline makes the buyer win (``dispute.seller_silent``); 7 days without
-    agreement bring in a moderator (``dispute.escalation``); a return not sent in time is
-    missed (``return.window``).
+    reply deadline makes the buyer win (``dispute.seller_silent``); the moderator time
+    without agreement brings in a moderator (``dispute.escalation``: 7 days in rulebook
+    2025.1; a rulebook with a claim phase and no moderator time leaves that to the buyer);
+    a return not sent in time is missed (``return.window``).
 
     Raises:
         TimeOrderError: ``at`` is before the dispute opened.
@@ -844,8 +845,7 @@ def open_dispute(
         raise InvalidValueError(
             f"previous={previous!r} must be a sequence of the order's earlier disputes, e.g. [dispute]"
         )
-    for rule_id in _MACHINE_RULES:
-        rules.rule(rule_id)  # a dispute it could not run is not opened (UnstatedRuleError)
+    _checks.stated(rules, *_MACHINE_RULES)  # a dispute the machine could not run is not opened
     refunds = [_earlier_refund(earlier, order, instant) for earlier in previous]
     refundable = None if order.amount is None else _minus(order.amount, [r for r in refunds if r is not None])
     if refundable is not None and refundable.amount <= 0:
@@ -937,7 +937,8 @@ def seller_rejects(dispute: Dispute, *, at: dt.datetime, rude: bool = False, rul
     """The seller replies without accepting; ``rude=True`` when the reply is rude or inappropriate.
 
     The sides negotiate; the buyer can escalate (``dispute.escalation``), and without
-    agreement 7 days after opening a moderator decides.
+    agreement a moderator decides once the rulebook's moderator time has passed (7 days
+    after opening in rulebook 2025.1).
     """
     return _apply(dispute, rules, Event(kind=EventKind.SELLER_REJECTS, at=at, rude=rude))
 
