@@ -260,3 +260,13 @@ def test_check_reads_the_tracking_a_json_row_carries(tmp_path: pathlib.Path) -> 
     status, out, _ = run("check", str(path), "--at", "2022-03-22T12:00:00+01:00", "--rulebook", "2021.1", "--json")
     actions = {o["order_id"]: [a["action"] for a in o["advice"]] for o in json.loads(out)["orders"]}
     assert "open_dispute" in actions["T1"]
+
+
+def test_check_refuses_a_row_whose_tracking_is_another_document(tmp_path: pathlib.Path) -> None:
+    money = aliprotect.to_data(aliprotect.Money("1.00", "USD"))
+    row = {"id": "M1", "placed_at": "2022-03-01T10:00:00+01:00", "tracking": money}
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps([row]))
+    status, _, err = run("check", str(path), "--at", "2022-03-14T09:00:00+01:00")
+    assert status == 2
+    assert "row 1: tracking: the document holds a Money, not a Tracking" in err

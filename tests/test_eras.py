@@ -1,8 +1,10 @@
 """Rulebooks of other eras: a worked example per era, the new boundaries as properties, and
-the facts of the order they need (carrier, promised delivery time)."""
+the facts they need (carrier, promised delivery time, delivery, tracking), and the 2013 rules
+that state no time limits."""
 
 import datetime as dt
 import importlib.resources
+import io
 
 import attrs
 import pendulum
@@ -661,3 +663,25 @@ def test_escrow_advice_waits_for_the_claim_phase_even_after_a_rude_reply() -> No
     (escalate,) = aliprotect.next_actions(order, at=pendulum.datetime(2012, 5, 14, tz=SHANGHAI), dispute=rude)
     assert (escalate.action, escalate.urgency) == (aliprotect.Action.ESCALATE, aliprotect.Urgency.NOW)
     assert escalate.by == pendulum.datetime(2012, 5, 26, tz=SHANGHAI)  # the dispute team on the 16th day
+
+
+def test_the_edges_of_waiting_and_claim_phases_in_advice_pictures_and_the_command_line() -> None:
+    from aliprotect.cli import main
+
+    # a custom rulebook whose last chance is the end of the promised time: waiting leaves nothing to do
+    shut = Y2021.derive(version="2021.1+shut", changes={"open.latest": 0})
+    shipped = pendulum.datetime(2022, 3, 2, 12, tz="Europe/Paris")
+    order = shipped_order(shipped, promised_days=20)
+    moving = tracking_at(shipped, Location.IN_TRANSIT, after=dt.timedelta(days=3))
+    assert not aliprotect.next_actions(order, at=shipped.add(days=12), rules=shut, tracking=moving)
+    # the picture of a dispute under the later pages shows the claim phase, and no moderator time
+    opened = pendulum.datetime(2016, 4, 8, 9, tz="UTC")
+    pages_order = shipped_order(pendulum.datetime(2016, 4, 2, 10, tz="UTC"), promised_days=10)
+    dispute = aliprotect.open_dispute(pages_order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=PAGES)
+    picture = aliprotect.timeline_svg(pages_order, dispute=dispute, rules=PAGES)
+    assert "claims until" in picture
+    assert "moderator from" not in picture
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["rules", "--rulebook", "2013.1"], out=out, err=err) == 0
+    assert "not stated by its sources: open.earliest, open.latest" in out.getvalue()
+    assert "where the sources disagree" not in out.getvalue()
