@@ -618,6 +618,9 @@ def test_later_pages_cut_protection_to_5_days_once_delivered() -> None:
     # the tracking and delivered_at must agree under a rulebook that uses them
     delivered = tracking_at(shipped, Location.DELIVERED, after=dt.timedelta(days=8))
     undelivered = shipped_order(shipped, promised_days=12)
+    with pytest.raises(aliprotect.InvalidValueError, match=r"protection_days=61: under rulebook undated.2 the"):
+        aliprotect.protection_end(attrs.evolve(order, protection_days=61), rules=PAGES)
+    assert aliprotect.protection_end(attrs.evolve(order, protection_days=60), rules=PAGES).at == shipped.add(days=13)
     with pytest.raises(MissingFactError, match=r"delivered_at=None, but the tracking shows order E delivered"):
         aliprotect.next_actions(undelivered, at=shipped.add(days=9), rules=PAGES, tracking=delivered)
     assert aliprotect.next_actions(undelivered, at=shipped.add(days=9), rules=BASE, tracking=delivered) is not None
@@ -632,6 +635,7 @@ def test_later_pages_cut_protection_to_5_days_once_delivered() -> None:
 def test_the_cut_at_delivery_on_every_boundary(
     shipped: pendulum.DateTime, days: int, delivered_after: int, grants: list[tuple[int, int]]
 ) -> None:
+    days = min(days, PAGES.number("protection.period", "at_most"))
     order = Order(id="C", placed_at=shipped, shipped_at=shipped, protection_days=days, promised_days=10)
     for after, extra in sorted(grants):
         try:

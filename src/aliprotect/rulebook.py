@@ -764,13 +764,14 @@ OPTIONAL_QUANTITIES: Mapping[str, Mapping[str, Unit]] = MappingProxyType(
         "open.earliest": {"at_once_if_promised_at_most": _D},
         "open.latest": {"until_day_after_shipping": _N},
         "dispute.escalation": {"claim_from": _N, "claim_until": _N},
-        "protection.period": {"after_delivered": _D},
+        "protection.period": {"after_delivered": _D, "at_most": _D},
     }
 )
 """Numbers a rulebook may add to a rule, for the rules of other eras: a dispute open at once
 for a short promised delivery time, a last day counted from shipping (often per carrier),
 the day of the dispute from which a claim can be filed and the last day it can (that day
-included), the time left to protection once the parcel shows as delivered. A rule with
+included), the time left to protection once the parcel shows as delivered and the longest
+timer an order can have. A rule with
 ``claim_until`` may leave out ``moderator_after`` when its sources do not say when a
 moderator steps in: the dispute then goes to a moderator only when the buyer escalates."""
 

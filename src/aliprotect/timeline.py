@@ -161,6 +161,13 @@ def _protection_ends(order: Order, question: str, rules: Rulebook) -> pendulum.D
     end = order.protection_ends_at
     if end is None or order.shipped_at is None:
         raise _not_shipped(order, question)
+    if rules.has("protection.period", "at_most"):
+        longest = _days_of(rules, "protection.period", "at_most")
+        if order.protection_days > longest:
+            raise InvalidValueError(
+                f"protection_days={order.protection_days}: under rulebook {rules.version} the protection timer "
+                f"is at most {longest} days (protection.period); set protection_days to {longest} or less"
+            )
     delivered = order.delivered_at
     if delivered is None or not rules.has("protection.period", "after_delivered"):
         return end
@@ -215,10 +222,12 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     A rulebook whose ``protection.period`` has ``after_delivered`` (rulebook undated.2: 5
     days) cuts the time left once the parcel shows as delivered (the order's
     ``delivered_at``): protection then ends at the earlier of the timer's end and that
-    many days after delivery, plus any extension granted after delivery.
+    many days after delivery, plus any extension granted after delivery. One with
+    ``at_most`` (undated.2: 60 days) refuses a longer timer.
 
     Raises:
         NotShippedError: the order has not shipped, so the timer has not started.
+        InvalidValueError: the order's ``protection_days`` is longer than the rulebook allows.
 
     Example:
         >>> import pendulum, aliprotect

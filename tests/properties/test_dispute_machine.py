@@ -41,6 +41,9 @@ class DisputeMachine(RuleBasedStateMachine):
     @initialize(order=orders(shipped=True, received=False, paid=True), data=st.data())
     def start(self, order: Order, data: st.DataObject) -> None:
         self.order = attrs.evolve(order, **self.facts)
+        if self.book.has("protection.period", "at_most"):  # a timer the rulebook allows
+            longest = self.book.number("protection.period", "at_most")
+            self.order = attrs.evolve(self.order, extensions=(), protection_days=min(order.protection_days, longest))
         window = aliprotect.dispute_window(self.order, rules=self.book)
         span = int((window.closes - window.opens).total_seconds())
         # mostly inside the dispute window, sometimes before it
