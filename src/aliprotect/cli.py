@@ -20,9 +20,9 @@ import json
 import os
 import pathlib
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from aliprotect._days import parse_instant
 from aliprotect.advice import Advice, Role, Urgency, next_actions
@@ -86,34 +86,37 @@ def _order_from_options(args: argparse.Namespace, rules: Rulebook) -> Order:
     )
 
 
-def _order_from_data(data: object, rules: Rulebook) -> Order:
-    """An order from JSON: an aliprotect document, or a plain object of the Order's fields."""
+_Value = TypeVar("_Value", Order, Tracking)
+
+
+def _value_from_data(
+    data: object, kind: type[_Value], *, label: str, defaults: Callable[[], Mapping[str, object]] = dict
+) -> _Value:
+    """A ``kind`` from JSON: an aliprotect document, or a plain object of its fields, completed
+    by ``defaults()``. ``label`` starts the error messages."""
     if isinstance(data, Mapping) and "aliprotect" in data:
-        order = from_data(data)
+        value = from_data(data)
     elif isinstance(data, Mapping):
-        fields = dict(data)
-        fields.setdefault("protection_days", rules.number("protection.period", "default"))
-        order = from_data({"aliprotect": 1, "type": "Order", "value": fields})
+        value = from_data({"aliprotect": 1, "type": kind.__name__, "value": {**defaults(), **data}})
     else:
-        raise InvalidValueError(f"an order is a JSON object of its fields, not {type(data).__name__}")
-    if not isinstance(order, Order):
-        raise InvalidValueError(f"the document holds a {type(order).__name__}, not an Order")
-    return order
+        raise InvalidValueError(f"{label} is a JSON object of its fields, not {type(data).__name__}")
+    if not isinstance(value, kind):
+        raise InvalidValueError(f"{label}: the document holds a {type(value).__name__}, not {_a(kind.__name__)}")
+    return value
 
 
-def _tracking_from_data(data: object) -> Tracking | None:
-    """The tracking of a JSON row: absent, an aliprotect document, or a plain object of its fields."""
-    if data is None:
-        return None
-    document = (
-        data
-        if isinstance(data, Mapping) and "aliprotect" in data
-        else {"aliprotect": 1, "type": "Tracking", "value": data}
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "AEIOU" else f"a {noun}"
+
+
+def _order_from_data(data: object, rules: Rulebook) -> Order:
+    """An order from JSON; a plain object without protection_days gets the rulebook's default."""
+    return _value_from_data(
+        data,
+        Order,
+        label="an order",
+        defaults=lambda: {"protection_days": rules.number("protection.period", "default")},
     )
-    tracking = from_data(document)
-    if not isinstance(tracking, Tracking):
-        raise InvalidValueError(f"tracking: the document holds a {type(tracking).__name__}, not a Tracking")
-    return tracking
 
 
 def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
@@ -171,7 +174,8 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectEr
         for number, item in enumerate(items, start=1):
             try:
                 fields = dict(item) if isinstance(item, Mapping) else item
-                tracking = _tracking_from_data(fields.pop("tracking", None)) if isinstance(fields, dict) else None
+                raw = fields.pop("tracking", None) if isinstance(fields, dict) else None
+                tracking = None if raw is None else _value_from_data(raw, Tracking, label="tracking")
                 yield number, (_order_from_data(fields, rules), tracking)
             except AliprotectError as error:
                 yield number, error

@@ -182,12 +182,6 @@ def _protection_ends(order: Order, question: str, rules: Rulebook) -> pendulum.D
     return _days.add_days(min(running_until, left, key=_days.utc), sum(after))
 
 
-def _cut_by_delivery(order: Order, rules: Rulebook) -> bool:
-    """Whether the protection end of ``order`` under ``rules`` is cut by its delivery."""
-    timer = order.protection_ends_at
-    return timer is not None and _days.utc(timer) != _days.utc(_protection_ends(order, "protection end", rules))
-
-
 def _at(order: Order, at: dt.datetime) -> pendulum.DateTime:
     return _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
 
@@ -244,7 +238,8 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     end = _protection_ends(order, "protection end", rules)
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
-    if _cut_by_delivery(order, rules) and order.delivered_at is not None:
+    timer = order.protection_ends_at  # the timer alone; ``end`` differs only when delivery cut it
+    if timer is not None and order.delivered_at is not None and _days.utc(end) != _days.utc(timer):
         left = rules.number("protection.period", "after_delivered")
         cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
@@ -353,7 +348,7 @@ def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulu
 def _latest_anchor(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
     """What ``open.latest`` counts from: the completion, or the end of the promised delivery or receipt."""
     if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
-        delivery_end = _days.add_days(shipped, _promised(order, rules, "open.latest"))
+        delivery_end = _promised_end(order, shipped, rules, "open.latest")
         if order.received_at is not None and _days.utc(order.received_at) < _days.utc(delivery_end):
             return order.received_at
         return delivery_end
@@ -390,7 +385,7 @@ def in_transit_until(
     """
     if not rules.rule(rule_id).in_transit_waits:
         return None
-    promised_end = _days.add_days(_shipped(order, "promised delivery time"), _promised(order, rules, rule_id))
+    promised_end = _promised_end(order, _shipped(order, "promised delivery time"), rules, rule_id)
     if not _days.utc(at) < _days.utc(promised_end):
         return None
     if tracking is None:
@@ -400,6 +395,11 @@ def in_transit_until(
             "order's tracking"
         )
     return promised_end if tracking.on_its_way(at) else None
+
+
+def _promised_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook, rule_id: str) -> pendulum.DateTime:
+    """The end of the seller's promised delivery time: its days after shipping (C2)."""
+    return _days.add_days(shipped, _promised(order, rules, rule_id))
 
 
 def _promised(order: Order, rules: Rulebook, rule_id: str) -> int:
