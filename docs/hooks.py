@@ -1,7 +1,7 @@
 """Build-time hooks of the documentation site: pages written from the library itself.
 
 - ``rules.md``: the rules reference, from the data of every published rulebook.
-- ``concepts/days.md``: the picture of an order's timeline, drawn by aliprotect.timeline_svg.
+- ``concepts/days.md``: the picture of an order's timeline, drawn by aliprotect.display.timeline_svg.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _timeline_picture() -> str:
         at=pendulum.datetime(2025, 5, 1, tz=paris),
         rules=rules,
     )
-    svg = aliprotect.timeline_svg(order, at=pendulum.datetime(2025, 5, 3, tz=paris), dispute=dispute, rules=rules)
+    svg = aliprotect.display.timeline_svg(order, at=pendulum.datetime(2025, 5, 3, tz=paris), dispute=dispute, rules=rules)
     return f'<div style="overflow-x:auto">{svg}</div>'
 
 

@@ -25,18 +25,7 @@ from typing import Any
 import pendulum
 
 import aliprotect
-from aliprotect import (
-    Claim,
-    ClaimKind,
-    Extension,
-    Location,
-    Money,
-    Order,
-    Resolution,
-    Role,
-    Tracking,
-    TrackingEvent,
-)
+from aliprotect import Claim, ClaimKind, Extension, Location, Money, Order, Resolution, Role, Tracking, TrackingEvent
 
 SNAPSHOTS = pathlib.Path(__file__).parent / "snapshots"
 
@@ -384,10 +373,10 @@ def order_snapshot(rules: Any) -> dict[str, Any]:
 Step = tuple[int, int, str, dict[str, Any]]
 
 STORIES: dict[str, tuple[Claim, list[Step]]] = {
-    "silent-seller": (Claim(kind=ClaimKind.NOT_RECEIVED), [(6, 9, "refund_granted", {})]),
+    "silent-seller": (Claim(kind=ClaimKind.NOT_RECEIVED), [(6, 9, "platform_refunds", {})]),
     "seller-accepts": (
         Claim(kind=ClaimKind.NOT_RECEIVED),
-        [(1, 10, "seller_accepts", {}), (3, 10, "refund_granted", {})],
+        [(1, 10, "seller_accepts", {}), (3, 10, "platform_refunds", {})],
     ),
     "rejected-then-moderator": (Claim(kind=ClaimKind.DAMAGED), [(2, 8, "seller_rejects", {})]),
     "rude-escalated-buyer-wins": (
@@ -396,7 +385,7 @@ STORIES: dict[str, tuple[Claim, list[Step]]] = {
             (1, 8, "seller_rejects", {"rude": True}),
             (4, 12, "buyer_escalates", {}),
             (9, 12, "moderator_decides", {"buyer_wins": True}),
-            (11, 9, "refund_granted", {}),
+            (11, 9, "platform_refunds", {}),
         ],
     ),
     "escalated-buyer-loses": (
@@ -420,7 +409,7 @@ STORIES: dict[str, tuple[Claim, list[Step]]] = {
         [
             (2, 9, "seller_accepts", {}),
             (6, 9, "buyer_ships_return", {"tracking_number": "RR123456789CN"}),
-            (8, 9, "refund_granted", {}),
+            (8, 9, "platform_refunds", {}),
         ],
     ),
     "return-missed": (
@@ -433,7 +422,7 @@ STORIES: dict[str, tuple[Claim, list[Step]]] = {
             (1, 8, "seller_rejects", {}),
             (8, 10, "seller_offers", {"refund": Money("10.00", "USD")}),
             (10, 10, "moderator_decides", {"buyer_wins": True, "refund": Money("15.00", "USD")}),
-            (12, 10, "refund_granted", {}),
+            (12, 10, "platform_refunds", {}),
         ],
     ),
     "late-escalation": (
@@ -476,7 +465,7 @@ _TRANSITIONS: dict[str, Callable[..., Any]] = {
     "buyer_escalates": aliprotect.buyer_escalates,
     "buyer_ships_return": aliprotect.buyer_ships_return,
     "moderator_decides": aliprotect.moderator_decides,
-    "refund_granted": aliprotect.refund_granted,
+    "platform_refunds": aliprotect.platform_refunds,
 }
 
 
@@ -505,7 +494,7 @@ def dispute_snapshot(rules: Any) -> dict[str, Any]:
         probes = [opened_at.add(days=d, hours=h) for d, h in ((0, 0), (1, 23), (3, 12), (8, 0), (10, 23), (16, 0))]
         probes += [opened_at.add(days=d).subtract(seconds=s) for d in (5, 7) for s in (1, 0)]
         for probe in sorted(probes, key=lambda p: p.in_timezone("UTC")):
-            asked = {"status": answer(dispute_status, aliprotect.status, dispute, at=probe, rules=rules)}
+            asked = {"status": answer(dispute_status, aliprotect.dispute_status, dispute, at=probe, rules=rules)}
             for role in Role:
                 asked[f"next_actions {role.value}"] = answer(
                     advice,

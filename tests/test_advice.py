@@ -13,15 +13,14 @@ from aliprotect import (
     Claim,
     ClaimKind,
     Evidence,
-    InvalidValueError,
     Location,
     Order,
     Role,
-    TimeOrderError,
     Tracking,
     TrackingEvent,
     Urgency,
 )
+from aliprotect.errors import InvalidValueError, TimeOrderError
 
 RULES = aliprotect.rulebook("2025.1")
 
@@ -254,7 +253,7 @@ def test_ship_the_return_by_its_deadline_then_wait_for_the_refund() -> None:
     accepted = aliprotect.seller_accepts(_dispute(claim), at=paris(2025, 4, 2, 12), rules=RULES)
     (ship,) = aliprotect.next_actions(ORDER, at=paris(2025, 4, 3), dispute=accepted)
     assert (ship.action, ship.by, ship.rule_ids) == (Action.SHIP_RETURN, paris(2025, 4, 12, 12), ("return.window",))
-    refunded = aliprotect.refund_granted(
+    refunded = aliprotect.platform_refunds(
         aliprotect.buyer_ships_return(accepted, at=paris(2025, 4, 4), tracking_number="RR1", rules=RULES),
         at=paris(2025, 4, 5, 15),
         rules=RULES,

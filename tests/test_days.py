@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aliprotect import InvalidValueError, NaiveDatetimeError, _days, parse_instant
+from aliprotect import _days, parse_instant
+from aliprotect.errors import InvalidValueError, NaiveDatetimeError
 from aliprotect.strategies import instants
 
 

@@ -39,20 +39,20 @@ def test_an_order_shows_its_facts_timeline_and_picture_escaped() -> None:
 def test_a_timeline_of_an_unshipped_order_says_so() -> None:
     unshipped = Order(id="U", placed_at=paris(2025, 3, 1), protection_days=60)
     assert "Not shipped yet" in aliprotect.timeline(unshipped, rules=RULES)._repr_html_()
-    assert "not shipped yet" in aliprotect.timeline_svg(unshipped, rules=RULES)
+    assert "not shipped yet" in aliprotect.display.timeline_svg(unshipped, rules=RULES)
     assert "not yet" in unshipped._repr_html_()
 
 
 def test_a_status_and_advice_show_as_tables() -> None:
     dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 5, 1), rules=RULES)
     offered = aliprotect.seller_offers(dispute, at=paris(2025, 5, 2), refund=aliprotect.Money("3", "EUR"), rules=RULES)
-    html = aliprotect.status(offered, at=paris(2025, 5, 3))._repr_html_()
+    html = aliprotect.dispute_status(offered, at=paris(2025, 5, 3))._repr_html_()
     assert "negotiating" in html
     assert "Seller's offer: 3 EUR" in html
-    refunded = aliprotect.refund_granted(
+    refunded = aliprotect.platform_refunds(
         aliprotect.seller_accepts(dispute, at=paris(2025, 5, 2), rules=RULES), at=paris(2025, 5, 3), rules=RULES
     )
-    assert "Refund: 9.90 EUR" in aliprotect.status(refunded, at=paris(2025, 5, 3))._repr_html_()
+    assert "Refund: 9.90 EUR" in aliprotect.dispute_status(refunded, at=paris(2025, 5, 3))._repr_html_()
     advice = aliprotect.next_actions(ORDER, at=paris(2025, 5, 10), rules=RULES)
     assert isinstance(advice, tuple)
     assert advice._repr_html_().count("<tr>") == len(advice) + 1
@@ -68,7 +68,7 @@ def test_a_custom_rulebook_shows_rule_ids_without_tooltips() -> None:
 
 def test_the_svg_marks_every_deadline_and_now() -> None:
     dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 5, 1), rules=RULES)
-    svg = aliprotect.timeline_svg(ORDER, at=paris(2025, 5, 3), dispute=dispute, rules=RULES)
+    svg = aliprotect.display.timeline_svg(ORDER, at=paris(2025, 5, 3), dispute=dispute, rules=RULES)
     for label in (
         "placed",
         "shipped",
@@ -94,17 +94,20 @@ def test_a_rulebook_shows_every_rule_and_conflict() -> None:
 
 
 def test_records_for_each_kind_of_answer() -> None:
-    records = aliprotect.to_records(aliprotect.timeline(ORDER, rules=RULES))
+    records = aliprotect.display.to_records(aliprotect.timeline(ORDER, rules=RULES))
     assert [r["name"] for r in records][-1] == "dispute_closes"
     assert records[0]["at"] == paris(2025, 3, 9)
-    advice = aliprotect.to_records(aliprotect.next_actions(ORDER, at=paris(2025, 5, 10), rules=RULES))
+    advice = aliprotect.display.to_records(aliprotect.next_actions(ORDER, at=paris(2025, 5, 10), rules=RULES))
     assert set(advice[0]) == {"order_id", "urgency", "action", "by", "text", "rule_ids", "rulebook", "fingerprint"}
     reminders = aliprotect.upcoming([ORDER], at=paris(2025, 5, 10), within=pendulum.duration(days=30), rules=RULES)
-    assert [r["name"] for r in aliprotect.to_records(reminders)] == ["protection_ends", "dispute_closes"]
+    assert [r["name"] for r in aliprotect.display.to_records(reminders)] == ["protection_ends", "dispute_closes"]
     dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 5, 1), rules=RULES)
-    assert aliprotect.to_records(aliprotect.status(dispute, at=paris(2025, 5, 1)))[0]["name"] == "seller_reply_by"
-    with pytest.raises(aliprotect.InvalidValueError, match="cannot be made into records"):
-        aliprotect.to_records(ORDER)
+    assert (
+        aliprotect.display.to_records(aliprotect.dispute_status(dispute, at=paris(2025, 5, 1)))[0]["name"]
+        == "seller_reply_by"
+    )
+    with pytest.raises(aliprotect.errors.InvalidValueError, match="cannot be made into records"):
+        aliprotect.display.to_records(ORDER)
 
 
 def test_the_rules_reference_lists_every_rule_with_its_sources_and_the_conflicts() -> None:

@@ -10,21 +10,12 @@ import pendulum
 import pytest
 
 import aliprotect
-from aliprotect import (
+from aliprotect import Circumstance, Claim, ClaimKind, Dispute, Evidence, Money, Order, Outcome, Resolution, Stage
+from aliprotect.errors import (
     ActionRefusedError,
-    Circumstance,
-    Claim,
-    ClaimKind,
     ClaimNotCoveredError,
-    Dispute,
     DisputeClosedError,
-    Evidence,
     InvalidValueError,
-    Money,
-    Order,
-    Outcome,
-    Resolution,
-    Stage,
     TimeOrderError,
 )
 
@@ -55,7 +46,7 @@ def open_(claim: Claim | None = None, *, at: pendulum.DateTime = OPENED, order: 
 
 
 def stage_at(dispute: Dispute, at: pendulum.DateTime) -> Stage:
-    return aliprotect.status(dispute, at=at, rules=RULES).stage
+    return aliprotect.dispute_status(dispute, at=at, rules=RULES).stage
 
 
 # --- dispute.* ---------------------------------------------------------------------------
@@ -63,7 +54,7 @@ def stage_at(dispute: Dispute, at: pendulum.DateTime) -> Stage:
 
 def test_dispute_seller_reply() -> None:
     dispute = open_()
-    now = aliprotect.status(dispute, at=paris(2025, 4, 6, 8, 59), rules=RULES)
+    now = aliprotect.dispute_status(dispute, at=paris(2025, 4, 6, 8, 59), rules=RULES)
     assert now.stage is Stage.AWAITING_SELLER
     assert [(d.name, d.at) for d in now.deadlines] == [("seller_reply_by", paris(2025, 4, 6, 9))]
     assert now.deadlines[0].rule_ids == ("dispute.seller_reply", "dispute.seller_silent")
@@ -73,7 +64,7 @@ def test_dispute_seller_reply() -> None:
 
 def test_dispute_seller_silent() -> None:
     dispute = open_()
-    won = aliprotect.status(dispute, at=paris(2025, 4, 6, 9), rules=RULES)
+    won = aliprotect.dispute_status(dispute, at=paris(2025, 4, 6, 9), rules=RULES)
     assert won.stage is Stage.REFUND_DUE
     assert won.refund == eur("20.00")  # the full refund asked for
     assert won.rule_ids == ("dispute.seller_reply", "dispute.seller_silent")
@@ -81,14 +72,14 @@ def test_dispute_seller_silent() -> None:
         ActionRefusedError, match=r"seller_accepts at .* is not possible while the dispute is refund_due"
     ):
         aliprotect.seller_accepts(dispute, at=paris(2025, 4, 6, 9), rules=RULES)
-    paid = aliprotect.refund_granted(dispute, at=paris(2025, 4, 7), rules=RULES)
-    assert aliprotect.status(paid, at=paris(2025, 4, 7), rules=RULES).outcome is Outcome.REFUNDED
+    paid = aliprotect.platform_refunds(dispute, at=paris(2025, 4, 7), rules=RULES)
+    assert aliprotect.dispute_status(paid, at=paris(2025, 4, 7), rules=RULES).outcome is Outcome.REFUNDED
 
 
 def test_dispute_seller_accepts() -> None:
     partial = Claim(kind=ClaimKind.DAMAGED, resolution=Resolution.PARTIAL_REFUND, amount=eur("6.50"))
     accepted = aliprotect.seller_accepts(open_(partial), at=paris(2025, 4, 2), rules=RULES)
-    now = aliprotect.status(accepted, at=paris(2025, 4, 2), rules=RULES)
+    now = aliprotect.dispute_status(accepted, at=paris(2025, 4, 2), rules=RULES)
     assert now.stage is Stage.REFUND_DUE
     assert now.refund == eur("6.50")  # refunded as asked
     assert now.rule_ids == ("dispute.seller_accepts",)
@@ -96,17 +87,17 @@ def test_dispute_seller_accepts() -> None:
 
 def test_dispute_escalation() -> None:
     rejected = aliprotect.seller_rejects(open_(), at=paris(2025, 4, 2), rules=RULES)
-    now = aliprotect.status(rejected, at=paris(2025, 4, 8, 8, 59), rules=RULES)
+    now = aliprotect.dispute_status(rejected, at=paris(2025, 4, 8, 8, 59), rules=RULES)
     assert now.stage is Stage.NEGOTIATING
     assert [(d.name, d.at) for d in now.deadlines] == [("moderator_from", paris(2025, 4, 8, 9))]
     # without agreement 7 days after opening, a moderator decides
     assert stage_at(rejected, paris(2025, 4, 8, 9)) is Stage.WITH_MODERATOR
     # the buyer can escalate sooner, for instance after a rude reply
     rude = aliprotect.seller_rejects(open_(), at=paris(2025, 4, 2), rude=True, rules=RULES)
-    assert "rude" in aliprotect.status(rude, at=paris(2025, 4, 2), rules=RULES).description
+    assert "rude" in aliprotect.dispute_status(rude, at=paris(2025, 4, 2), rules=RULES).description
     escalated = aliprotect.buyer_escalates(rude, at=paris(2025, 4, 2, 12), rules=RULES)
     assert stage_at(escalated, paris(2025, 4, 2, 12)) is Stage.WITH_MODERATOR
-    assert aliprotect.status(escalated, at=paris(2025, 4, 3), rules=RULES).rule_ids == ("dispute.escalation",)
+    assert aliprotect.dispute_status(escalated, at=paris(2025, 4, 3), rules=RULES).rule_ids == ("dispute.escalation",)
 
 
 def test_dispute_escalation_needs_a_reply_first() -> None:
@@ -117,9 +108,9 @@ def test_dispute_escalation_needs_a_reply_first() -> None:
 
 def test_dispute_accept_offer_closes() -> None:
     offered = aliprotect.seller_offers(open_(), at=paris(2025, 4, 2), refund=eur("8.00"), rules=RULES)
-    assert aliprotect.status(offered, at=paris(2025, 4, 2), rules=RULES).offer == eur("8.00")
+    assert aliprotect.dispute_status(offered, at=paris(2025, 4, 2), rules=RULES).offer == eur("8.00")
     accepted = aliprotect.buyer_accepts_offer(offered, at=paris(2025, 4, 3), rules=RULES)
-    closed = aliprotect.status(accepted, at=paris(2025, 4, 3), rules=RULES)
+    closed = aliprotect.dispute_status(accepted, at=paris(2025, 4, 3), rules=RULES)
     assert (closed.stage, closed.outcome, closed.refund) == (
         Stage.CLOSED,
         Outcome.OFFER_ACCEPTED,
@@ -135,7 +126,7 @@ def test_dispute_accept_offer_closes() -> None:
 
 def test_dispute_closed_by_the_buyer_cannot_be_reopened() -> None:
     cancelled = aliprotect.buyer_cancels(open_(), at=paris(2025, 4, 2), rules=RULES)
-    assert aliprotect.status(cancelled, at=paris(2025, 4, 2), rules=RULES).outcome is Outcome.CANCELLED_BY_BUYER
+    assert aliprotect.dispute_status(cancelled, at=paris(2025, 4, 2), rules=RULES).outcome is Outcome.CANCELLED_BY_BUYER
     with pytest.raises(ActionRefusedError, match=r"cannot be reopened"):
         aliprotect.open_dispute(
             ORDER,
@@ -154,8 +145,8 @@ def test_there_is_no_offer_to_accept_before_one_is_made() -> None:
 
 def test_dispute_closes_on_refund() -> None:
     accepted = aliprotect.seller_accepts(open_(), at=paris(2025, 4, 2), rules=RULES)
-    refunded = aliprotect.refund_granted(accepted, at=paris(2025, 4, 3), rules=RULES)
-    closed = aliprotect.status(refunded, at=paris(2025, 4, 3), rules=RULES)
+    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), rules=RULES)
+    closed = aliprotect.dispute_status(refunded, at=paris(2025, 4, 3), rules=RULES)
     assert (closed.stage, closed.outcome, closed.refund) == (Stage.CLOSED, Outcome.REFUNDED, eur("20.00"))
     assert "dispute.closes_on_refund" in closed.rule_ids
 
@@ -163,7 +154,7 @@ def test_dispute_closes_on_refund() -> None:
 def test_dispute_lost_is_final() -> None:
     rejected = aliprotect.seller_rejects(open_(), at=paris(2025, 4, 2), rules=RULES)
     lost = aliprotect.moderator_decides(rejected, at=paris(2025, 4, 10), buyer_wins=False, rules=RULES)
-    closed = aliprotect.status(lost, at=paris(2025, 4, 10), rules=RULES)
+    closed = aliprotect.dispute_status(lost, at=paris(2025, 4, 10), rules=RULES)
     assert (closed.stage, closed.outcome, closed.rule_ids) == (
         Stage.CLOSED,
         Outcome.LOST,
@@ -179,7 +170,7 @@ def test_dispute_lost_is_final() -> None:
 def test_the_moderator_can_decide_for_the_buyer_with_another_amount() -> None:
     rejected = aliprotect.seller_rejects(open_(), at=paris(2025, 4, 2), rules=RULES)
     won = aliprotect.moderator_decides(rejected, at=paris(2025, 4, 9), buyer_wins=True, refund=eur("15"), rules=RULES)
-    assert aliprotect.status(won, at=paris(2025, 4, 9), rules=RULES).refund == eur("15")
+    assert aliprotect.dispute_status(won, at=paris(2025, 4, 9), rules=RULES).refund == eur("15")
     with pytest.raises(ActionRefusedError, match=r"moderator_decides .* awaiting_seller"):
         aliprotect.moderator_decides(open_(), at=paris(2025, 4, 2), buyer_wins=True, rules=RULES)
 
@@ -190,19 +181,21 @@ def test_the_moderator_can_decide_for_the_buyer_with_another_amount() -> None:
 def test_refund_only_through_dispute() -> None:
     # a refund is only ever an event of a dispute, and only once the dispute has made it due
     with pytest.raises(
-        ActionRefusedError, match=r"refund_granted .* not possible while the dispute is awaiting_seller"
+        ActionRefusedError, match=r"platform_refunds .* not possible while the dispute is awaiting_seller"
     ):
-        aliprotect.refund_granted(open_(), at=paris(2025, 4, 2), rules=RULES)
+        aliprotect.platform_refunds(open_(), at=paris(2025, 4, 2), rules=RULES)
     assert not hasattr(ORDER, "refund")
     accepted = aliprotect.seller_accepts(open_(), at=paris(2025, 4, 2), rules=RULES)
-    refunded = aliprotect.refund_granted(accepted, at=paris(2025, 4, 3), rules=RULES)
-    assert "refund.only_through_dispute" in aliprotect.status(refunded, at=paris(2025, 4, 3), rules=RULES).rule_ids
+    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), rules=RULES)
+    assert (
+        "refund.only_through_dispute" in aliprotect.dispute_status(refunded, at=paris(2025, 4, 3), rules=RULES).rule_ids
+    )
 
 
 def test_refund_arrival() -> None:
     accepted = aliprotect.seller_accepts(open_(), at=paris(2025, 4, 2), rules=RULES)
-    refunded = aliprotect.refund_granted(accepted, at=paris(2025, 4, 3, 15), rules=RULES)
-    closed = aliprotect.status(refunded, at=paris(2025, 4, 4), rules=RULES)
+    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3, 15), rules=RULES)
+    closed = aliprotect.dispute_status(refunded, at=paris(2025, 4, 4), rules=RULES)
     assert [(d.name, d.at, d.rule_ids) for d in closed.deadlines] == [
         ("refund_arrives_by", paris(2025, 4, 10, 15), ("refund.arrival",))
     ]
@@ -211,10 +204,10 @@ def test_refund_arrival() -> None:
 def test_return_window() -> None:
     claim = Claim(kind=ClaimKind.WRONG_ITEM, resolution=Resolution.REFUND_WITH_RETURN, evidence=[Evidence.PHOTOS])
     dispute = open_(claim)
-    waiting = aliprotect.status(dispute, at=OPENED, rules=RULES)
+    waiting = aliprotect.dispute_status(dispute, at=OPENED, rules=RULES)
     assert waiting.deadlines[0].rule_ids == ("return.window", "dispute.seller_reply", "dispute.seller_silent")
     accepted = aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2, 12), rules=RULES)
-    due = aliprotect.status(accepted, at=paris(2025, 4, 2, 12), rules=RULES)
+    due = aliprotect.dispute_status(accepted, at=paris(2025, 4, 2, 12), rules=RULES)
     assert due.stage is Stage.RETURN_DUE
     assert [(d.name, d.at) for d in due.deadlines] == [("return_by", paris(2025, 4, 12, 12))]
     with pytest.raises(InvalidValueError, match=r"a return is shipped with a tracking number"):
@@ -222,12 +215,12 @@ def test_return_window() -> None:
     shipped = aliprotect.buyer_ships_return(
         accepted, at=paris(2025, 4, 12, 11, 59), tracking_number="RR123456789FR", rules=RULES
     )
-    refund_due = aliprotect.status(shipped, at=paris(2025, 4, 12, 12), rules=RULES)
+    refund_due = aliprotect.dispute_status(shipped, at=paris(2025, 4, 12, 12), rules=RULES)
     assert (refund_due.stage, refund_due.refund) == (Stage.REFUND_DUE, eur("20.00"))
     assert "RR123456789FR" in refund_due.description
     # at the deadline itself the return window is shut (C3)
     assert stage_at(accepted, paris(2025, 4, 12, 12)) is Stage.RETURN_MISSED
-    with pytest.raises(ActionRefusedError, match=r"return_shipped .* return_missed"):
+    with pytest.raises(ActionRefusedError, match=r"buyer_ships_return .* return_missed"):
         aliprotect.buyer_ships_return(accepted, at=paris(2025, 4, 12, 12), tracking_number="RR1", rules=RULES)
 
 
@@ -299,8 +292,8 @@ def test_an_open_dispute_keeps_running_after_the_order_completes() -> None:
     rejected = aliprotect.seller_rejects(dispute, at=paris(2025, 5, 3), rules=RULES)
     assert stage_at(rejected, paris(2025, 5, 30)) is Stage.WITH_MODERATOR
     decided = aliprotect.moderator_decides(rejected, at=paris(2025, 6, 1), buyer_wins=True, rules=RULES)
-    refunded = aliprotect.refund_granted(decided, at=paris(2025, 6, 2), rules=RULES)
-    closed = aliprotect.status(refunded, at=paris(2025, 6, 2), rules=RULES)
+    refunded = aliprotect.platform_refunds(decided, at=paris(2025, 6, 2), rules=RULES)
+    closed = aliprotect.dispute_status(refunded, at=paris(2025, 6, 2), rules=RULES)
     assert (closed.outcome, closed.refund) == (Outcome.REFUNDED, eur("20.00"))
 
 
@@ -323,7 +316,7 @@ def test_one_dispute_at_a_time() -> None:
 
 def test_a_refunded_dispute_leaves_only_the_rest_to_claim() -> None:
     partial = Claim(kind=ClaimKind.MISSING_ITEMS, resolution=Resolution.PARTIAL_REFUND, amount=eur("12.00"))
-    refunded = aliprotect.refund_granted(
+    refunded = aliprotect.platform_refunds(
         aliprotect.seller_accepts(open_(partial), at=paris(2025, 4, 2), rules=RULES),
         at=paris(2025, 4, 3),
         rules=RULES,
@@ -340,7 +333,7 @@ def test_a_refunded_dispute_leaves_only_the_rest_to_claim() -> None:
             rules=RULES,
             previous=[refunded],
         )
-    full = aliprotect.refund_granted(
+    full = aliprotect.platform_refunds(
         aliprotect.seller_accepts(second, at=paris(2025, 4, 6), rules=RULES),
         at=paris(2025, 4, 7),
         rules=RULES,
@@ -382,71 +375,73 @@ def test_a_refund_larger_than_the_order_or_in_another_currency_is_refused() -> N
         aliprotect.seller_offers(dispute, at=paris(2025, 4, 2), refund=eur("25"), rules=RULES)
     accepted = aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2), rules=RULES)
     with pytest.raises(InvalidValueError, match=r"is in USD"):
-        aliprotect.refund_granted(accepted, at=paris(2025, 4, 3), amount=Money("20", "USD"), rules=RULES)
+        aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), amount=Money("20", "USD"), rules=RULES)
 
 
 def test_an_unknown_order_amount_needs_the_refund_amount() -> None:
     order = Order(id="D2", placed_at=ORDER.placed_at, shipped_at=ORDER.shipped_at, protection_days=60)
     accepted = aliprotect.seller_accepts(open_(order=order), at=paris(2025, 4, 2), rules=RULES)
-    assert aliprotect.status(accepted, at=paris(2025, 4, 2), rules=RULES).refund is None
+    assert aliprotect.dispute_status(accepted, at=paris(2025, 4, 2), rules=RULES).refund is None
     with pytest.raises(InvalidValueError, match=r"the amount of order D2 is unknown"):
-        aliprotect.refund_granted(accepted, at=paris(2025, 4, 3), rules=RULES)
-    refunded = aliprotect.refund_granted(accepted, at=paris(2025, 4, 3), amount=Money("9.99", "USD"), rules=RULES)
-    assert aliprotect.status(refunded, at=paris(2025, 4, 3), rules=RULES).refund == Money(Decimal("9.99"), "USD")
+        aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), rules=RULES)
+    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), amount=Money("9.99", "USD"), rules=RULES)
+    assert aliprotect.dispute_status(refunded, at=paris(2025, 4, 3), rules=RULES).refund == Money(
+        Decimal("9.99"), "USD"
+    )
 
 
 def test_a_refused_transition_leaves_the_dispute_untouched() -> None:
     dispute = open_()
-    before = (dispute.events, aliprotect.status(dispute, at=paris(2025, 4, 2), rules=RULES))
+    before = (dispute.events, aliprotect.dispute_status(dispute, at=paris(2025, 4, 2), rules=RULES))
     with pytest.raises(ActionRefusedError):
         aliprotect.buyer_escalates(dispute, at=paris(2025, 4, 2), rules=RULES)
-    assert (dispute.events, aliprotect.status(dispute, at=paris(2025, 4, 2), rules=RULES)) == before
+    assert (dispute.events, aliprotect.dispute_status(dispute, at=paris(2025, 4, 2), rules=RULES)) == before
 
 
 def test_the_status_of_a_dispute_before_it_opened_is_refused() -> None:
     with pytest.raises(TimeOrderError, match=r"before the dispute of order D1 opened"):
-        aliprotect.status(open_(), at=paris(2025, 3, 31), rules=RULES)
+        aliprotect.dispute_status(open_(), at=paris(2025, 3, 31), rules=RULES)
 
 
 def test_a_dispute_is_read_with_the_rulebook_it_was_opened_under() -> None:
     dispute = open_()
-    assert aliprotect.status(dispute, at=OPENED).rulebook == "2025.1"  # rules left out: the pinned one
+    assert aliprotect.dispute_status(dispute, at=OPENED).rulebook == "2025.1"  # rules left out: the pinned one
     other = aliprotect.Rulebook.from_toml(
         (__import__("importlib").resources.files("aliprotect") / "rulebooks" / "2025.1.toml")
         .read_text(encoding="utf-8")
         .replace('version = "2025.1"', 'version = "2025.1-custom"')
     )
     with pytest.raises(InvalidValueError, match=r"was opened under rulebook 2025.1 \(sha256:.*pass that very rulebook"):
-        aliprotect.status(dispute, at=OPENED, rules=other)
+        aliprotect.dispute_status(dispute, at=OPENED, rules=other)
 
 
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "seller_accepts"}, "must be an aliprotect.EventKind"),
-        ({"kind": aliprotect.EventKind.SELLER_OFFERS}, "needs the amount offered"),
+        ({"kind": "seller_accepts"}, "must be an aliprotect.DisputeEventKind"),
+        ({"kind": aliprotect.DisputeEventKind.SELLER_OFFERS}, "needs the amount offered"),
         (
-            {"kind": aliprotect.EventKind.SELLER_ACCEPTS, "amount": Money("1", EUR)},
+            {"kind": aliprotect.DisputeEventKind.SELLER_ACCEPTS, "amount": Money("1", EUR)},
             "does not go with a seller_accepts",
         ),
-        ({"kind": aliprotect.EventKind.REFUND_GRANTED, "amount": Money("0", EUR)}, "must be greater than 0"),
-        ({"kind": aliprotect.EventKind.MODERATOR_DECIDES}, "needs True or False"),
-        ({"kind": aliprotect.EventKind.SELLER_ACCEPTS, "buyer_wins": True}, "no other event has one"),
+        ({"kind": aliprotect.DisputeEventKind.PLATFORM_REFUNDS, "amount": Money("0", EUR)}, "must be greater than 0"),
+        ({"kind": aliprotect.DisputeEventKind.MODERATOR_DECIDES}, "needs True or False"),
+        ({"kind": aliprotect.DisputeEventKind.SELLER_ACCEPTS, "buyer_wins": True}, "no other event has one"),
         (
-            {"kind": aliprotect.EventKind.SELLER_ACCEPTS, "tracking_number": "RR1"},
-            "goes only with a return_shipped",
+            {"kind": aliprotect.DisputeEventKind.SELLER_ACCEPTS, "tracking_number": "RR1"},
+            "goes only with a buyer_ships_return",
         ),
-        ({"kind": aliprotect.EventKind.SELLER_ACCEPTS, "rude": True}, "True only for a seller_rejects"),
+        ({"kind": aliprotect.DisputeEventKind.SELLER_ACCEPTS, "rude": True}, "True only for a seller_rejects"),
     ],
 )
 def test_malformed_events_are_refused(fields: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidValueError, match=message):
-        aliprotect.Event(at=OPENED, **fields)  # type: ignore[arg-type]
+        aliprotect.DisputeEvent(at=OPENED, **fields)  # type: ignore[arg-type]
 
 
 def test_a_dispute_built_by_hand_must_keep_its_events_in_order() -> None:
-    late = aliprotect.Event(kind=aliprotect.EventKind.SELLER_REJECTS, at=paris(2025, 4, 3))
-    early = aliprotect.Event(kind=aliprotect.EventKind.BUYER_ESCALATES, at=paris(2025, 4, 2))
+    late = aliprotect.DisputeEvent(kind=aliprotect.DisputeEventKind.SELLER_REJECTS, at=paris(2025, 4, 3))
+    early = aliprotect.DisputeEvent(kind=aliprotect.DisputeEventKind.BUYER_ESCALATES, at=paris(2025, 4, 2))
     with pytest.raises(TimeOrderError, match=r"events must be in time order"):
         Dispute(
             order=ORDER,
@@ -473,7 +468,7 @@ def test_a_dispute_built_by_hand_must_keep_its_events_in_order() -> None:
         events=(early,),
     )
     with pytest.raises(ActionRefusedError, match=r"buyer_escalates"):
-        aliprotect.status(bad, at=paris(2025, 4, 5), rules=RULES)
+        aliprotect.dispute_status(bad, at=paris(2025, 4, 5), rules=RULES)
 
 
 def test_the_status_at_a_past_instant_ignores_later_events() -> None:
@@ -494,7 +489,9 @@ def test_previous_disputes_must_be_of_the_order_and_earlier() -> None:
         aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 3), rules=RULES, previous=[later])
 
 
-@pytest.mark.parametrize("events", ["x", 5, aliprotect.Event(kind=aliprotect.EventKind.BUYER_CANCELS, at=OPENED), [1]])
+@pytest.mark.parametrize(
+    "events", ["x", 5, aliprotect.DisputeEvent(kind=aliprotect.DisputeEventKind.BUYER_CANCELS, at=OPENED), [1]]
+)
 def test_dispute_events_must_be_a_sequence_of_events(events: object) -> None:
     with pytest.raises(InvalidValueError, match=r"events"):
         Dispute(

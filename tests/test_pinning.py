@@ -11,21 +11,18 @@ import pendulum
 import pytest
 
 import aliprotect
-from aliprotect import (
-    Certainty,
-    ClaimKind,
+from aliprotect import ClaimKind, Order, Rulebook
+from aliprotect.errors import (
     DocumentError,
     FingerprintError,
     InvalidValueError,
     MalformedRulebookError,
-    Order,
-    Rulebook,
-    RuleChange,
     UnknownRulebookError,
     UnknownRuleError,
 )
+from aliprotect.rules import Certainty, RuleChange
 
-rulebook_module = importlib.import_module("aliprotect.rulebook")  # not the function aliprotect.rulebook
+rulebook_module = importlib.import_module("aliprotect._registry")
 
 # A published rulebook never changes: its fingerprint is frozen here. Changing the rules
 # means publishing a new version, with a CHANGELOG entry saying which orders it affects.
@@ -93,7 +90,7 @@ def test_the_rulebook_in_force_on_a_date() -> None:
     assert aliprotect.rulebook(on=dt.date(2013, 8, 1)).version == "2013.1"
     with pytest.raises(UnknownRulebookError, match=r"on=2013-07-31: no published rulebook was in force .* 2013-08-01"):
         aliprotect.rulebook(on=dt.date(2013, 7, 31))
-    with pytest.raises(aliprotect.NaiveDatetimeError):
+    with pytest.raises(aliprotect.errors.NaiveDatetimeError):
         aliprotect.rulebook(on=dt.datetime(2025, 6, 1))
     with pytest.raises(InvalidValueError, match=r"ask for one or the other"):
         aliprotect.rulebook("2025.1", on=dt.date(2025, 6, 1))
@@ -132,15 +129,15 @@ def test_a_derived_rulebook_records_its_parent_and_leaves_it_unchanged() -> None
     )
     assert seven.quantity("dispute.seller_reply").value == 7
     assert RULES.quantity("dispute.seller_reply").value == 5
-    assert seven.parent == aliprotect.Parent(version="2025.1", fingerprint=RULES.fingerprint)
+    assert seven.parent == aliprotect.rules.Parent(version="2025.1", fingerprint=RULES.fingerprint)
     assert seven.fingerprint != RULES.fingerprint
-    assert aliprotect.diff(RULES, seven) == (
+    assert aliprotect.rules.diff(RULES, seven) == (
         RuleChange("dispute.seller_reply", "quantities.reply", 5, 7),
         RuleChange(
             "dispute.seller_reply", "citations", ("seed 000:38", "seed 001:64", "seed 002:88"), ("seed 004:51",)
         ),
     )
-    assert aliprotect.diff(seven, RULES)[0] == RuleChange("dispute.seller_reply", "quantities.reply", 7, 5)
+    assert aliprotect.rules.diff(seven, RULES)[0] == RuleChange("dispute.seller_reply", "quantities.reply", 7, 5)
 
 
 def test_a_derived_rulebook_reads_back_from_its_document() -> None:
@@ -154,7 +151,7 @@ def test_a_derived_rulebook_changes_the_answers() -> None:
     seven = RULES.derive(version="custom", changes={"dispute.seller_reply": 7})
     claim = aliprotect.Claim(kind=ClaimKind.NOT_RECEIVED)
     dispute = aliprotect.open_dispute(ORDER, claim, at=paris(2025, 4, 1, 9), rules=seven)
-    status = aliprotect.status(dispute, at=paris(2025, 4, 7), rules=seven)
+    status = aliprotect.dispute_status(dispute, at=paris(2025, 4, 7), rules=seven)
     assert status.deadlines[0].at == paris(2025, 4, 8, 9)
     assert (status.rulebook, status.fingerprint) == ("custom", seven.fingerprint)
 
@@ -202,7 +199,7 @@ def test_a_custom_rulebook_file_must_have_every_rule_and_only_known_ones() -> No
 
 def test_diff_of_anything_but_rulebooks_is_refused() -> None:
     with pytest.raises(InvalidValueError, match=r"b='2025.1' must be a Rulebook"):
-        aliprotect.diff(RULES, "2025.1")  # type: ignore[arg-type]
+        aliprotect.rules.diff(RULES, "2025.1")  # type: ignore[arg-type]
 
 
 # --- provenance and explain ---------------------------------------------------------------------
@@ -218,14 +215,14 @@ def test_every_answer_names_the_rulebook_version_and_fingerprint() -> None:
         *aliprotect.timeline(ORDER, rules=RULES).deadlines,
     ]
     dispute = aliprotect.open_dispute(ORDER, aliprotect.Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
-    answers.append(aliprotect.status(dispute, at=paris(2025, 4, 2)))
+    answers.append(aliprotect.dispute_status(dispute, at=paris(2025, 4, 2)))
     for answer in answers:
         assert (answer.rulebook, answer.fingerprint) == pinned
 
 
 def _explained_answers() -> list[object]:
     dispute = aliprotect.open_dispute(ORDER, aliprotect.Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
-    refunded = aliprotect.refund_granted(
+    refunded = aliprotect.platform_refunds(
         aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2), rules=RULES), at=paris(2025, 4, 3), rules=RULES
     )
     return [
@@ -233,8 +230,8 @@ def _explained_answers() -> list[object]:
         aliprotect.recommended_open_by(ORDER, rules=RULES),
         aliprotect.dispute_window(ORDER, rules=RULES),
         aliprotect.can_open_dispute(ORDER, ClaimKind.NOT_RECEIVED, at=paris(2025, 3, 5), rules=RULES),
-        aliprotect.status(dispute, at=paris(2025, 4, 1)),
-        aliprotect.status(refunded, at=paris(2025, 4, 3)),
+        aliprotect.dispute_status(dispute, at=paris(2025, 4, 1)),
+        aliprotect.dispute_status(refunded, at=paris(2025, 4, 3)),
     ]
 
 
@@ -271,7 +268,7 @@ def test_a_stored_decision_is_reproduced_after_a_new_rulebook_is_published(monke
     dispute = aliprotect.open_dispute(
         ORDER, aliprotect.Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 1, 9), rules=RULES
     )
-    decision = aliprotect.record(aliprotect.status, dispute, at=paris(2025, 4, 7))
+    decision = aliprotect.record(aliprotect.dispute_status, dispute, at=paris(2025, 4, 7))
     assert decision.answer.stage is aliprotect.Stage.REFUND_DUE  # the seller was silent for 5 days
     stored = aliprotect.to_json(decision)
 
@@ -328,7 +325,7 @@ def test_a_dispute_document_with_another_fingerprint_is_refused_when_read() -> N
     data["value"]["fingerprint"] = "sha256:" + "1" * 64
     tampered = aliprotect.from_data(data)
     with pytest.raises(FingerprintError, match=r"pass that very rulebook"):
-        aliprotect.status(tampered, at=paris(2025, 4, 2))
+        aliprotect.dispute_status(tampered, at=paris(2025, 4, 2))
 
 
 @pytest.mark.parametrize(
@@ -390,16 +387,18 @@ def test_an_instant_keeps_its_zone_and_its_side_of_the_repeated_hour() -> None:
 
 def test_deprecations_have_their_own_warning_class_and_date() -> None:
     def old_function() -> None:  # what a deprecated function of the library does
-        aliprotect.warn_deprecated("old_function() is now new_function()", since=dt.date(2026, 11, 22))
+        aliprotect.errors.warn_deprecated("old_function() is now new_function()", since=dt.date(2026, 11, 22))
 
-    with pytest.warns(aliprotect.AliprotectDeprecationWarning, match=r"\(deprecated since 2026-11-22\)") as caught:
+    with pytest.warns(
+        aliprotect.errors.AliprotectDeprecationWarning, match=r"\(deprecated since 2026-11-22\)"
+    ) as caught:
         old_function()
-    assert issubclass(aliprotect.AliprotectDeprecationWarning, DeprecationWarning)
+    assert issubclass(aliprotect.errors.AliprotectDeprecationWarning, DeprecationWarning)
     assert caught[0].message.since == dt.date(2026, 11, 22)  # type: ignore[union-attr]
     assert caught[0].filename == __file__  # it points at the code that called the deprecated function
     with warnings.catch_warnings():
-        warnings.simplefilter("error", aliprotect.AliprotectDeprecationWarning)
-        with pytest.raises(aliprotect.AliprotectDeprecationWarning):
+        warnings.simplefilter("error", aliprotect.errors.AliprotectDeprecationWarning)
+        with pytest.raises(aliprotect.errors.AliprotectDeprecationWarning):
             old_function()
 
 
@@ -478,11 +477,13 @@ def test_diff_names_rules_only_one_rulebook_has_and_changed_units() -> None:
     import attrs
 
     fewer = attrs.evolve(RULES, rules={k: v for k, v in RULES.rules.items() if k != "escrow.release"})
-    assert aliprotect.diff(RULES, fewer) == (
+    assert aliprotect.rules.diff(RULES, fewer) == (
         RuleChange("escrow.release", "rule", RULES.rule("escrow.release").summary, None),
     )
     rule = RULES.rule("open.latest")
-    weeks = attrs.evolve(rule, quantities={"after_completion": aliprotect.Quantity(15, aliprotect.Unit.BUSINESS_DAYS)})
+    weeks = attrs.evolve(
+        rule, quantities={"after_completion": aliprotect.rules.Quantity(15, aliprotect.rules.Unit.BUSINESS_DAYS)}
+    )
     other = attrs.evolve(RULES, rules={**RULES.rules, "open.latest": weeks})
-    (change,) = aliprotect.diff(RULES, other)
-    assert change.after == aliprotect.Quantity(15, aliprotect.Unit.BUSINESS_DAYS)
+    (change,) = aliprotect.rules.diff(RULES, other)
+    assert change.after == aliprotect.rules.Quantity(15, aliprotect.rules.Unit.BUSINESS_DAYS)

@@ -17,149 +17,70 @@ Example:
     '2025-03-09T00:00:00+08:00'
 """
 
+# The public door: every name a user needs, from private modules, one concept each. The
+# namespaces a user imports on purpose are aliprotect.errors, aliprotect.rules,
+# aliprotect.display and aliprotect.strategies (which needs Hypothesis).
+from aliprotect import display as display
+from aliprotect import errors as errors
+from aliprotect import rules as rules
+from aliprotect._advice import Action, Advice, AdviceList, Role, Urgency, next_actions
+from aliprotect._answers import Deadline, Timeline, Verdict, Window
+from aliprotect._claims import Circumstance, Claim, ClaimKind, Evidence, Resolution
 from aliprotect._days import parse_instant
-from aliprotect.advice import Action, Advice, AdviceList, Reminder, Role, Urgency, next_actions, upcoming
-from aliprotect.display import timeline_svg, to_records
-from aliprotect.disputes import (
-    Dispute,
-    DisputeStatus,
-    Event,
-    EventKind,
-    Outcome,
-    Stage,
+from aliprotect._dispute import Dispute, DisputeEvent, DisputeEventKind, DisputeStatus, Outcome, Stage
+from aliprotect._dispute_machine import dispute_status
+from aliprotect._documents import from_data, from_json, to_data, to_json
+from aliprotect._eligibility import can_cancel, can_open_dispute, grant_extension
+from aliprotect._model import Extension, Money, Order
+from aliprotect._provenance import Decision, Replay, explain, record, replay
+from aliprotect._registry import rulebook, rulebooks
+from aliprotect._reminders import Reminder, upcoming
+from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import completion, dispute_window, protection_end, recommended_open_by, timeline
+from aliprotect._tracking import Location, Tracking, TrackingEvent
+from aliprotect._transitions import (
     buyer_accepts_offer,
     buyer_cancels,
     buyer_escalates,
     buyer_ships_return,
     moderator_decides,
     open_dispute,
-    refund_granted,
+    platform_refunds,
     seller_accepts,
     seller_offers,
     seller_rejects,
-    status,
 )
-from aliprotect.errors import (
-    ActionRefusedError,
-    AliprotectDeprecationWarning,
-    AliprotectError,
-    ClaimNotCoveredError,
-    DisputeClosedError,
-    DocumentError,
-    FingerprintError,
-    InvalidValueError,
-    MalformedRulebookError,
-    MissingFactError,
-    NaiveDatetimeError,
-    NotShippedError,
-    RulebookError,
-    TimeOrderError,
-    UnknownRulebookError,
-    UnknownRuleError,
-    UnstatedRuleError,
-    warn_deprecated,
-)
-from aliprotect.model import (
-    Circumstance,
-    Claim,
-    ClaimKind,
-    Evidence,
-    Extension,
-    Money,
-    Order,
-    Resolution,
-)
-from aliprotect.provenance import Decision, Replay, explain, record, replay
-from aliprotect.rulebook import (
-    OPTIONAL_QUANTITIES,
-    RULE_SCHEMA,
-    Certainty,
-    Citation,
-    Conflict,
-    Parent,
-    Quantity,
-    Reading,
-    Rule,
-    Rulebook,
-    RuleChange,
-    Unit,
-    diff,
-    rulebook,
-    rulebooks,
-)
-from aliprotect.serialization import from_data, from_json, to_data, to_json
-from aliprotect.timeline import (
-    Deadline,
-    Timeline,
-    Verdict,
-    Window,
-    can_cancel,
-    can_open_dispute,
-    completion,
-    dispute_window,
-    grant_extension,
-    protection_end,
-    recommended_open_by,
-    timeline,
-)
-from aliprotect.tracking import Location, Tracking, TrackingEvent
+from aliprotect.errors import AliprotectError
 
 __all__ = [
-    "OPTIONAL_QUANTITIES",
-    "RULE_SCHEMA",
     "Action",
-    "ActionRefusedError",
     "Advice",
     "AdviceList",
-    "AliprotectDeprecationWarning",
     "AliprotectError",
-    "Certainty",
     "Circumstance",
-    "Citation",
     "Claim",
     "ClaimKind",
-    "ClaimNotCoveredError",
-    "Conflict",
     "Deadline",
     "Decision",
     "Dispute",
-    "DisputeClosedError",
+    "DisputeEvent",
+    "DisputeEventKind",
     "DisputeStatus",
-    "DocumentError",
-    "Event",
-    "EventKind",
     "Evidence",
     "Extension",
-    "FingerprintError",
-    "InvalidValueError",
     "Location",
-    "MalformedRulebookError",
-    "MissingFactError",
     "Money",
-    "NaiveDatetimeError",
-    "NotShippedError",
     "Order",
     "Outcome",
-    "Parent",
-    "Quantity",
-    "Reading",
     "Reminder",
     "Replay",
     "Resolution",
     "Role",
-    "Rule",
-    "RuleChange",
     "Rulebook",
-    "RulebookError",
     "Stage",
-    "TimeOrderError",
     "Timeline",
     "Tracking",
     "TrackingEvent",
-    "Unit",
-    "UnknownRuleError",
-    "UnknownRulebookError",
-    "UnstatedRuleError",
     "Urgency",
     "Verdict",
     "Window",
@@ -170,7 +91,7 @@ __all__ = [
     "can_cancel",
     "can_open_dispute",
     "completion",
-    "diff",
+    "dispute_status",
     "dispute_window",
     "explain",
     "from_data",
@@ -180,22 +101,18 @@ __all__ = [
     "next_actions",
     "open_dispute",
     "parse_instant",
+    "platform_refunds",
     "protection_end",
     "recommended_open_by",
     "record",
-    "refund_granted",
     "replay",
     "rulebook",
     "rulebooks",
     "seller_accepts",
     "seller_offers",
     "seller_rejects",
-    "status",
     "timeline",
-    "timeline_svg",
     "to_data",
     "to_json",
-    "to_records",
     "upcoming",
-    "warn_deprecated",
 ]

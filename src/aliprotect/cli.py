@@ -24,15 +24,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO, TypeVar
 
+from aliprotect._advice import Advice, Role, Urgency, next_actions
+from aliprotect._answers import Timeline
 from aliprotect._days import parse_instant
-from aliprotect.advice import Advice, Role, Urgency, next_actions
-from aliprotect.display import _number
+from aliprotect._documents import from_data
+from aliprotect._model import Extension, Money, Order
+from aliprotect._registry import rulebook, rulebooks
+from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import timeline
+from aliprotect._tracking import Tracking
+from aliprotect.display import number_text
 from aliprotect.errors import AliprotectError, InvalidValueError
-from aliprotect.model import Extension, Money, Order
-from aliprotect.rulebook import Rulebook, rulebook, rulebooks
-from aliprotect.serialization import from_data
-from aliprotect.timeline import Timeline, timeline
-from aliprotect.tracking import Tracking
 
 __all__ = ["main"]
 
@@ -280,7 +282,7 @@ def _rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         return
     print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
     for rule in book.rules.values():
-        numbers = ", ".join(f"{name}={_number(q)} {q.unit.value}" for name, q in rule.quantities.items())
+        numbers = ", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())
         print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)
         print(f"    {rule.summary}", file=out)
         print(f"    sources: {', '.join(str(c) for c in rule.citations)}", file=out)

@@ -2,8 +2,9 @@
 the rules as Markdown for the documentation site.
 
 Everything here builds text from values; nothing is read, written or fetched, and no
-plotting or dataframe library is needed. The library's values call these functions from
-their ``_repr_html_`` methods, so a notebook shows them as tables and pictures.
+plotting or dataframe library is needed. Importing this module registers its HTML
+formatters with the library's values (``import aliprotect`` does), so a notebook shows
+them as tables and pictures; the core never imports this module.
 """
 
 from __future__ import annotations
@@ -15,24 +16,36 @@ from typing import Any
 
 import pendulum
 
-from aliprotect import _days
-from aliprotect.advice import Advice, Reminder
-from aliprotect.disputes import Dispute, DisputeStatus, dispute_clock
+from aliprotect import _days, _formatting
+from aliprotect._advice import Advice, AdviceList
+from aliprotect._answers import Deadline, Timeline, Verdict, Window
+from aliprotect._dispute import Dispute, DisputeStatus
+from aliprotect._dispute_machine import dispute_status
+from aliprotect._model import Order
+from aliprotect._registry import rulebook
+from aliprotect._reminders import Reminder
+from aliprotect._rule import Quantity
+from aliprotect._rulebook import Rulebook, diff
+from aliprotect._timeline import dispute_window, protection_end, recommended_open_by, timeline
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
-from aliprotect.model import Order
-from aliprotect.rulebook import Quantity, Rulebook, diff, rulebook
-from aliprotect.timeline import Deadline, Timeline, dispute_window, protection_end, recommended_open_by, timeline
 
 __all__ = [
     "Svg",
     "advice_html",
+    "comparison_markdown",
+    "deadline_html",
+    "dispute_html",
+    "number_text",
     "order_html",
+    "reminder_html",
     "rulebook_html",
     "rules_markdown",
     "status_html",
     "timeline_html",
     "timeline_svg",
     "to_records",
+    "verdict_html",
+    "window_html",
 ]
 
 _STYLE = "border-collapse:collapse;font-family:sans-serif;font-size:13px"
@@ -126,6 +139,50 @@ def status_html(now: DisputeStatus) -> str:
     return "".join(lines)
 
 
+def verdict_html(verdict: Verdict) -> str:
+    """A verdict: allowed or refused, at which instant, why, and the rules behind it."""
+    book = _book(verdict.rulebook, verdict.fingerprint)
+    answer = "allowed" if verdict.allowed else "refused"
+    return (
+        f"<p><b>{answer}</b> at {_e(_when(verdict.at))}: {_e(verdict.reason)}</p>"
+        f"<p>Rules: {_rule_links(verdict.rule_ids, book)} · rulebook {_e(verdict.rulebook)}</p>"
+    )
+
+
+def window_html(window: Window) -> str:
+    """A window: from when until when (that instant excluded), and its rules."""
+    book = _book(window.rulebook, window.fingerprint)
+    return (
+        f"<p>Open from <b>{_e(_when(window.opens))}</b> until <b>{_e(_when(window.closes))}</b> "
+        f"(that instant excluded)</p>"
+        f"<p>Rules: {_rule_links(window.rule_ids, book)} · rulebook {_e(window.rulebook)}</p>"
+    )
+
+
+def deadline_html(deadline: Deadline) -> str:
+    """One deadline as a table row, with its rules."""
+    book = _book(deadline.rulebook, deadline.fingerprint)
+    return _table(["when", "deadline", "what", "rules"], _deadline_rows([deadline], book))
+
+
+def dispute_html(dispute: Dispute) -> str:
+    """A dispute's claim, when it opened, and its events."""
+    claim = dispute.claim
+    head = (
+        f"<p><b>Dispute of order {_e(dispute.order.id)}</b>, opened at {_e(_when(dispute.opened_at))} "
+        f"under rulebook {_e(dispute.rulebook)}: {_e(claim.kind.value)}, asking for {_e(claim.resolution.value)}</p>"
+    )
+    rows = [[_e(_when(event.at)), f"<b>{_e(event.kind.value)}</b>"] for event in dispute.events]
+    return head + (_table(["when", "event"], rows) if rows else "<p>No event yet.</p>")
+
+
+def reminder_html(reminder: Reminder) -> str:
+    """A reminder: the order and its deadline."""
+    book = _book(reminder.deadline.rulebook, reminder.deadline.fingerprint)
+    rows = [[_e(reminder.order_id), *row] for row in _deadline_rows([reminder.deadline], book)]
+    return _table(["order", "when", "deadline", "what", "rules"], rows)
+
+
 def advice_html(advice: Sequence[Advice]) -> str:
     """A table of advice, most urgent first, as :func:`aliprotect.next_actions` gives it."""
     if not advice:
@@ -156,7 +213,7 @@ def rulebook_html(book: Rulebook) -> str:
     rows = [
         [
             f"<code>{_e(rule.id)}</code>",
-            _e(", ".join(f"{name}={_number(q)} {q.unit.value}" for name, q in rule.quantities.items())),
+            _e(", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())),
             _e(rule.summary),
             _e(", ".join(str(c) for c in rule.citations)),
         ]
@@ -197,7 +254,8 @@ def timeline_svg(
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> svg = aliprotect.timeline_svg(order, at=pendulum.datetime(2025, 4, 1, tz="Europe/Paris"))
+        >>> from aliprotect.display import timeline_svg
+        >>> svg = timeline_svg(order, at=pendulum.datetime(2025, 4, 1, tz="Europe/Paris"))
         >>> svg.startswith("<svg") and "dispute window" in svg and "now" in svg
         True
     """
@@ -220,12 +278,14 @@ def timeline_svg(
         marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
     if dispute is not None:
         marks.append(("dispute opened", dispute.opened_at, "#a2a"))
-        clock = dispute_clock(dispute, rules)
-        marks.append(("seller reply by", clock.reply_by, "#a2a"))
-        if clock.claim_until is not None:
-            marks.append(("claims until", clock.claim_until, "#a2a"))
-        if clock.moderator_from is not None:
-            marks.append(("moderator from", clock.moderator_from, "#a2a"))
+        opened = dispute_status(dispute, at=dispute.opened_at, rules=rules)  # the deadlines fixed at opening
+        for label, deadline in (
+            ("seller reply by", opened.seller_reply_by),
+            ("claims until", opened.claim_until),
+            ("moderator from", opened.moderator_from),
+        ):
+            if deadline is not None:
+                marks.append((label, deadline.at, "#a2a"))
     if at is not None:
         marks.append(("now", at, "#000"))
     marks.sort(key=lambda mark: _days.utc(mark[1]))
@@ -298,7 +358,8 @@ def to_records(value: object) -> list[dict[str, Any]]:
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> records = aliprotect.to_records(aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")))
+        >>> from aliprotect.display import to_records
+        >>> records = to_records(aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")))
         >>> sorted(records[0])
         ['at', 'description', 'fingerprint', 'name', 'order_id', 'rule_ids', 'rulebook']
         >>> first = records[0]
@@ -367,7 +428,7 @@ def rules_markdown(book: Rulebook) -> str:
         "|---|---|---|---|",
     ]
     for rule in book.rules.values():
-        numbers = ", ".join(f"{name} = {_number(q)} {q.unit.value}" for name, q in rule.quantities.items()) or "—"
+        numbers = ", ".join(f"{name} = {number_text(q)} {q.unit.value}" for name, q in rule.quantities.items()) or "—"
         extra = ""
         if rule.resolutions:
             extra = f" Resolutions: {', '.join(r.value for r in rule.resolutions)}."
@@ -397,7 +458,8 @@ def rules_markdown(book: Rulebook) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _number(quantity: Quantity) -> str:
+def number_text(quantity: Quantity) -> str:
+    """A rule's number as text: ``5``, or ``23 (express)/27 (ems)/39 (post)`` per carrier group."""
     if quantity.value is not None:
         return str(quantity.value)
     return "/".join(f"{number} ({group})" for group, number in quantity.by_carrier.items())
@@ -423,7 +485,7 @@ def comparison_markdown(books: Sequence[Rulebook]) -> str:
 
 def _show(value: object) -> str:
     if isinstance(value, Quantity):
-        return f"{_number(value)} {value.unit.value}"
+        return f"{number_text(value)} {value.unit.value}"
     if isinstance(value, tuple) and value:
         return ", ".join(str(item.value if hasattr(item, "value") else item) for item in value)
     return "—" if value is None or value == () else str(value)
@@ -432,3 +494,19 @@ def _show(value: object) -> str:
 def _md(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return html.escape(text, quote=False).replace("|", "\\|")
+
+
+for _kind, _formatter in (
+    (Order, order_html),
+    (Timeline, timeline_html),
+    (DisputeStatus, status_html),
+    (AdviceList, advice_html),
+    (Rulebook, rulebook_html),
+    (Verdict, verdict_html),
+    (Window, window_html),
+    (Deadline, deadline_html),
+    (Dispute, dispute_html),
+    (Reminder, reminder_html),
+):
+    _formatting.register_html(_kind, _formatter)
+_formatting.register_html(Advice, lambda item: advice_html([item]))

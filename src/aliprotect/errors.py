@@ -150,7 +150,7 @@ class AliprotectDeprecationWarning(DeprecationWarning):
 
     A subclass of :class:`DeprecationWarning` of the library's own, so that an app can
     turn exactly these into errors
-    (``filterwarnings = error::aliprotect.AliprotectDeprecationWarning``) or see them,
+    (``filterwarnings = error::aliprotect.errors.AliprotectDeprecationWarning``) or see them,
     although Python hides plain ``DeprecationWarning`` outside ``__main__``.
 
     Attributes:
@@ -159,7 +159,7 @@ class AliprotectDeprecationWarning(DeprecationWarning):
     Example:
         >>> import datetime, warnings, aliprotect
         >>> def old():
-        ...     aliprotect.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
+        ...     aliprotect.errors.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
         >>> with warnings.catch_warnings(record=True) as caught:
         ...     warnings.simplefilter("always")
         ...     old()
@@ -183,7 +183,7 @@ def warn_deprecated(message: str, *, since: dt.date, stacklevel: int = 2) -> Non
     Example:
         >>> import datetime, warnings, aliprotect
         >>> def old():
-        ...     aliprotect.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
+        ...     aliprotect.errors.warn_deprecated("old() is now new()", since=datetime.date(2026, 11, 22))
         >>> with warnings.catch_warnings():
         ...     warnings.simplefilter("error")
         ...     old()

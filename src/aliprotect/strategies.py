@@ -8,9 +8,10 @@ ends and leap days, orders shipped or not, received or not, with extensions or n
 Example:
     >>> from hypothesis import given
     >>> from aliprotect.strategies import orders
-    >>> @given(orders())
+    >>> import aliprotect
+    >>> @given(orders(shipped=True))
     ... def test_protection_never_ends_before_shipping(order):
-    ...     assert order.shipped_at is None or order.protection_ends_at > order.shipped_at
+    ...     assert aliprotect.protection_end(order).at > order.shipped_at
     >>> test_protection_never_ends_before_shipping()
 """
 
@@ -24,13 +25,15 @@ from typing import Any
 import pendulum
 from hypothesis import strategies as st
 
-from aliprotect import _days
-from aliprotect import disputes as _disputes
+from aliprotect import _days, _transitions
+from aliprotect._claims import Claim, ClaimKind, Resolution
+from aliprotect._dispute import Dispute
+from aliprotect._model import Extension, Money, Order
+from aliprotect._registry import rulebook
+from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import dispute_window
+from aliprotect._tracking import Location, Tracking, TrackingEvent
 from aliprotect.errors import AliprotectError
-from aliprotect.model import Claim, ClaimKind, Extension, Money, Order, Resolution
-from aliprotect.rulebook import Rulebook, rulebook
-from aliprotect.timeline import dispute_window
-from aliprotect.tracking import Location, Tracking, TrackingEvent
 
 __all__ = ["ZONES", "disputes", "instants", "money", "orders", "trackings", "zones"]
 
@@ -161,20 +164,20 @@ def trackings(draw: st.DrawFn, shipped_at: pendulum.DateTime, *, max_events: int
     )
 
 
-_TRANSITIONS: tuple[tuple[Callable[..., _disputes.Dispute], dict[str, st.SearchStrategy[Any]]], ...] = (
-    (_disputes.seller_accepts, {}),
-    (_disputes.seller_rejects, {"rude": st.booleans()}),
-    (_disputes.buyer_accepts_offer, {}),
-    (_disputes.buyer_cancels, {}),
-    (_disputes.buyer_escalates, {}),
-    (_disputes.moderator_decides, {"buyer_wins": st.booleans()}),
-    (_disputes.refund_granted, {}),
-    (_disputes.buyer_ships_return, {"tracking_number": st.just("RR123456789CN")}),
+_TRANSITIONS: tuple[tuple[Callable[..., Dispute], dict[str, st.SearchStrategy[Any]]], ...] = (
+    (_transitions.seller_accepts, {}),
+    (_transitions.seller_rejects, {"rude": st.booleans()}),
+    (_transitions.buyer_accepts_offer, {}),
+    (_transitions.buyer_cancels, {}),
+    (_transitions.buyer_escalates, {}),
+    (_transitions.moderator_decides, {"buyer_wins": st.booleans()}),
+    (_transitions.platform_refunds, {}),
+    (_transitions.buyer_ships_return, {"tracking_number": st.just("RR123456789CN")}),
 )
 
 
 @st.composite
-def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int = 4) -> _disputes.Dispute:
+def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int = 4) -> Dispute:
     """A valid :class:`~aliprotect.Dispute`: opened inside its order's window with a claim its
     kind allows, then moved on by up to ``max_events`` transitions at increasing instants
     (a transition the rules refuse at that instant is left out)."""
@@ -189,11 +192,11 @@ def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int 
     if resolution is Resolution.PARTIAL_REFUND:
         amount = Money("0.01", order.amount.currency) if order.amount else draw(money())
     try:
-        dispute = _disputes.open_dispute(
+        dispute = _transitions.open_dispute(
             order, Claim(kind=kind, resolution=resolution, amount=amount), at=opened, rules=rules
         )
     except AliprotectError:  # a "not received" claim after receipt: open another kind
-        dispute = _disputes.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=rules)
+        dispute = _transitions.open_dispute(order, Claim(kind=ClaimKind.DAMAGED), at=opened, rules=rules)
     at = opened
     for _ in range(draw(st.integers(min_value=0, max_value=max_events))):
         at = at.add(seconds=draw(st.integers(min_value=0, max_value=6 * 86_400)))

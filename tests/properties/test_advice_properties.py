@@ -103,7 +103,7 @@ def test_dispute_advice_is_timely_and_cited(dispute: aliprotect.Dispute, seconds
     at = last.add(seconds=seconds)
     advice = aliprotect.next_actions(dispute.order, at=at, dispute=dispute, role=role)
     check(advice, at)
-    now = aliprotect.status(dispute, at=at)
+    now = aliprotect.dispute_status(dispute, at=at)
     deadlines = {d.at for d in now.deadlines}
     for a in advice:
         if a.by is not None:

@@ -32,7 +32,7 @@ def disputes(draw: st.DrawFn, resolution: Resolution = Resolution.FULL_REFUND) -
 
 
 def stage(dispute: Dispute, at: dt.datetime) -> Stage:
-    return aliprotect.status(dispute, at=at, rules=RULES).stage
+    return aliprotect.dispute_status(dispute, at=at, rules=RULES).stage
 
 
 def local_days_between(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
@@ -41,7 +41,7 @@ def local_days_between(start: pendulum.DateTime, end: pendulum.DateTime) -> int:
 
 @given(disputes())
 def test_the_seller_replies_until_the_instant_before_the_reply_deadline(dispute: Dispute) -> None:
-    reply_by = aliprotect.status(dispute, at=dispute.opened_at, rules=RULES).deadlines[0].at
+    reply_by = aliprotect.dispute_status(dispute, at=dispute.opened_at, rules=RULES).deadlines[0].at
     assert local_days_between(dispute.opened_at, reply_by) == REPLY
     assert reply_by.tzinfo == dispute.opened_at.tzinfo
     assert stage(dispute, reply_by - TICK) is Stage.AWAITING_SELLER
@@ -50,7 +50,7 @@ def test_the_seller_replies_until_the_instant_before_the_reply_deadline(dispute:
     refused = None
     try:
         aliprotect.seller_accepts(dispute, at=reply_by, rules=RULES)
-    except aliprotect.ActionRefusedError as error:
+    except aliprotect.errors.ActionRefusedError as error:
         refused = error
     assert refused is not None
     assert "dispute.seller_silent" in refused.rule_ids
@@ -59,7 +59,7 @@ def test_the_seller_replies_until_the_instant_before_the_reply_deadline(dispute:
 @given(disputes(), st.integers(min_value=0, max_value=4 * 86_400))
 def test_a_moderator_steps_in_exactly_seven_days_after_opening(dispute: Dispute, after: int) -> None:
     rejected = aliprotect.seller_rejects(dispute, at=dispute.opened_at.add(seconds=after), rules=RULES)
-    moderator_from = aliprotect.status(rejected, at=rejected.events[-1].at, rules=RULES).deadlines[0].at
+    moderator_from = aliprotect.dispute_status(rejected, at=rejected.events[-1].at, rules=RULES).deadlines[0].at
     assert local_days_between(dispute.opened_at, moderator_from) == MODERATOR
     assert stage(rejected, moderator_from - TICK) is Stage.NEGOTIATING
     assert stage(rejected, moderator_from) is Stage.WITH_MODERATOR
@@ -68,7 +68,7 @@ def test_a_moderator_steps_in_exactly_seven_days_after_opening(dispute: Dispute,
 @given(disputes(Resolution.REFUND_WITH_RETURN), st.integers(min_value=0, max_value=4 * 86_400))
 def test_a_return_ships_until_the_instant_before_the_return_deadline(dispute: Dispute, after: int) -> None:
     accepted = aliprotect.seller_accepts(dispute, at=dispute.opened_at.add(seconds=after), rules=RULES)
-    return_by = aliprotect.status(accepted, at=accepted.events[-1].at, rules=RULES).deadlines[0].at
+    return_by = aliprotect.dispute_status(accepted, at=accepted.events[-1].at, rules=RULES).deadlines[0].at
     assert local_days_between(accepted.events[-1].at, return_by) == SHIP_BACK
     assert stage(accepted, return_by - TICK) is Stage.RETURN_DUE
     assert stage(accepted, return_by) is Stage.RETURN_MISSED
@@ -79,8 +79,8 @@ def test_a_return_ships_until_the_instant_before_the_return_deadline(dispute: Di
 @given(disputes(), st.integers(min_value=0, max_value=4 * 86_400))
 def test_a_refund_arrives_within_seven_local_days(dispute: Dispute, after: int) -> None:
     accepted = aliprotect.seller_accepts(dispute, at=dispute.opened_at.add(seconds=after), rules=RULES)
-    refunded = aliprotect.refund_granted(accepted, at=accepted.events[-1].at, rules=RULES)
-    closed = aliprotect.status(refunded, at=refunded.events[-1].at, rules=RULES)
+    refunded = aliprotect.platform_refunds(accepted, at=accepted.events[-1].at, rules=RULES)
+    closed = aliprotect.dispute_status(refunded, at=refunded.events[-1].at, rules=RULES)
     (arrives,) = closed.deadlines
     assert arrives.name == "refund_arrives_by"
     assert local_days_between(refunded.events[-1].at, arrives.at) == ARRIVAL
@@ -96,6 +96,6 @@ def test_the_reply_deadline_keeps_the_wall_clock_across_a_dst_change() -> None:
     )
     opened = pendulum.datetime(2025, 3, 27, 9, tz="Europe/Paris")  # the clocks move on 30 March
     dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=RULES)
-    reply_by = aliprotect.status(dispute, at=opened, rules=RULES).deadlines[0].at
+    reply_by = aliprotect.dispute_status(dispute, at=opened, rules=RULES).deadlines[0].at
     assert reply_by.isoformat() == "2025-04-01T09:00:00+02:00"
     assert (reply_by - opened).in_hours() == 5 * 24 - 1

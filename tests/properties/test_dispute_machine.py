@@ -145,8 +145,8 @@ class DisputeMachine(RuleBasedStateMachine):
         self._try(aliprotect.moderator_decides, buyer_wins=buyer_wins, refund=refund)
 
     @rule()
-    def refund_granted(self) -> None:
-        self._try(aliprotect.refund_granted)
+    def platform_refunds(self) -> None:
+        self._try(aliprotect.platform_refunds)
 
     @rule(tracking_number=st.sampled_from(["RR123456789CN", "LP00417245813281", ""]))
     def buyer_ships_return(self, tracking_number: str) -> None:
@@ -155,7 +155,7 @@ class DisputeMachine(RuleBasedStateMachine):
     # --- invariants ---------------------------------------------------------------------
 
     def _statuses(self) -> list[aliprotect.DisputeStatus]:
-        return [aliprotect.status(dispute, at=self.now, rules=self.book) for dispute in self.disputes]
+        return [aliprotect.dispute_status(dispute, at=self.now, rules=self.book) for dispute in self.disputes]
 
     @invariant()
     def at_most_one_open_dispute(self) -> None:

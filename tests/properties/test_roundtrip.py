@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
-from aliprotect import Claim, ClaimKind, Dispute, Evidence, Order, Resolution, RuleChange, Unit
+from aliprotect import Claim, ClaimKind, Dispute, Evidence, Order, Resolution
+from aliprotect.rules import RuleChange, Unit
 from aliprotect.strategies import disputes, instants, money, orders, trackings
 
 RULES = aliprotect.rulebook("2025.1")
@@ -63,9 +64,9 @@ def test_disputes_and_their_events_round_trip(dispute: Dispute) -> None:
     for event in dispute.events:
         assert roundtrip(event) == event
     last = (dispute.events[-1].at if dispute.events else dispute.opened_at).add(days=3)
-    status = aliprotect.status(dispute, at=last)
+    status = aliprotect.dispute_status(dispute, at=last)
     assert roundtrip(status) == status
-    assert aliprotect.status(again, at=last) == status
+    assert aliprotect.dispute_status(again, at=last) == status
 
 
 @given(orders(shipped=True), st.data())
@@ -135,15 +136,15 @@ def test_a_derived_rulebook_differs_exactly_in_what_was_changed(changes: dict[tu
             key=lambda change: (change.rule_id, change.field),
         )
     )
-    assert aliprotect.diff(RULES, derived) == expected
-    assert aliprotect.diff(derived, derived) == ()
+    assert aliprotect.rules.diff(RULES, derived) == expected
+    assert aliprotect.rules.diff(derived, derived) == ()
     assert (derived.fingerprint == RULES.fingerprint) is False  # the version and parent differ anyway
     assert all(derived.quantity(r, n).unit is RULES.quantity(r, n).unit for r, n in NUMBERS)
 
 
 def test_diff_of_a_rulebook_with_itself_is_empty() -> None:
-    assert aliprotect.diff(RULES, RULES) == ()
-    assert aliprotect.diff(RULES, aliprotect.Rulebook.from_dict(__import__("json").loads(RULES.document))) == ()
+    assert aliprotect.rules.diff(RULES, RULES) == ()
+    assert aliprotect.rules.diff(RULES, aliprotect.Rulebook.from_dict(__import__("json").loads(RULES.document))) == ()
 
 
 def test_units_are_kept_in_the_document() -> None:

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import aliprotect
-from aliprotect import Claim, ClaimKind, Resolution, Role, Rulebook, UnstatedRuleError
+from aliprotect import Claim, ClaimKind, Resolution, Role, Rulebook
+from aliprotect.errors import UnstatedRuleError
 from aliprotect.strategies import orders
 
 BASE = aliprotect.rulebook("2025.1")
@@ -47,7 +48,7 @@ def ask(rule_id: str, question: object) -> None:
     answer: object = None
     try:
         answer = question()
-    except (UnstatedRuleError, aliprotect.ActionRefusedError) as error:
+    except (UnstatedRuleError, aliprotect.errors.ActionRefusedError) as error:
         answer = error
     if isinstance(answer, UnstatedRuleError):
         assert f"'{rule_id}'" in str(answer) or f"{rule_id} lists" in str(answer)
@@ -55,7 +56,7 @@ def ask(rule_id: str, question: object) -> None:
         assert rule_id not in cited(answer)
 
 
-@pytest.mark.parametrize("rule_id", sorted(aliprotect.RULE_SCHEMA))
+@pytest.mark.parametrize("rule_id", sorted(aliprotect.rules.SCHEMA))
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_no_answer_rests_on_a_rule_the_rulebook_does_not_state(rule_id: str, data: st.DataObject) -> None:
@@ -80,14 +81,14 @@ def test_no_answer_rests_on_a_rule_the_rulebook_does_not_state(rule_id: str, dat
     except aliprotect.AliprotectError:  # refused: checked just above
         return
     later = at.add(seconds=data.draw(st.integers(min_value=0, max_value=30 * 86_400)))
-    ask(rule_id, lambda: aliprotect.status(dispute, at=later, rules=rules))
+    ask(rule_id, lambda: aliprotect.dispute_status(dispute, at=later, rules=rules))
     ask(rule_id, lambda: aliprotect.next_actions(order, at=later, dispute=dispute, rules=rules))
     for transition in (aliprotect.seller_accepts, aliprotect.seller_rejects, aliprotect.buyer_escalates):
         try:
             moved = transition(dispute, at=later, rules=rules)
         except aliprotect.AliprotectError:
             continue
-        ask(rule_id, lambda moved=moved: aliprotect.status(moved, at=later.add(days=20), rules=rules))
+        ask(rule_id, lambda moved=moved: aliprotect.dispute_status(moved, at=later.add(days=20), rules=rules))
 
 
 def test_an_unstated_rule_is_named_when_it_is_needed() -> None:

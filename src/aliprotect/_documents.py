@@ -1,4 +1,4 @@
-"""JSON for storage: orders, disputes, rulebooks, answers and decisions, and back.
+"""JSON for storage: orders, disputes, rulebooks, answers, advice and decisions, and back.
 
 Every document is an envelope ``{"aliprotect": 1, "type": "Order", "value": {...}}``:
 the schema version, the type and the value. Instants are ISO 8601 text with their
@@ -40,15 +40,16 @@ import attrs
 import pendulum
 
 from aliprotect import _days
-from aliprotect.disputes import Dispute, DisputeStatus, Event, EventKind, Outcome, Stage
+from aliprotect._advice import Action, Advice, AdviceList, Role, Urgency
+from aliprotect._answers import Deadline, Timeline, Verdict, Window
+from aliprotect._claims import Circumstance, Claim, ClaimKind, Evidence, Resolution
+from aliprotect._dispute import Dispute, DisputeEvent, DisputeEventKind, DisputeStatus, Outcome, Stage
+from aliprotect._model import Extension, Money, Order
+from aliprotect._provenance import Decision
+from aliprotect._reminders import Reminder
+from aliprotect._rulebook import Rulebook
+from aliprotect._tracking import Location, Tracking, TrackingEvent
 from aliprotect.errors import DocumentError, FingerprintError
-from aliprotect.model import Circumstance, Claim, ClaimKind, Evidence, Extension, Money, Order, Resolution
-from aliprotect.provenance import Decision
-from aliprotect.rulebook import Rulebook
-from aliprotect.timeline import Deadline, Timeline, Verdict, Window
-from aliprotect.tracking import Location, Tracking, TrackingEvent
-
-__all__ = ["SCHEMA_VERSION", "from_data", "from_json", "to_data", "to_json"]
 
 SCHEMA_VERSION = 1
 """The version of the document schema; a document of another version is refused."""
@@ -61,7 +62,7 @@ _TYPES: dict[str, type] = {
         Money,
         Claim,
         Dispute,
-        Event,
+        DisputeEvent,
         DisputeStatus,
         Deadline,
         Window,
@@ -71,6 +72,8 @@ _TYPES: dict[str, type] = {
         Rulebook,
         Tracking,
         TrackingEvent,
+        Advice,
+        Reminder,
     )
 }
 _ENUMS: dict[str, type[enum.Enum]] = {
@@ -80,10 +83,13 @@ _ENUMS: dict[str, type[enum.Enum]] = {
         Resolution,
         Evidence,
         Circumstance,
-        EventKind,
+        DisputeEventKind,
         Stage,
         Outcome,
         Location,
+        Role,
+        Action,
+        Urgency,
     )
 }
 
@@ -111,6 +117,12 @@ def _encode(value: object) -> Any:
         return value.value
     if isinstance(value, Rulebook):
         return {"document": json.loads(value.document), "fingerprint": value.fingerprint}
+    if isinstance(value, AdviceList):
+        return {
+            "items": [_encode(item) for item in value],
+            "rulebook": value.rulebook,
+            "fingerprint": value.fingerprint,
+        }
     if isinstance(value, Decision):
         return {
             "question": value.question,
@@ -135,7 +147,7 @@ def _tagged(value: object) -> Any:
         return {"type": "DateTime", "value": _encode(value)}
     if isinstance(value, enum.Enum) and kind.__name__ in _ENUMS:
         return {"type": kind.__name__, "value": value.value}
-    if kind.__name__ in _TYPES:
+    if kind.__name__ in _TYPES or kind is AdviceList:
         return {"type": kind.__name__, "value": _encode(value)}
     raise DocumentError(f"{value!r} ({kind.__name__}) cannot be written as an aliprotect document")
 
@@ -192,6 +204,8 @@ def _decode(data: Any, hint: Any, where: str) -> Any:
         return _rulebook(data, where)
     if hint is Decision:
         return _decision(data, where)
+    if hint is AdviceList:
+        return _advice_list(data, where)
     if isinstance(hint, type) and attrs.has(hint):
         return _attrs(data, hint, where)
     if hint in (str, int, bool):
@@ -253,6 +267,14 @@ def _decision(data: Any, where: str) -> Decision:
     )
 
 
+def _advice_list(data: Any, where: str) -> AdviceList:
+    if not isinstance(data, Mapping) or set(data) != {"items", "rulebook", "fingerprint"}:
+        raise _fail(where, "a list of advice is an object with its items, a rulebook and a fingerprint")
+    items = _decode(data["items"], tuple[Advice, ...], f"{where}.items")
+    rulebook, fingerprint = _decode(data["rulebook"], str, f"{where}.rulebook"), data["fingerprint"]
+    return AdviceList(items, rulebook=rulebook, fingerprint=_decode(fingerprint, str, f"{where}.fingerprint"))
+
+
 def _from_tagged(data: Any, where: str) -> Any:
     if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
         raise _fail(where, f"must be an object with a type and a value, found {data!r}")
@@ -261,9 +283,9 @@ def _from_tagged(data: Any, where: str) -> Any:
         raise _fail(where, f"the type must be a name, found {kind!r}")
     if kind == "DateTime":
         return _decode(data["value"], pendulum.DateTime, where)
-    cls: Any = _ENUMS.get(kind) or _TYPES.get(kind)
+    cls: Any = _ENUMS.get(kind) or _TYPES.get(kind) or (AdviceList if kind == "AdviceList" else None)
     if cls is None:
-        known = ", ".join(sorted(["DateTime", *_ENUMS, *_TYPES]))
+        known = ", ".join(sorted(["DateTime", "AdviceList", *_ENUMS, *_TYPES]))
         raise _fail(where, f"type {kind!r} is not one aliprotect stores; it stores: {known}")
     return _decode(data["value"], cls, where)
 

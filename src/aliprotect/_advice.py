@@ -3,8 +3,7 @@
 The source articles are mostly advice: watch the tracking, ask for an extension before
 it is too late, open the dispute at least 10 days before protection ends, escalate when
 the seller is rude, refund your own customer at once. :func:`next_actions` turns that
-advice into :class:`Advice` values for one order at an instant; :func:`upcoming` lists
-the deadlines of many orders that fall inside a horizon. Both are pure: ``at`` is an
+advice into :class:`Advice` values for one order at an instant. It is pure: ``at`` is an
 argument, nothing is read or stored.
 """
 
@@ -13,26 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import pendulum
 
-from aliprotect import _checks, _days
-from aliprotect.disputes import Dispute, DisputeStatus, EventKind, Outcome, Stage, status
+from aliprotect import _checks, _days, _formatting
+from aliprotect._claims import ClaimKind
+from aliprotect._dispute import Dispute, DisputeEventKind, DisputeStatus, Outcome, Stage
+from aliprotect._dispute_machine import dispute_status
+from aliprotect._model import Order
+from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._rulebook import Rulebook, stated
+from aliprotect._schema import Unit
+from aliprotect._timeline import dispute_window, in_transit_until, protection_end, recommended_open_by
+from aliprotect._tracking import Location, Tracking, for_order
 from aliprotect.errors import InvalidValueError, MissingFactError
-from aliprotect.model import ClaimKind, Order
-from aliprotect.rulebook import Rulebook, Unit, rulebook
-from aliprotect.timeline import (
-    Deadline,
-    dispute_window,
-    in_transit_until,
-    protection_end,
-    recommended_open_by,
-    timeline,
-)
-from aliprotect.tracking import Location, Tracking, for_order
-
-__all__ = ["Action", "Advice", "AdviceList", "Reminder", "Role", "Urgency", "next_actions", "upcoming"]
 
 
 class Role(enum.Enum):
@@ -77,7 +72,7 @@ class Action(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Advice:
+class Advice(_formatting.ShowsAsHtml):
     """One thing to do (or to wait for), by when, how urgent, and the rules behind it.
 
     Attributes:
@@ -102,22 +97,34 @@ class Advice:
 
 
 class AdviceList(tuple[Advice, ...]):
-    """The advice :func:`next_actions` gives: a tuple, which a notebook shows as a table."""
+    """The advice :func:`next_actions` gives: a tuple of :class:`Advice`, most urgent first,
+    that also names the rulebook it came from (even when it is empty). A notebook shows it
+    as a table.
 
-    __slots__ = ()
+    Attributes:
+        rulebook: the version of the rulebook the advice came from.
+        fingerprint: that rulebook's fingerprint.
+    """
 
-    def _repr_html_(self) -> str:
-        from aliprotect.display import advice_html  # the display shell, loaded only in a notebook
+    rulebook: str
+    fingerprint: str
 
-        return advice_html(self)
+    def __new__(cls, items: Iterable[Advice] = (), *, rulebook: str, fingerprint: str) -> AdviceList:
+        advice = super().__new__(cls, items)
+        for item in advice:
+            _checks.instance(item, Advice, "items[]")
+        object.__setattr__(advice, "rulebook", rulebook)
+        object.__setattr__(advice, "fingerprint", fingerprint)
+        return advice
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"an AdviceList cannot be changed: {name}")
 
-@attrs.frozen(kw_only=True)
-class Reminder:
-    """A deadline of one order among many, for :func:`upcoming`."""
+    def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (tuple(self),), {"rulebook": self.rulebook, "fingerprint": self.fingerprint}
 
-    order_id: str
-    deadline: Deadline
+    def _repr_html_(self) -> str | None:
+        return _formatting.html(self)
 
 
 def _role(value: Role) -> Role:
@@ -161,7 +168,7 @@ class _Advisor:
                 text=text,
                 by=by,
                 urgency=urgency,
-                rule_ids=_checks.stated(self.rules, *rule_ids),
+                rule_ids=stated(self.rules, *rule_ids),
                 rulebook=self.rules.version,
                 fingerprint=self.rules.fingerprint,
             )
@@ -447,7 +454,9 @@ class _Advisor:
                 by=waits_until,
             )
             return
-        rude = any(e.kind is EventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at))
+        rude = any(
+            e.kind is DisputeEventKind.SELLER_REJECTS and e.rude for e in dispute.events if not self.before(e.at)
+        )
         ends = [(at, f"escalate by {at.isoformat()}, when the claim phase ends") for at in (claim_until,) if at]
         ends += [(at, f"escalate, or a moderator steps in at {at.isoformat()}") for at in (moderator_from,) if at]
         by, then = min(ends, key=lambda end: _days.utc(end[0]))  # the rulebook schema gives one or both
@@ -583,7 +592,7 @@ def next_actions(
         now open_dispute 2025-05-17T18:00:00+02:00
         now attach_evidence 2025-05-17T18:00:00+02:00
     """
-    order = _checks.order(order)
+    order = _checks.instance(order, Order, "order")
     role = _role(role)
     instant = _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
     tracking = for_order(tracking, order)
@@ -592,15 +601,17 @@ def next_actions(
         if dispute.order.id != order.id:
             raise InvalidValueError(f"dispute is about order {dispute.order.id}, not order {order.id}")
     if dispute is not None and not _days.utc(instant) < _days.utc(dispute.opened_at):
-        now = status(dispute, at=instant, rules=rules)
+        now = dispute_status(dispute, at=instant, rules=rules)
         advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
         _check_delivery(advisor, tracking)
         advisor.dispute_advice(dispute, now, tracking)
     else:
-        advisor = _Advisor(_known_at(order, instant), instant, _checks.rules_or_latest(rules), role)
+        advisor = _Advisor(_known_at(order, instant), instant, given_or_latest(rules), role)
         _check_delivery(advisor, tracking)
         advisor.order_advice(tracking)
-    return AdviceList(sorted(advisor.advice, key=_sort_key))
+    return AdviceList(
+        sorted(advisor.advice, key=_sort_key), rulebook=advisor.rules.version, fingerprint=advisor.rules.fingerprint
+    )
 
 
 def _check_delivery(advisor: _Advisor, tracking: Tracking | None) -> None:
@@ -615,84 +626,3 @@ def _check_delivery(advisor: _Advisor, tracking: Tracking | None) -> None:
             f"rulebook {rules.version}, protection.period cuts protection once the parcel shows as delivered: "
             "set the order's delivered_at"
         )
-
-
-def upcoming(
-    orders: Iterable[Order],
-    *,
-    at: dt.datetime,
-    within: dt.timedelta,
-    disputes: Iterable[Dispute] = (),
-    rules: Rulebook | None = None,
-) -> tuple[Reminder, ...]:
-    """The deadlines of many orders that fall after ``at`` and no later than ``at + within``, soonest first.
-
-    For an order without a dispute: its recommended open-by, the end of its protection and
-    its last chance to open a dispute. For an order with a dispute: the dispute's
-    deadlines (seller reply, moderator, return, refund arrival) while it is open. Never a
-    deadline that has passed, a window that has closed, or one of a closed dispute or of
-    an order whose window closed long ago. The result does not depend on the order in
-    which the orders are given.
-
-    Raises:
-        InvalidValueError: two orders with the same id, a dispute of an order not given,
-            or ``within`` not a positive ``timedelta``.
-
-    Example:
-        >>> import datetime, pendulum, aliprotect
-        >>> orders = [
-        ...     aliprotect.Order(
-        ...         id=f"A{n}",
-        ...         placed_at=pendulum.datetime(2025, 3, n, tz="Europe/Paris"),
-        ...         shipped_at=pendulum.datetime(2025, 3, n + 1, tz="Europe/Paris"),
-        ...         protection_days=45,
-        ...     )
-        ...     for n in (1, 2)
-        ... ]
-        >>> for reminder in aliprotect.upcoming(
-        ...     orders, at=pendulum.datetime(2025, 4, 5, tz="Europe/Paris"), within=datetime.timedelta(days=14),
-        ...     rules=aliprotect.rulebook("2025.1"),
-        ... ):
-        ...     print(reminder.order_id, reminder.deadline.name, reminder.deadline.at.date())
-        A1 open_by_recommended 2025-04-06
-        A2 open_by_recommended 2025-04-07
-        A1 protection_ends 2025-04-16
-        A2 protection_ends 2025-04-17
-    """
-    rules = _checks.rules_or_latest(rules)
-    instant = _days.aware(at, "at")
-    if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
-        raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
-    horizon = instant + within
-    by_id: dict[str, Order] = {}
-    for order in orders:
-        order = _checks.order(order)
-        if order.id in by_id:
-            raise InvalidValueError(f"order {order.id} is given twice; give each order once")
-        by_id[order.id] = order
-    disputed: dict[str, list[Dispute]] = {}
-    for dispute in disputes:
-        dispute = _checks.instance(dispute, Dispute, "disputes[]")
-        if dispute.order.id not in by_id:
-            raise InvalidValueError(f"a dispute of order {dispute.order.id} is given, but not that order")
-        disputed.setdefault(dispute.order.id, []).append(dispute)
-
-    def ahead(deadline: Deadline) -> bool:
-        return _days.utc(instant) < _days.utc(deadline.at) <= _days.utc(horizon)
-
-    reminders = []
-    for order_id, order in by_id.items():
-        opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
-        if opened:
-            for dispute in opened:
-                # a dispute is read with its own rulebook: `rules` when it is that one (a custom one)
-                pinned = rules if rules.fingerprint == dispute.fingerprint else None
-                now = status(dispute, at=instant, rules=pinned)
-                if not now.closed:
-                    reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
-            continue
-        wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
-        for deadline in timeline(order, rules=rules).deadlines:
-            if deadline.name in wanted and ahead(deadline):
-                reminders.append(Reminder(order_id=order_id, deadline=deadline))
-    return tuple(sorted(reminders, key=lambda r: (_days.utc(r.deadline.at), r.order_id, r.deadline.name)))

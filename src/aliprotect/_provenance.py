@@ -1,9 +1,10 @@
 """Where answers come from: explain them with their sources, record decisions, replay them.
 
 Every answer of the library (a :class:`~aliprotect.Deadline`, :class:`~aliprotect.Window`,
-:class:`~aliprotect.Verdict`, :class:`~aliprotect.Timeline` or
-:class:`~aliprotect.DisputeStatus`) names the rule ids it used and the rulebook version
-and fingerprint that gave the numbers. :func:`explain` turns that into a short account
+:class:`~aliprotect.Verdict`, :class:`~aliprotect.Timeline`,
+:class:`~aliprotect.DisputeStatus`, :class:`~aliprotect.Advice`,
+:class:`~aliprotect.AdviceList`, a :class:`~aliprotect.Dispute`) names the rule ids it
+used and the rulebook version and fingerprint that gave the numbers. :func:`explain` turns that into a short account
 with each rule's summary and sources. :func:`record` keeps a question, its inputs and
 its answer as a :class:`Decision` that can be stored as JSON; :func:`replay` recomputes
 it later and says whether it still holds.
@@ -19,26 +20,20 @@ from typing import Any
 import attrs
 
 from aliprotect import _checks
-from aliprotect.disputes import DisputeStatus, status
+from aliprotect._advice import Advice, AdviceList, next_actions
+from aliprotect._answers import Deadline, Timeline, Verdict, Window
+from aliprotect._dispute import Dispute, DisputeStatus
+from aliprotect._dispute_machine import dispute_status
+from aliprotect._eligibility import can_cancel, can_open_dispute
+from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._reminders import Reminder
+from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import completion, dispute_window, protection_end, recommended_open_by, timeline
+from aliprotect._transitions import open_dispute
 from aliprotect.errors import FingerprintError, InvalidValueError
-from aliprotect.rulebook import Rulebook, rulebook
-from aliprotect.timeline import (
-    Deadline,
-    Timeline,
-    Verdict,
-    Window,
-    can_cancel,
-    can_open_dispute,
-    completion,
-    dispute_window,
-    protection_end,
-    recommended_open_by,
-    timeline,
-)
 
-__all__ = ["Decision", "Replay", "explain", "record", "replay"]
-
-Answer = Deadline | Window | Verdict | Timeline | DisputeStatus
+Answer = Deadline | Window | Verdict | Timeline | DisputeStatus | Advice | AdviceList | Dispute
+"""Every kind of answer a decision can hold."""
 
 QUESTIONS: Mapping[str, Callable[..., Answer]] = MappingProxyType(
     {
@@ -51,7 +46,9 @@ QUESTIONS: Mapping[str, Callable[..., Answer]] = MappingProxyType(
             recommended_open_by,
             can_open_dispute,
             can_cancel,
-            status,
+            open_dispute,
+            dispute_status,
+            next_actions,
         )
     }
 )
@@ -61,7 +58,8 @@ QUESTIONS: Mapping[str, Callable[..., Answer]] = MappingProxyType(
 def _answer(value: object) -> Answer:
     if not isinstance(value, Answer):
         raise InvalidValueError(
-            f"answer={value!r} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline or DisputeStatus"
+            f"answer={value!r} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline, "
+            "DisputeStatus, Advice, AdviceList or Dispute"
         )
     return value
 
@@ -128,8 +126,9 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
     ``question`` is one of the library's questions: :func:`aliprotect.timeline`,
     :func:`aliprotect.protection_end`, :func:`aliprotect.completion`,
     :func:`aliprotect.dispute_window`, :func:`aliprotect.recommended_open_by`,
-    :func:`aliprotect.can_open_dispute`, :func:`aliprotect.can_cancel` or
-    :func:`aliprotect.status`. Pass ``rules=`` to pin the rulebook, as in the call itself.
+    :func:`aliprotect.can_open_dispute`, :func:`aliprotect.can_cancel`,
+    :func:`aliprotect.open_dispute`, :func:`aliprotect.dispute_status` or
+    :func:`aliprotect.next_actions`. Pass ``rules=`` to pin the rulebook, as in the call itself.
 
     Raises:
         InvalidValueError: ``question`` is not one of those.
@@ -164,7 +163,7 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
 
 def _pinned(version: str, fingerprint: str, rules: Rulebook | None, what: str) -> Rulebook:
     """The rulebook ``version`` with exactly ``fingerprint``: ``rules`` if given, else the published one."""
-    book = rulebook(version) if rules is None else _checks.rules_or_latest(rules)
+    book = rulebook(version) if rules is None else given_or_latest(rules)
     if book.fingerprint != fingerprint:
         raise FingerprintError(
             f"{what} was made with rulebook {version} of fingerprint {fingerprint}, but the rulebook "
@@ -183,6 +182,8 @@ def _substance(answer: Answer) -> dict[str, Any]:
             return [strip(v) for v in value]
         return value
 
+    if isinstance(answer, AdviceList):
+        return {str(index): strip(attrs.asdict(item, recurse=True)) for index, item in enumerate(answer)}
     return dict(strip(attrs.asdict(answer, recurse=True)))
 
 
@@ -194,6 +195,26 @@ def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
     answers. With ``rules``, it is recomputed with those rules, for instance the latest
     rulebook, to see whether a newer rulebook changes the decision. A dispute's status is
     always recomputed with the rulebook the dispute was opened under.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> decision = aliprotect.record(
+        ...     aliprotect.next_actions, order, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"),
+        ...     rules=aliprotect.rulebook("2025.1"),
+        ... )
+        >>> aliprotect.replay(decision).holds
+        True
+        >>> shorter = aliprotect.rulebook("2025.1").derive(
+        ...     version="buffer5", changes={"protection.settlement_buffer": 5}
+        ... )
+        >>> aliprotect.replay(decision, rules=shorter).differences
+        ('0', '1', '2')
 
     Raises:
         FingerprintError: the published rulebook of that version has another fingerprint
@@ -217,7 +238,9 @@ def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
     )
 
 
-def _headline(answer: Answer) -> list[str]:
+def _headline(answer: Answer | Reminder) -> list[str]:
+    if isinstance(answer, Reminder):
+        return [f"order {answer.order_id}: {line}" for line in _headline(answer.deadline)]
     if isinstance(answer, Deadline):
         return [f"{answer.name} at {answer.at.isoformat()}: {answer.description}"]
     if isinstance(answer, Window):
@@ -228,6 +251,20 @@ def _headline(answer: Answer) -> list[str]:
         return [f"timeline of order {answer.order_id}:"] + [
             f"  {d.at.isoformat()}  {d.name}: {d.description}" for d in answer.deadlines
         ]
+    if isinstance(answer, Advice):
+        by = "" if answer.by is None else f" by {answer.by.isoformat()}"
+        return [f"{answer.urgency.value}: {answer.action.value}{by}: {answer.text}"]
+    if isinstance(answer, AdviceList):
+        if not answer:
+            return ["nothing to do"]
+        return [f"advice for order {answer[0].order_id}:"] + [f"  {_headline(item)[0]}" for item in answer]
+    if isinstance(answer, Dispute):
+        claim = answer.claim
+        lines = [
+            f"dispute of order {answer.order.id}, opened at {answer.opened_at.isoformat()}: "
+            f"{claim.kind.value}, asking for {claim.resolution.value}"
+        ]
+        return lines + [f"  {e.at.isoformat()}  {e.kind.value}" for e in answer.events]
     lines = [
         f"dispute of order {answer.order_id} at {answer.at.isoformat()}: {answer.stage.value}: {answer.description}"
     ]
@@ -235,21 +272,30 @@ def _headline(answer: Answer) -> list[str]:
     return lines
 
 
-def _rule_ids(answer: Answer) -> list[str]:
-    ids = list(answer.rule_ids) if not isinstance(answer, Timeline) else []
+def _rule_ids(answer: Answer | Reminder) -> list[str]:
+    if isinstance(answer, Reminder):
+        return list(answer.deadline.rule_ids)
+    if isinstance(answer, Dispute):
+        ids = [answer.claim.kind.rule_id, *(event.kind.rule_id for event in answer.events)]
+    elif isinstance(answer, AdviceList):
+        ids = [rule_id for item in answer for rule_id in item.rule_ids]
+    else:
+        ids = list(answer.rule_ids) if not isinstance(answer, Timeline) else []
     for deadline in getattr(answer, "deadlines", ()):
         ids += deadline.rule_ids
     return list(dict.fromkeys(ids))
 
 
-def explain(answer: Answer, *, rules: Rulebook | None = None) -> str:
+def explain(answer: Answer | Reminder, *, rules: Rulebook | None = None) -> str:
     """A short account of ``answer``: what it says, the rules it used and where they are written.
 
     Each rule is given with its summary and its citations, each citation with the title
     of its source, and the rulebook with its version and fingerprint, like a legal trace.
 
     Args:
-        answer: an answer of the library.
+        answer: an answer of the library: a deadline, window, verdict, timeline, dispute
+            status, piece of advice or list of advice, reminder, or a dispute (its claim and
+            events).
         rules: the rulebook the answer came from; needed only for a custom rulebook. It
             must have the fingerprint the answer names.
 
@@ -274,8 +320,14 @@ def explain(answer: Answer, *, rules: Rulebook | None = None) -> str:
         - open.latest: A dispute can still be opened within 15 days after the order completes; ...
           seed 001:99, seed 001:171, seed 001:177, seed 001:184, seed 001:192, seed 001:198 (...)
     """
-    answer = _answer(answer)
-    book = _pinned(answer.rulebook, answer.fingerprint, rules, "the answer")
+    if not isinstance(answer, Reminder):
+        answer = _answer(answer)
+    version, fingerprint = (
+        (answer.deadline.rulebook, answer.deadline.fingerprint)
+        if isinstance(answer, Reminder)
+        else (answer.rulebook, answer.fingerprint)
+    )
+    book = _pinned(version, fingerprint, rules, "the answer")
     lines = _headline(answer)
     lines.append(f"Rulebook {book.version} ({book.fingerprint})")
     for rule_id in _rule_ids(answer):

@@ -11,10 +11,8 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days
+from aliprotect._model import Order
 from aliprotect.errors import InvalidValueError, TimeOrderError
-from aliprotect.model import Order
-
-__all__ = ["Location", "Tracking", "TrackingEvent"]
 
 
 class Location(enum.Enum):

@@ -1,0 +1,133 @@
+"""The published rulebooks: the TOML files shipped in ``aliprotect/rulebooks/``, by version and by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from aliprotect import _days
+from aliprotect._rulebook import Rulebook
+from aliprotect.errors import InvalidValueError, MalformedRulebookError, UnknownRulebookError
+
+
+def _version_key(version: str) -> tuple[int, int, int]:
+    """Calendar versions (``2025.1``) in time order, then the undated ones (``undated.1``)."""
+    head, _, number = version.partition(".")
+    count = int(number) if number.isdigit() else 0
+    return (1, 0, count) if not head.isdigit() else (0, int(head), count)
+
+
+def _dated(version: str) -> bool:
+    return version.partition(".")[0].isdigit()
+
+
+@functools.cache
+def _published() -> Mapping[str, str]:
+    """Version to TOML text of every rulebook shipped in the package."""
+    folder = importlib.resources.files("aliprotect") / "rulebooks"
+    return MappingProxyType(
+        {
+            entry.name.removesuffix(".toml"): entry.read_text(encoding="utf-8")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".toml")
+        }
+    )
+
+
+@functools.cache
+def _load(version: str) -> Rulebook:
+    book = Rulebook.from_toml(_published()[version])
+    if book.version != version:
+        raise MalformedRulebookError(f"the rulebook file {version}.toml says version={book.version!r}; they must agree")
+    return book
+
+
+def rulebooks() -> tuple[Rulebook, ...]:
+    """Every published rulebook: the dated ones oldest first, then the undated ones.
+
+    Example:
+        >>> import aliprotect
+        >>> for book in aliprotect.rulebooks():
+        ...     print(book.version, book.in_force_from, book.in_force_certainty.value)
+        2013.1 2013-08-01 stated
+        2020.1 2020-06-06 seen
+        2021.1 2021-12-01 seen
+        2025.1 2025-01-01 seen
+        undated.1 None unknown
+        undated.2 None unknown
+        undated.3 None unknown
+    """
+    return tuple(_load(version) for version in sorted(_published(), key=_version_key))
+
+
+def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebook:
+    """A published rulebook: the one named ``version``, or the latest.
+
+    Args:
+        version: a published version such as ``"2025.1"``; ``None`` for the latest.
+            Pin a version in an app so its decisions can be reproduced later.
+        on: instead of a version, a date: the rulebook in force on it, the published one
+            with the latest ``in_force_from`` on or before it. An aware datetime counts by
+            its own local date.
+
+    Raises:
+        UnknownRulebookError: no published rulebook has that version, or none was in
+            force on that date. Nothing falls back to another rulebook.
+        InvalidValueError: both ``version`` and ``on`` given, or ``on`` not a date.
+
+    Example:
+        >>> import aliprotect
+        >>> aliprotect.rulebook("2025.1").title
+        'Buyer protection as described by the source articles'
+        >>> aliprotect.rulebook().version >= "2025.1"
+        True
+        >>> import datetime
+        >>> aliprotect.rulebook(on=datetime.date(2025, 6, 1)).version
+        '2025.1'
+    """
+    published = _published()
+    if on is not None:
+        if version is not None:
+            raise InvalidValueError(f"version={version!r} and on={on!r}: ask for one or the other")
+        return _in_force(on)
+    if version is None:
+        version = max((v for v in published if _dated(v)), key=_version_key)
+    elif not isinstance(version, str) or version not in published:
+        raise UnknownRulebookError(
+            f"version={version!r} is not a published rulebook; "
+            f"published: {', '.join(sorted(published, key=_version_key))}"
+        )
+    return _load(version)
+
+
+def _in_force(on: dt.date) -> Rulebook:
+    day: dt.date
+    if isinstance(on, dt.datetime):
+        day = _days.aware(on, "on").date()
+    elif isinstance(on, dt.date):
+        day = on
+    else:
+        raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
+    dated = [book for book in rulebooks() if book.in_force_from is not None]
+    candidates = [book for book in dated if book.in_force_from is not None and book.in_force_from <= day]
+    if not candidates:
+        earliest = min(book.in_force_from for book in dated if book.in_force_from is not None)
+        raise UnknownRulebookError(
+            f"on={day.isoformat()}: no published rulebook was in force that day; the earliest known "
+            f"rules are from {earliest.isoformat()}, and aliprotect does not guess older ones"
+        )
+    return max(candidates, key=lambda book: (book.in_force_from or dt.date.min, _version_key(book.version)))
+
+
+def given_or_latest(rules: Rulebook | None) -> Rulebook:
+    """``rules``, or the latest published rulebook when it is ``None``."""
+    if rules is None:
+        return rulebook()
+    if not isinstance(rules, Rulebook):
+        raise InvalidValueError(
+            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.1'), or None for the latest"
+        )
+    return rules

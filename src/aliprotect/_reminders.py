@@ -1,0 +1,107 @@
+"""Reminders: the deadlines of many orders that fall inside a horizon, soonest first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from aliprotect import _checks, _days, _formatting
+from aliprotect._answers import Deadline
+from aliprotect._dispute import Dispute
+from aliprotect._dispute_machine import dispute_status
+from aliprotect._model import Order
+from aliprotect._registry import given_or_latest
+from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import timeline
+from aliprotect.errors import InvalidValueError
+
+
+@attrs.frozen(kw_only=True)
+class Reminder(_formatting.ShowsAsHtml):
+    """A deadline of one order among many, for :func:`upcoming`."""
+
+    order_id: str
+    deadline: Deadline
+
+
+def upcoming(
+    orders: Iterable[Order],
+    *,
+    at: dt.datetime,
+    within: dt.timedelta,
+    disputes: Iterable[Dispute] = (),
+    rules: Rulebook | None = None,
+) -> tuple[Reminder, ...]:
+    """The deadlines of many orders that fall after ``at`` and no later than ``at + within``, soonest first.
+
+    For an order without a dispute: its recommended open-by, the end of its protection and
+    its last chance to open a dispute. For an order with a dispute: the dispute's
+    deadlines (seller reply, moderator, return, refund arrival) while it is open. Never a
+    deadline that has passed, a window that has closed, or one of a closed dispute or of
+    an order whose window closed long ago. The result does not depend on the order in
+    which the orders are given.
+
+    Raises:
+        InvalidValueError: two orders with the same id, a dispute of an order not given,
+            or ``within`` not a positive ``timedelta``.
+
+    Example:
+        >>> import datetime, pendulum, aliprotect
+        >>> orders = [
+        ...     aliprotect.Order(
+        ...         id=f"A{n}",
+        ...         placed_at=pendulum.datetime(2025, 3, n, tz="Europe/Paris"),
+        ...         shipped_at=pendulum.datetime(2025, 3, n + 1, tz="Europe/Paris"),
+        ...         protection_days=45,
+        ...     )
+        ...     for n in (1, 2)
+        ... ]
+        >>> for reminder in aliprotect.upcoming(
+        ...     orders, at=pendulum.datetime(2025, 4, 5, tz="Europe/Paris"), within=datetime.timedelta(days=14),
+        ...     rules=aliprotect.rulebook("2025.1"),
+        ... ):
+        ...     print(reminder.order_id, reminder.deadline.name, reminder.deadline.at.date())
+        A1 open_by_recommended 2025-04-06
+        A2 open_by_recommended 2025-04-07
+        A1 protection_ends 2025-04-16
+        A2 protection_ends 2025-04-17
+    """
+    rules = given_or_latest(rules)
+    instant = _days.aware(at, "at")
+    if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
+        raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
+    horizon = instant + within
+    by_id: dict[str, Order] = {}
+    for order in orders:
+        order = _checks.instance(order, Order, "order")
+        if order.id in by_id:
+            raise InvalidValueError(f"order {order.id} is given twice; give each order once")
+        by_id[order.id] = order
+    disputed: dict[str, list[Dispute]] = {}
+    for dispute in disputes:
+        dispute = _checks.instance(dispute, Dispute, "disputes[]")
+        if dispute.order.id not in by_id:
+            raise InvalidValueError(f"a dispute of order {dispute.order.id} is given, but not that order")
+        disputed.setdefault(dispute.order.id, []).append(dispute)
+
+    def ahead(deadline: Deadline) -> bool:
+        return _days.utc(instant) < _days.utc(deadline.at) <= _days.utc(horizon)
+
+    reminders = []
+    for order_id, order in by_id.items():
+        opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
+        if opened:
+            for dispute in opened:
+                # a dispute is read with its own rulebook: `rules` when it is that one (a custom one)
+                pinned = rules if rules.fingerprint == dispute.fingerprint else None
+                now = dispute_status(dispute, at=instant, rules=pinned)
+                if not now.closed:
+                    reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
+            continue
+        wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
+        for deadline in timeline(order, rules=rules).deadlines:
+            if deadline.name in wanted and ahead(deadline):
+                reminders.append(Reminder(order_id=order_id, deadline=deadline))
+    return tuple(sorted(reminders, key=lambda r: (_days.utc(r.deadline.at), r.order_id, r.deadline.name)))

@@ -1,0 +1,172 @@
+"""The parts of a rulebook: rules, their numbers and citations, the points where sources disagree."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from aliprotect._claims import Evidence, Resolution
+from aliprotect._schema import Unit
+from aliprotect.errors import InvalidValueError
+
+# Read-only copies, so that a frozen value cannot be changed through its mappings. One
+# per value type, so that type checkers see what each constructor argument accepts.
+
+
+def quantity_map(mapping: Mapping[str, Quantity]) -> Mapping[str, Quantity]:
+    return MappingProxyType(dict(mapping))
+
+
+def text_map(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+def rule_map(mapping: Mapping[str, Rule]) -> Mapping[str, Rule]:
+    return MappingProxyType(dict(mapping))
+
+
+def int_map(mapping: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType(dict(mapping))
+
+
+def names_map(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen(repr=False)
+class Quantity:
+    """A number of a rule, with its unit.
+
+    Example:
+        >>> import aliprotect
+        >>> aliprotect.rulebook("2025.1").quantity("dispute.seller_reply")
+        Quantity(value=5, unit=<Unit.DAYS: 'days'>)
+    """
+
+    value: int | None = attrs.field()
+    """The number; ``None`` when it depends on the carrier (see ``by_carrier``)."""
+    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    by_carrier: Mapping[str, int] = attrs.field(factory=dict, converter=int_map, hash=False, repr=False)
+    """The number for each carrier group of the rulebook's ``carriers``, when it depends on the carrier."""
+
+    @value.validator
+    def _check_value(self, _: attrs.Attribute[int | None], value: int | None) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidValueError(f"value={value!r} must be a whole number of 0 or more")
+
+    def __attrs_post_init__(self) -> None:
+        if (self.value is None) == (not self.by_carrier):
+            raise InvalidValueError("a quantity has either a value or a value for each carrier group, not both")
+        for group, number in self.by_carrier.items():
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise InvalidValueError(f"by_carrier[{group!r}]={number!r} must be a whole number of 0 or more")
+
+    def __repr__(self) -> str:
+        if self.by_carrier:
+            return f"Quantity(by_carrier={dict(self.by_carrier)!r}, unit={self.unit!r})"
+        return f"Quantity(value={self.value!r}, unit={self.unit!r})"
+
+
+@attrs.frozen
+class Citation:
+    """Where a rule is written: a source of the rulebook and a place in it.
+
+    ``str(citation)`` gives it back as written, for example ``seed 002:26``.
+
+    Example:
+        >>> import aliprotect
+        >>> aliprotect.rulebook("2025.1").rule("open.earliest").citations
+        (Citation(source='seed 002', locator='26'),)
+    """
+
+    source: str
+    """The key of the source in the rulebook's ``sources`` table, e.g. ``seed 002``."""
+    locator: str
+    """The place in the source: a line (``26``), a range (``21-29``) or a heading."""
+
+    def __str__(self) -> str:
+        if not self.locator:
+            return self.source
+        separator = ":" if self.locator[0].isdigit() else " "
+        return f"{self.source}{separator}{self.locator}"
+
+
+@attrs.frozen
+class Rule:
+    """One rule of a rulebook: its id, what it says, where it is written, its numbers.
+
+    Example:
+        >>> import aliprotect
+        >>> rule = aliprotect.rulebook("2025.1").rule("open.latest")
+        >>> rule.summary[:45]
+        'A dispute can still be opened within 15 days '
+        >>> rule.quantities["after_completion"].value
+        15
+    """
+
+    id: str
+    summary: str
+    citations: tuple[Citation, ...]
+    quantities: Mapping[str, Quantity] = attrs.field(factory=dict, converter=quantity_map, hash=False)
+    resolutions: tuple[Resolution, ...] = ()
+    """For a ``claim.*`` rule: the resolutions a claim of that kind can ask for."""
+    evidence: tuple[Evidence, ...] = ()
+    """For a ``claim.*`` rule: the evidence a claim of that kind should carry."""
+    anchor: str | None = None
+    """For ``open.latest``: what the last chance is counted from, when not the completion
+    of the order: ``promised_delivery_or_receipt``, the earlier of the end of the seller's
+    promised delivery time and the buyer's confirmation of receipt."""
+    carried_from: str | None = None
+    """The rulebook this rule is carried over from, when the sources of this rulebook do not
+    restate it; its citations are that rulebook's."""
+    in_transit_waits: bool = False
+    """For ``open.earliest`` and ``dispute.escalation``: while the tracking shows the parcel
+    on its way inside the seller's promised delivery time, what the rule allows waits
+    until that time has passed."""
+
+    @property
+    def group(self) -> str:
+        """The part of the id before the first dot: ``open``, ``protection``, ``dispute``..."""
+        return self.id.split(".", 1)[0]
+
+
+@attrs.frozen
+class Reading:
+    """One source's reading of a point where the sources disagree."""
+
+    says: str
+    citations: tuple[Citation, ...]
+
+
+@attrs.frozen
+class Conflict:
+    """A point where the sources disagree, their readings and the one the rulebook follows."""
+
+    topic: str
+    rules: tuple[str, ...]
+    readings: tuple[Reading, ...]
+    follows: str
+
+
+class Certainty(enum.Enum):
+    """How sure a rulebook's ``in_force_from`` date is."""
+
+    STATED = "stated"
+    """A source states the date the rules started."""
+    SEEN = "seen"
+    """Only seen in a source of that date: the rules may have started earlier."""
+    UNKNOWN = "unknown"
+    """No source dates these rules: the rulebook has no ``in_force_from``."""
+
+
+@attrs.frozen
+class Parent:
+    """The rulebook a custom rulebook was derived from (see :meth:`Rulebook.derive`)."""
+
+    version: str
+    fingerprint: str

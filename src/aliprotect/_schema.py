@@ -1,0 +1,146 @@
+"""The rule schema: every rule id aliprotect knows, its numbers and units, and what it feeds.
+
+This is the one place a rule is declared. A rulebook must state every rule here (or list
+it as not stated), with exactly the numbers declared here, in the units declared here;
+the code reads only these. Adding a rule is one entry in :data:`SCHEMA`, its data in
+the rulebooks, and a test (see the architecture page of the documentation).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import attrs
+
+from aliprotect._claims import ClaimKind
+
+
+class Unit(enum.Enum):
+    """How a rule's number counts time (see the day conventions C2, C4 and C5)."""
+
+    DAYS = "days"
+    """Calendar days after an instant, in the instant's own zone (C2)."""
+    BUSINESS_DAYS = "business_days"
+    """Monday to Friday in the zone of the instant counted from (C5)."""
+    DAY_NUMBER = "day_number"
+    """"From the Nth day after": 00:00 of the local date plus N (C4)."""
+
+
+class Feeds(enum.Enum):
+    """A table of the library that a rule feeds, besides its numbers."""
+
+    CLAIMS = "claims"
+    """A kind of claim: the rule lists the resolutions it can ask for and the evidence it should carry."""
+    MACHINE = "machine"
+    """The dispute machine cites it: a rulebook that does not state it cannot run a dispute."""
+
+
+def _units(mapping: Mapping[str, Unit]) -> Mapping[str, Unit]:
+    return MappingProxyType(dict(mapping))
+
+
+def _other_units(mapping: Mapping[str, frozenset[Unit]]) -> Mapping[str, frozenset[Unit]]:
+    return MappingProxyType(dict(mapping))
+
+
+def _names(mapping: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(mapping))
+
+
+@attrs.frozen(kw_only=True)
+class RuleSpec:
+    """What a rule of the schema may hold.
+
+    Attributes:
+        numbers: the numbers every rulebook gives for it, by name, with their units.
+        optional: numbers a rulebook may add, for the rules of other eras.
+        other_units: other units a number may be counted in, by name.
+        one_of: when not empty, exactly one of these numbers is given (the others are then
+            not required).
+        unless: a required number that may be left out when the other number named is given.
+        anchors: what ``anchor`` may say, for a rule counted from another event.
+        in_transit_waits: whether the rule may wait while the parcel is in transit inside the
+            seller's promised delivery time.
+        feeds: the other tables the rule feeds.
+    """
+
+    numbers: Mapping[str, Unit] = attrs.field(factory=dict, converter=_units)
+    optional: Mapping[str, Unit] = attrs.field(factory=dict, converter=_units)
+    other_units: Mapping[str, frozenset[Unit]] = attrs.field(factory=dict, converter=_other_units)
+    one_of: frozenset[str] = frozenset()
+    unless: Mapping[str, str] = attrs.field(factory=dict, converter=_names)
+    anchors: frozenset[str] = frozenset()
+    in_transit_waits: bool = False
+    feeds: frozenset[Feeds] = frozenset()
+
+    def allows(self, name: str, unit: Unit) -> bool:
+        """Whether the number ``name`` may be counted in ``unit``."""
+        declared = self.numbers.get(name) or self.optional.get(name)
+        return unit is declared or unit in self.other_units.get(name, frozenset())
+
+
+_D, _B, _N = Unit.DAYS, Unit.BUSINESS_DAYS, Unit.DAY_NUMBER
+_MACHINE = frozenset({Feeds.MACHINE})
+_CLAIM = frozenset({Feeds.CLAIMS})
+
+SCHEMA: Mapping[str, RuleSpec] = MappingProxyType(
+    {
+        "open.earliest": RuleSpec(
+            numbers={"opens": _N},
+            optional={"at_once_if_promised_at_most": _D},
+            other_units={"opens": frozenset({_D})},
+            in_transit_waits=True,
+        ),
+        "open.latest": RuleSpec(
+            numbers={"after_completion": _D},
+            optional={"until_day_after_shipping": _N},
+            one_of=frozenset({"after_completion", "until_day_after_shipping"}),
+            anchors=frozenset({"promised_delivery_or_receipt"}),
+        ),
+        "open.not_received_before_receipt": RuleSpec(),
+        "protection.period": RuleSpec(numbers={"default": _D}, optional={"after_delivered": _D, "at_most": _D}),
+        "protection.extension": RuleSpec(),
+        "protection.expiry_completes": RuleSpec(),
+        "protection.settlement_buffer": RuleSpec(numbers={"before_protection_end": _D}),
+        "cancel.before_shipment": RuleSpec(),
+        "escrow.release": RuleSpec(),
+        "dispute.seller_reply": RuleSpec(numbers={"reply": _D}, feeds=_MACHINE),
+        "dispute.seller_silent": RuleSpec(feeds=_MACHINE),
+        "dispute.seller_accepts": RuleSpec(feeds=_MACHINE),
+        "dispute.escalation": RuleSpec(
+            numbers={"moderator_after": _D},
+            optional={"claim_from": _N, "claim_until": _N},
+            other_units={"moderator_after": frozenset({_N})},
+            unless={"moderator_after": "claim_until"},
+            in_transit_waits=True,
+            feeds=_MACHINE,
+        ),
+        "dispute.accept_offer_closes": RuleSpec(feeds=_MACHINE),
+        "dispute.closes_on_refund": RuleSpec(feeds=_MACHINE),
+        "dispute.lost_is_final": RuleSpec(feeds=_MACHINE),
+        "refund.only_through_dispute": RuleSpec(feeds=_MACHINE),
+        "refund.arrival": RuleSpec(numbers={"at_most": _D}, other_units={"at_most": frozenset({_B})}, feeds=_MACHINE),
+        "return.window": RuleSpec(numbers={"seller_response": _D, "ship_back": _D}, feeds=_MACHINE),
+        **{kind.rule_id: RuleSpec(feeds=_CLAIM) for kind in ClaimKind},
+        "claim.not_covered": RuleSpec(),
+        "tracking.not_available": RuleSpec(numbers={"min": _D, "max": _D}),
+        "tracking.inactive": RuleSpec(numbers={"inactive": _B, "then": _D}),
+        "tracking.stalled": RuleSpec(numbers={"stalled_after": _D}),
+        "dropship.refund_customer": RuleSpec(),
+        "dropship.reship": RuleSpec(),
+    }
+)
+"""Every rule a rulebook must state (or list as not stated), by id, with what it may hold.
+
+Example:
+    >>> from aliprotect.rules import SCHEMA, Unit
+    >>> SCHEMA["dispute.seller_reply"].numbers["reply"] is Unit.DAYS
+    True
+"""
+
+
+def feeding(table: Feeds) -> tuple[str, ...]:
+    """The ids of the rules that feed ``table``, in schema order."""
+    return tuple(rule_id for rule_id, spec in SCHEMA.items() if table in spec.feeds)

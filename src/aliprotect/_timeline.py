@@ -1,0 +1,390 @@
+"""An order's protection timeline: when protection ends, when the order completes, when
+a dispute can be opened, and by when it should be.
+
+Every function is pure: the numbers come from the rulebook ``rules=`` (the latest
+published one when left out), and every answer names the rule ids and the rulebook
+version it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+
+from aliprotect import _checks, _days
+from aliprotect._answers import Deadline, Timeline, Window
+from aliprotect._model import Order
+from aliprotect._registry import given_or_latest
+from aliprotect._rulebook import Rulebook, stated
+from aliprotect._schema import Unit
+from aliprotect._tracking import Tracking
+from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError
+
+_NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed", "dispute_closes")
+
+
+def not_shipped(order: Order, question: str) -> NotShippedError:
+    return NotShippedError(
+        f"order {order.id} has no shipped_at, so it has no {question}: the protection timer "
+        "starts when the seller ships (C6); set shipped_at, or ask can_cancel()"
+    )
+
+
+def shipped_at(order: Order, question: str) -> pendulum.DateTime:
+    if order.shipped_at is None:
+        raise not_shipped(order, question)
+    return order.shipped_at
+
+
+def protection_ends_at(order: Order, question: str, rules: Rulebook) -> pendulum.DateTime:
+    """When protection ends under ``rules``: the timer's end (C6), or earlier when the rulebook
+    cuts the time left once the parcel shows as delivered (``protection.period``'s
+    ``after_delivered``); extensions granted after that still add their days."""
+    if order.shipped_at is None:
+        raise not_shipped(order, question)
+    end = timer_end(order, order.shipped_at)
+    if rules.has("protection.period", "at_most"):
+        longest = days_of(rules, "protection.period", "at_most")
+        if order.protection_days > longest:
+            raise InvalidValueError(
+                f"protection_days={order.protection_days}: under rulebook {rules.version} the protection timer "
+                f"is at most {longest} days (protection.period); set protection_days to {longest} or less"
+            )
+    delivered = order.delivered_at
+    if delivered is None or not rules.has("protection.period", "after_delivered"):
+        return end
+    before: list[int] = []
+    after: list[int] = []
+    for extension in order.extensions:
+        (before if _days.utc(extension.granted_at) < _days.utc(delivered) else after).append(extension.days)
+    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before))
+    if not _days.utc(delivered) < _days.utc(running_until):
+        return end  # shown delivered after the timer ran out: nothing left to cut
+    left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"))
+    return _days.add_days(min(running_until, left, key=_days.utc), sum(after))
+
+
+def asked_at(order: Order, at: dt.datetime) -> pendulum.DateTime:
+    """``at``, refused when it is before the order was placed."""
+    return _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
+
+
+def days_of(rules: Rulebook, rule_id: str, name: str, unit: Unit = Unit.DAYS, carrier: str | None = None) -> int:
+    return rules.number(rule_id, name, unit=unit, carrier=carrier)
+
+
+def _protection_rules(order: Order) -> tuple[str, ...]:
+    return ("protection.period", "protection.extension") if order.extensions else ("protection.period",)
+
+
+def receipt_completes(order: Order, rules: Rulebook) -> pendulum.DateTime | None:
+    """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
+    if order.received_at is None or order.shipped_at is None:
+        return None
+    if _days.utc(order.received_at) < _days.utc(protection_ends_at(order, "completion", rules)):
+        return order.received_at
+    return None
+
+
+def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """When the buyer-protection timer runs out (convention C6).
+
+    It is ``shipped_at`` plus the order's ``protection_days`` (rule ``protection.period``)
+    plus every extension the seller granted (``protection.extension``), in calendar days
+    in the shipping instant's zone (C2).
+
+    A rulebook whose ``protection.period`` has ``after_delivered`` (rulebook undated.2: 5
+    days) cuts the time left once the parcel shows as delivered (the order's
+    ``delivered_at``): protection then ends at the earlier of the timer's end and that
+    many days after delivery, plus any extension granted after delivery. One with
+    ``at_most`` (undated.2: 60 days) refuses a longer timer.
+
+    Raises:
+        NotShippedError: the order has not shipped, so the timer has not started.
+        InvalidValueError: the order's ``protection_days`` is longer than the rulebook allows.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.1")).at.isoformat()
+        '2025-05-02T18:00:00+02:00'
+    """
+    rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
+    end = protection_ends_at(order, "protection end", rules)
+    extended = f", extended by {order.extension_days} days" if order.extensions else ""
+    cut = ""
+    timer = timer_end(order, shipped_at(order, "protection end"))  # ``end`` differs only when delivery cut it
+    if order.delivered_at is not None and _days.utc(end) != _days.utc(timer):
+        left = rules.number("protection.period", "after_delivered")
+        cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
+    return Deadline(
+        name="protection_ends",
+        at=end,
+        description=f"buyer protection ends: {order.protection_days} days after shipping{extended}{cut}",
+        rule_ids=stated(rules, *_protection_rules(order)),
+        rulebook=rules.version,
+        fingerprint=rules.fingerprint,
+    )
+
+
+def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """When the order completes (convention C7) and escrow pays the seller (``escrow.release``).
+
+    That is the earlier of the buyer confirming receipt and the protection timer running
+    out (``protection.expiry_completes``). An open dispute keeps running after it.
+
+    Raises:
+        NotShippedError: the order has not shipped.
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     received_at=pendulum.datetime(2025, 3, 28, 12, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> done = aliprotect.completion(order, rules=aliprotect.rulebook("2025.1"))
+        >>> done.at.isoformat(), done.rule_ids
+        ('2025-03-28T12:00:00+01:00', ('escrow.release',))
+    """
+    rules = given_or_latest(rules)
+    end = protection_end(order, rules=rules)
+    received = receipt_completes(order, rules)
+    if received is not None:
+        return Deadline(
+            name="completed",
+            at=received,
+            description="order completes: the buyer confirmed receipt and escrow pays the seller",
+            rule_ids=stated(rules, "escrow.release"),
+            rulebook=end.rulebook,
+            fingerprint=end.fingerprint,
+        )
+    return Deadline(
+        name="completed",
+        at=end.at,
+        description="order completes: protection ran out and escrow pays the seller",
+        rule_ids=stated(rules, "protection.expiry_completes", "escrow.release"),
+        rulebook=end.rulebook,
+        fingerprint=end.fingerprint,
+    )
+
+
+def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
+    """When a dispute can be opened: ``[open.earliest, open.latest)``.
+
+    It opens at 00:00 of the Nth local day after shipping (``open.earliest``, day 6 in
+    rulebook 2025.1, convention C4) and closes N days after the order completes
+    (``open.latest``, 15 days, C2). At the closing instant it is shut (C3).
+
+    Rulebooks of other eras can count differently, and then need more facts of the order:
+    a window open at once when the seller's promised delivery time is short enough
+    (``promised_days``); a last day counted from shipping, per carrier (``carrier``); a last
+    chance counted from the end of the promised delivery time or receipt, whichever comes
+    first (``promised_days``).
+
+    Raises:
+        NotShippedError: the order has not shipped.
+        MissingFactError: the rulebook needs the order's carrier or promised delivery time,
+            and the order does not have it.
+    """
+    rules = given_or_latest(rules)
+    shipped = shipped_at(_checks.instance(order, Order, "order"), "dispute window")
+    opens = _opens(order, shipped, rules)
+    if rules.has("open.latest", "until_day_after_shipping"):
+        # "until day N": day N is still inside, so the window shuts as day N + 1 starts (C3, C4)
+        last_day = days_of(rules, "open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, order.carrier)
+        closes = _days.start_of_day_number(shipped, last_day + 1)
+    else:
+        after = days_of(rules, "open.latest", "after_completion")
+        closes = _days.add_days(_latest_anchor(order, shipped, rules), after)
+    return Window(
+        opens=opens,
+        closes=max(opens, closes, key=_days.utc),  # a custom rulebook could make it empty, never inverted
+        rule_ids=("open.earliest", "open.latest"),
+        rulebook=rules.version,
+        fingerprint=rules.fingerprint,
+    )
+
+
+def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
+    if rules.has("open.earliest", "at_once_if_promised_at_most"):
+        limit = days_of(rules, "open.earliest", "at_once_if_promised_at_most")
+        if promised_days(order, rules, "open.earliest") <= limit:
+            return shipped
+    quantity = rules.quantity("open.earliest", "opens")
+    days = days_of(rules, "open.earliest", "opens", quantity.unit, order.carrier)
+    if quantity.unit is Unit.DAYS:
+        return _days.add_days(shipped, days)
+    return _days.start_of_day_number(shipped, days)
+
+
+def _latest_anchor(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
+    """What ``open.latest`` counts from: the completion, or the end of the promised delivery or receipt."""
+    if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
+        delivery_end = promised_end(order, shipped, rules, "open.latest")
+        if order.received_at is not None and _days.utc(order.received_at) < _days.utc(delivery_end):
+            return order.received_at
+        return delivery_end
+    return completion(order, rules=rules).at
+
+
+def opening_words(rules: Rulebook) -> str:
+    """When ``open.earliest`` opens, in words: "day 6 after shipping" or "5 days after shipping"."""
+    quantity = rules.quantity("open.earliest", "opens")
+    if quantity.unit is Unit.DAYS:
+        return f"{quantity.value} days after shipping"
+    return f"day {quantity.value} after shipping"
+
+
+def closing_words(order: Order, rules: Rulebook) -> str:
+    """When ``open.latest`` closes, in words."""
+    if rules.has("open.latest", "until_day_after_shipping"):
+        day = rules.number("open.latest", "until_day_after_shipping", carrier=order.carrier)
+        return f"at the end of day {day} after shipping"
+    days = rules.number("open.latest", "after_completion")
+    if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
+        return f"{days} days after the promised delivery time ended or receipt was confirmed"
+    return f"{days} days after the order completed"
+
+
+def in_transit_until(
+    order: Order, at: pendulum.DateTime, rules: Rulebook, rule_id: str, tracking: Tracking | None
+) -> pendulum.DateTime | None:
+    """When what ``rule_id`` allows stops waiting, if it waits at ``at``; else ``None``.
+
+    It waits when the rule has ``in_transit_waits``, ``at`` is inside the seller's promised
+    delivery time and the tracking shows the parcel on its way then: until the end of
+    that time. Inside the promised time the answer needs ``tracking``.
+    """
+    if not rules.rule(rule_id).in_transit_waits:
+        return None
+    until = promised_end(order, shipped_at(order, "promised delivery time"), rules, rule_id)
+    if not _days.utc(at) < _days.utc(until):
+        return None
+    if tracking is None:
+        raise MissingFactError(
+            f"tracking=None: under rulebook {rules.version}, {rule_id} waits while the parcel is in transit "
+            f"inside the seller's promised delivery time, which ends at {until.isoformat()}; pass the "
+            "order's tracking"
+        )
+    return until if tracking.on_its_way(at) else None
+
+
+def promised_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook, rule_id: str) -> pendulum.DateTime:
+    """The end of the seller's promised delivery time: its days after shipping (C2)."""
+    return _days.add_days(shipped, promised_days(order, rules, rule_id))
+
+
+def promised_days(order: Order, rules: Rulebook, rule_id: str) -> int:
+    """The order's promised delivery time, which ``rule_id`` of ``rules`` needs."""
+    if order.promised_days is None:
+        raise MissingFactError(
+            f"order {order.id} has no promised_days; under rulebook {rules.version}, {rule_id} depends on "
+            "the seller's promised delivery time: set promised_days"
+        )
+    return order.promised_days
+
+
+def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadline:
+    """The last instant recommended for opening a dispute (``protection.settlement_buffer``).
+
+    Processing and settlement take at least 10 days (rulebook 2025.1), so open the
+    dispute while protection runs and at least that long before it ends. This is
+    advice, not a hard limit: the hard limit is :func:`dispute_window`'s ``closes``.
+
+    Raises:
+        NotShippedError: the order has not shipped.
+    """
+    rules = given_or_latest(rules)
+    end = protection_end(order, rules=rules)
+    buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
+    return Deadline(
+        name="open_by_recommended",
+        at=_days.add_days(end.at, -buffer),
+        description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
+        rule_ids=("protection.settlement_buffer", *end.rule_ids),
+        rulebook=rules.version,
+        fingerprint=rules.fingerprint,
+    )
+
+
+def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
+    """The order's deadlines, in time order, each with its rules and the rulebook version.
+
+    For a shipped order: when a dispute can first be opened (``open.earliest``), the
+    recommended open-by (``protection.settlement_buffer``) and the end of protection
+    (``protection.period``, ``protection.extension``) while the protection timer still
+    governs the order, its completion (C7, ``escrow.release``) and the last instant to
+    open a dispute (``open.latest``). Once the buyer has confirmed receipt before
+    protection ended, the timer has stopped, so its end and the open-by advice are left
+    out. An order that has not shipped has no deadlines yet (``cancel.before_shipment``:
+    see :func:`can_cancel`).
+
+    Example:
+        >>> import pendulum, aliprotect
+        >>> order = aliprotect.Order(
+        ...     id="A1",
+        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+        ...     protection_days=60,
+        ... )
+        >>> for deadline in aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")).deadlines:
+        ...     print(deadline.name, deadline.at.isoformat())
+        dispute_opens 2025-03-09T00:00:00+01:00
+        open_by_recommended 2025-04-22T18:00:00+02:00
+        protection_ends 2025-05-02T18:00:00+02:00
+        completed 2025-05-02T18:00:00+02:00
+        dispute_closes 2025-05-17T18:00:00+02:00
+    """
+    rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
+    if order.shipped_at is None:
+        return Timeline(order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=())
+    window = dispute_window(order, rules=rules)
+    deadlines = [
+        Deadline(
+            name="dispute_opens",
+            at=window.opens,
+            description="a dispute can be opened from now"
+            + (
+                "; while the parcel is in transit inside the seller's promised delivery time, only once that "
+                "time has passed"
+                if rules.rule("open.earliest").in_transit_waits
+                else ""
+            ),
+            rule_ids=stated(rules, "open.earliest"),
+            rulebook=rules.version,
+            fingerprint=rules.fingerprint,
+        ),
+        completion(order, rules=rules),
+        Deadline(
+            name="dispute_closes",
+            at=window.closes,
+            description="last chance: a dispute can no longer be opened from now on",
+            rule_ids=stated(rules, "open.latest"),
+            rulebook=rules.version,
+            fingerprint=rules.fingerprint,
+        ),
+    ]
+    if receipt_completes(order, rules) is None:
+        deadlines.append(protection_end(order, rules=rules))
+        advised = recommended_open_by(order, rules=rules)
+        if _days.utc(advised.at) < _days.utc(window.closes):  # advice past the last chance is no advice
+            deadlines.append(advised)
+    deadlines.sort(key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))
+    return Timeline(
+        order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=tuple(deadlines)
+    )
+
+
+def timer_end(order: Order, shipped: pendulum.DateTime) -> pendulum.DateTime:
+    """When the protection timer runs out, before any cut at delivery: ``shipped_at`` plus
+    ``protection_days`` plus every extension (C6)."""
+    return _days.add_days(shipped, order.protection_days + order.extension_days)

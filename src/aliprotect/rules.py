@@ -1,0 +1,36 @@
+"""The parts of a rulebook, the rule schema, and how two rulebooks differ.
+
+A :class:`~aliprotect.Rulebook` (from :func:`aliprotect.rulebook`) holds :class:`Rule`
+values, each with its :class:`Citation` values and named :class:`Quantity` numbers in a
+:class:`Unit`. :data:`SCHEMA` declares every rule id the library knows and what each may
+hold; :func:`diff` lists what differs between two rulebooks.
+
+Example:
+    >>> import aliprotect
+    >>> from aliprotect.rules import SCHEMA, diff
+    >>> "dispute.seller_reply" in SCHEMA
+    True
+    >>> changes = diff(aliprotect.rulebook("2020.1"), aliprotect.rulebook("2025.1"))
+    >>> [(change.rule_id, change.before, change.after) for change in changes if change.field.startswith("quantities")]
+    [('dispute.seller_reply', 4, 5), ('protection.period', 90, 60)]
+"""
+
+from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
+from aliprotect._rulebook import RuleChange, diff
+from aliprotect._schema import SCHEMA, Feeds, RuleSpec, Unit
+
+__all__ = [
+    "SCHEMA",
+    "Certainty",
+    "Citation",
+    "Conflict",
+    "Feeds",
+    "Parent",
+    "Quantity",
+    "Reading",
+    "Rule",
+    "RuleChange",
+    "RuleSpec",
+    "Unit",
+    "diff",
+]
