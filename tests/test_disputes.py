@@ -418,7 +418,7 @@ def test_a_dispute_is_read_with_the_rulebook_it_was_opened_under() -> None:
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "seller_accepts"}, "must be an aliprotect.DisputeEventKind"),
+        ({"kind": "seller_accepts"}, "must be a DisputeEventKind: one of DisputeEventKind.SELLER_ACCEPTS"),
         ({"kind": aliprotect.DisputeEventKind.SELLER_OFFERS}, "needs the amount offered"),
         (
             {"kind": aliprotect.DisputeEventKind.SELLER_ACCEPTS, "amount": Money("1", EUR)},

@@ -18,6 +18,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
+from aliprotect._answers import Ranked
 from aliprotect._claims import ClaimKind
 from aliprotect._dispute import Dispute, DisputeEventKind, DisputeStatus, Outcome, Stage
 from aliprotect._dispute_machine import dispute_status
@@ -39,8 +40,8 @@ class Role(enum.Enum):
     """A store that bought for its own customer: it also has a customer to look after."""
 
 
-class Urgency(enum.Enum):
-    """How urgent an :class:`Advice` is, most urgent first."""
+class Urgency(Ranked):
+    """How urgent an :class:`Advice` is, most urgent first (``rank`` 0)."""
 
     NOW = "now"
     """Do it now: the rules' time for it has come, and ``by`` is the hard limit."""
@@ -48,11 +49,6 @@ class Urgency(enum.Enum):
     """Do it before ``by``."""
     INFO = "info"
     """Nothing to do yet: wait (until ``by``, when there is one)."""
-
-    @property
-    def rank(self) -> int:
-        """0 for the most urgent."""
-        return list(Urgency).index(self)
 
 
 class Action(enum.Enum):
@@ -128,10 +124,7 @@ class AdviceList(tuple[Advice, ...]):
 
 
 def _role(value: Role) -> Role:
-    if not isinstance(value, Role):
-        roles = ", ".join(f"Role.{role.name}" for role in Role)
-        raise InvalidValueError(f"role={value!r} is not a role aliprotect knows; use one of {roles}")
-    return value
+    return _checks.member(value, Role, "role")
 
 
 def _known_at(order: Order, at: pendulum.DateTime) -> Order:

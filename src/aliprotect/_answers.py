@@ -7,6 +7,7 @@ rulebook that gave the numbers, so a caller can show "why" and store it with the
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterator, Sequence
 from typing import overload
 
@@ -14,6 +15,15 @@ import attrs
 import pendulum
 
 from aliprotect import _days, _formatting
+
+
+class Ranked(enum.Enum):
+    """An enum whose members are listed in a meaningful order, with :attr:`rank` their position."""
+
+    @property
+    def rank(self) -> int:
+        """The member's position in the order of its enum, 0 for the first."""
+        return list(type(self)).index(self)
 
 
 @attrs.frozen(kw_only=True)

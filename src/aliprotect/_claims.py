@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from aliprotect import _checks
 from aliprotect._model import Money, optional_money
 from aliprotect.errors import InvalidValueError
 
@@ -76,33 +77,19 @@ class Circumstance(enum.Enum):
 
 
 def _claim_kind(value: ClaimKind) -> ClaimKind:
-    if not isinstance(value, ClaimKind):
-        kinds = ", ".join(f"ClaimKind.{kind.name}" for kind in ClaimKind)
-        raise InvalidValueError(f"kind={value!r} must be a ClaimKind: one of {kinds}")
-    return value
+    return _checks.member(value, ClaimKind, "kind")
 
 
 def _resolution(value: Resolution) -> Resolution:
-    if not isinstance(value, Resolution):
-        kinds = ", ".join(f"Resolution.{kind.name}" for kind in Resolution)
-        raise InvalidValueError(f"resolution={value!r} must be a Resolution: one of {kinds}")
-    return value
+    return _checks.member(value, Resolution, "resolution")
 
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
-    if isinstance(value, Evidence | str) or not isinstance(value, Iterable):
-        raise InvalidValueError(f"evidence={value!r} must be a sequence of Evidence values, e.g. (Evidence.PHOTOS,)")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Evidence):
-            raise InvalidValueError(f"evidence holds {item!r}; every item must be an Evidence value")
-    return items
+    return _checks.items(value, Evidence, "evidence", "(Evidence.PHOTOS,)")
 
 
 def _circumstance(value: Circumstance | None) -> Circumstance | None:
-    if value is not None and not isinstance(value, Circumstance):
-        raise InvalidValueError(f"circumstance={value!r} must be a Circumstance or None")
-    return value
+    return _checks.optional(value, Circumstance, "circumstance", "Circumstance.UNCLAIMED_AT_POST_OFFICE")
 
 
 @attrs.frozen(kw_only=True)

@@ -45,6 +45,11 @@ def aware(value: object, field: str) -> pendulum.DateTime:
     return pendulum.instance(value)
 
 
+def aware_at(value: object) -> pendulum.DateTime:
+    """:func:`aware` for a field called ``at``: the converter of the instant of an event."""
+    return aware(value, "at")
+
+
 def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
     """``days`` calendar days after ``instant`` in its own zone (C2); negative goes back."""
     try:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable
+from typing import overload
 
 import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
-from aliprotect._answers import Deadline
+from aliprotect._answers import Deadline, Ranked
 from aliprotect._claims import Claim
 from aliprotect._model import Money, Order, optional_money
 from aliprotect.errors import InvalidValueError, TimeOrderError
@@ -60,11 +61,11 @@ _EVENT_RULES = {
 }
 
 
-class Stage(enum.Enum):
+class Stage(Ranked):
     """Where a dispute is at an instant, in the order a dispute can move through them.
 
     A dispute only ever moves forward through these stages: time passing or an event
-    never brings it back to an earlier one.
+    never brings it back to an earlier one, so its :attr:`rank` never goes down.
     """
 
     AWAITING_SELLER = "awaiting_seller"
@@ -83,11 +84,6 @@ class Stage(enum.Enum):
     CLOSED = "closed"
     """Closed; see the :class:`Outcome`. A closed dispute never changes again."""
 
-    @property
-    def rank(self) -> int:
-        """The position of the stage in the order above: a dispute's rank never goes down."""
-        return list(Stage).index(self)
-
 
 class Outcome(enum.Enum):
     """Why a dispute closed."""
@@ -102,12 +98,8 @@ class Outcome(enum.Enum):
     """Decided not in the buyer's favour: no refund for this order (``dispute.lost_is_final``)."""
 
 
-def _event_at(value: dt.datetime) -> pendulum.DateTime:
-    return _days.aware(value, "at")
-
-
 def _kind(value: DisputeEventKind) -> DisputeEventKind:
-    return _checks.instance(value, DisputeEventKind, "kind")
+    return _checks.member(value, DisputeEventKind, "kind")
 
 
 @attrs.frozen(kw_only=True)
@@ -129,7 +121,7 @@ class DisputeEvent:
     """
 
     kind: DisputeEventKind = attrs.field(converter=_kind)
-    at: pendulum.DateTime = attrs.field(converter=_event_at)
+    at: pendulum.DateTime = attrs.field(converter=_days.aware_at)
     amount: Money | None = attrs.field(default=None, converter=optional_money)
     buyer_wins: bool | None = None
     tracking_number: str | None = None
@@ -169,12 +161,7 @@ class DisputeEvent:
 
 
 def _events(value: Iterable[DisputeEvent]) -> tuple[DisputeEvent, ...]:
-    if isinstance(value, DisputeEvent | str) or not isinstance(value, Iterable):
-        raise InvalidValueError(f"events={value!r} must be a sequence of DisputeEvent values")
-    items = tuple(value)
-    if not all(isinstance(item, DisputeEvent) for item in items):
-        raise InvalidValueError("events must hold only DisputeEvent values")
-    return items
+    return _checks.items(value, DisputeEvent, "events", "(DisputeEvent(...),)")
 
 
 def _opened_at(value: dt.datetime) -> pendulum.DateTime:
@@ -245,6 +232,24 @@ def check_time_order(previous: pendulum.DateTime, event: DisputeEvent, opened_at
 _SCHEDULE = ("seller_reply_by", "claim_from", "claim_until", "moderator_from", "return_by", "refund_arrives_by")
 
 
+class _Scheduled:
+    """A read-only attribute of a :class:`DisputeStatus`: the deadline of its schedule named as the attribute."""
+
+    def __init__(self, doc: str) -> None:
+        self.__doc__ = doc
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, status: None, owner: type) -> _Scheduled: ...
+    @overload
+    def __get__(self, status: DisputeStatus, owner: type) -> Deadline | None: ...
+    def __get__(self, status: DisputeStatus | None, owner: type) -> _Scheduled | Deadline | None:
+        return self if status is None else status.deadline(self.name)
+
+
 @attrs.frozen(kw_only=True)
 class DisputeStatus(_formatting.ShowsAsHtml):
     """What a dispute is at an instant, why, and by when what must happen.
@@ -257,10 +262,12 @@ class DisputeStatus(_formatting.ShowsAsHtml):
         deadlines: what must happen by when at this stage (``seller_reply_by``,
             ``moderator_from``, ``return_by``, ``refund_arrives_by``; under a rulebook with a
             claim phase also ``claim_from`` and ``claim_until``).
-        schedule: every deadline the dispute has had by ``at``, passed or not, in time
-            order: those fixed when it opened (``seller_reply_by``, ``claim_from``,
-            ``claim_until``, ``moderator_from``) and those fixed by its events (``return_by``,
-            ``refund_arrives_by``). Each also has a property of its name.
+        schedule: every deadline of the dispute by ``at``, passed or not, in time order:
+            those fixed when it opened (``seller_reply_by``; ``claim_from`` and ``claim_until``
+            under a rulebook with a claim phase; ``moderator_from``, when a moderator steps in
+            if the sides have not agreed by then) and those fixed by its events (``return_by``
+            once a return was due, ``refund_arrives_by`` once the refund was made). Each is
+            also an attribute of its name (``None`` when the dispute has no such deadline).
         refund: the refund due, awarded, agreed or made, when there is one and the
             amount is known.
         offer: the seller's offer on the table, if any.
@@ -319,32 +326,11 @@ class DisputeStatus(_formatting.ShowsAsHtml):
             raise InvalidValueError(f"name={name!r} is not a dispute deadline; one of {', '.join(_SCHEDULE)}")
         return next((deadline for deadline in self.schedule if deadline.name == name), None)
 
-    @property
-    def seller_reply_by(self) -> Deadline | None:
-        """The seller's reply deadline (``dispute.seller_reply``), passed or not."""
-        return self.deadline("seller_reply_by")
-
-    @property
-    def claim_from(self) -> Deadline | None:
-        """From when the buyer can escalate, under a rulebook with a claim phase."""
-        return self.deadline("claim_from")
-
-    @property
-    def claim_until(self) -> Deadline | None:
-        """The end of the claim phase, under a rulebook with one."""
-        return self.deadline("claim_until")
-
-    @property
-    def moderator_from(self) -> Deadline | None:
-        """When a moderator steps in without agreement (``dispute.escalation``), when the rulebook says."""
-        return self.deadline("moderator_from")
-
-    @property
-    def return_by(self) -> Deadline | None:
-        """The last instant to send the item back (``return.window``), once the seller accepted a return."""
-        return self.deadline("return_by")
-
-    @property
-    def refund_arrives_by(self) -> Deadline | None:
-        """When the refund reaches the card at the latest (``refund.arrival``), once it was made."""
-        return self.deadline("refund_arrives_by")
+    seller_reply_by = _Scheduled("The seller's reply deadline (``dispute.seller_reply``), passed or not.")
+    claim_from = _Scheduled("From when the buyer can escalate, under a rulebook with a claim phase.")
+    claim_until = _Scheduled("The end of the claim phase, under a rulebook with one.")
+    moderator_from = _Scheduled(
+        "When a moderator steps in without agreement (``dispute.escalation``), when the rulebook says."
+    )
+    return_by = _Scheduled("The last instant to send the item back (``return.window``), once the seller accepted.")
+    refund_arrives_by = _Scheduled("When the refund reaches the card at the latest (``refund.arrival``), once made.")

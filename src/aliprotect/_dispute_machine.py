@@ -191,19 +191,19 @@ def _possible(stage: Stage) -> str:
     return ", ".join(kinds) or "nothing"
 
 
-def check_amount(amount: Money, dispute: Dispute, what: str) -> None:
-    limit = dispute.refundable
+def check_amount(amount: Money, limit: Money | None, order_id: str, what: str) -> None:
+    """A refund or an offer is in the order's currency and no more than ``limit``, what is left to refund."""
     if limit is None:
         return
     if amount.currency != limit.currency:
         raise InvalidValueError(
-            f"{what}={amount!r} is in {amount.currency}, but order {dispute.order.id} was paid in "
+            f"{what}={amount!r} is in {amount.currency}, but order {order_id} was paid in "
             f"{limit.currency}; give the amount in {limit.currency}"
         )
     if amount.amount > limit.amount:
         raise InvalidValueError(
             f"{what}={amount!r} is more than the {limit.amount} {limit.currency} left to refund on "
-            f"order {dispute.order.id}; a refund never exceeds what was paid"
+            f"order {order_id}; a refund never exceeds what was paid"
         )
 
 
@@ -254,7 +254,7 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
             offer = event.amount
             if offer is None:  # pragma: no cover - Event refuses it
                 raise AssertionError("an offer without an amount")
-            check_amount(offer, dispute, "amount")
+            check_amount(offer, dispute.refundable, dispute.order.id, "amount")
             stage = Stage.WITH_MODERATOR if state.stage is Stage.WITH_MODERATOR else Stage.NEGOTIATING
             return attrs.evolve(
                 state,
@@ -304,7 +304,7 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
             )
         case DisputeEventKind.MODERATOR_DECIDES if event.buyer_wins:
             if event.amount is not None:
-                check_amount(event.amount, dispute, "refund")
+                check_amount(event.amount, dispute.refundable, dispute.order.id, "refund")
             return _State(
                 stage=Stage.REFUND_DUE,
                 description=f"the moderator decided for the buyer at {at.isoformat()}: the buyer is refunded",
@@ -335,7 +335,7 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
                     f"amount=None: the amount of order {dispute.order.id} is unknown, so the refund due is "
                     "too; pass the amount refunded, e.g. amount=Money('12.50', 'USD')"
                 )
-            check_amount(refund, dispute, "amount")
+            check_amount(refund, dispute.refundable, dispute.order.id, "amount")
             return _State(
                 stage=Stage.CLOSED,
                 description=f"closed at {at.isoformat()}: {refund.amount} {refund.currency} "
@@ -371,8 +371,8 @@ def rules_of(dispute: Dispute, rules: Rulebook | None) -> Rulebook:
     if (rules.version, rules.fingerprint) != (dispute.rulebook, dispute.fingerprint):
         error = FingerprintError if rules.version == dispute.rulebook else InvalidValueError
         raise error(
-            f"rules={rules.version!r} ({rules.fingerprint[:15]}...): the dispute of order {dispute.order.id} "
-            f"was opened under rulebook {dispute.rulebook} ({dispute.fingerprint[:15]}...); "
+            f"rules={rules.version!r} ({rules.fingerprint}): the dispute of order {dispute.order.id} "
+            f"was opened under rulebook {dispute.rulebook} ({dispute.fingerprint}); "
             "pass that very rulebook (leave rules out for a published one)"
         )
     return rules
@@ -448,7 +448,9 @@ _NAMES = ("seller_reply_by", "claim_from", "claim_until", "moderator_from", "ret
 
 
 def _schedule(state: _State, clock: _Clock, rules: Rulebook) -> dict[str, Deadline]:
-    """Every deadline the dispute has had up to ``state``, by name, passed or not."""
+    """Every deadline of the dispute up to ``state``, by name, passed or not: those fixed when it
+    opened (the seller's reply, the claim phase, the moderator time) and those fixed by its events
+    (the return deadline once a return was due, the refund's arrival once it was made)."""
 
     def deadline(name: str, at: pendulum.DateTime, description: str, *rule_ids: str) -> None:
         found[name] = Deadline(

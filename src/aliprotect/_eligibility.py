@@ -19,7 +19,7 @@ from aliprotect import _checks, _days
 from aliprotect._answers import Verdict
 from aliprotect._claims import Circumstance, Claim, ClaimKind
 from aliprotect._dispute import Dispute, Outcome
-from aliprotect._dispute_machine import MACHINE_RULES, dispute_status
+from aliprotect._dispute_machine import MACHINE_RULES, check_amount, dispute_status
 from aliprotect._model import Extension, Money, Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
@@ -164,7 +164,7 @@ def judge_opening(
             "dispute.closes_on_refund",
         )
     if isinstance(claim, Claim) and claim.amount is not None:
-        _check_asked(claim.amount, refundable, order)
+        check_amount(claim.amount, refundable, order.id, "amount")
     allowed_by = ["open.earliest", "open.latest"]
     if kind is ClaimKind.NOT_RECEIVED:
         allowed_by.append("open.not_received_before_receipt")
@@ -217,22 +217,6 @@ def _earlier(earlier: Dispute, order: Order, at: pendulum.DateTime) -> tuple[tup
 def _minus(paid: Money, refunds: Iterable[Money]) -> Money:
     total = sum((r.amount for r in refunds if r.currency == paid.currency), Decimal(0))
     return Money(paid.amount - total, paid.currency)
-
-
-def _check_asked(amount: Money, refundable: Money | None, order: Order) -> None:
-    """A partial refund asked is in the order's currency and no more than what is left to refund."""
-    if refundable is None:
-        return
-    if amount.currency != refundable.currency:
-        raise InvalidValueError(
-            f"amount={amount!r} is in {amount.currency}, but order {order.id} was paid in "
-            f"{refundable.currency}; give the amount in {refundable.currency}"
-        )
-    if amount.amount > refundable.amount:
-        raise InvalidValueError(
-            f"amount={amount!r} is more than the {refundable.amount} {refundable.currency} left to refund on "
-            f"order {order.id}; a refund never exceeds what was paid"
-        )
 
 
 def can_open_dispute(

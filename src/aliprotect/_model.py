@@ -16,7 +16,7 @@ from decimal import Decimal
 import attrs
 import pendulum
 
-from aliprotect import _days, _formatting
+from aliprotect import _checks, _days, _formatting
 from aliprotect.errors import InvalidValueError, TimeOrderError
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -115,20 +115,12 @@ class Extension:
 
 
 def _extensions(value: Iterable[Extension]) -> tuple[Extension, ...]:
-    if isinstance(value, Extension) or not isinstance(value, Iterable) or isinstance(value, str):
-        raise InvalidValueError(f"extensions={value!r} must be a sequence of Extension values, e.g. (Extension(...),)")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Extension):
-            raise InvalidValueError(f"extensions holds {item!r}; every item must be an Extension")
-    return items
+    return _checks.items(value, Extension, "extensions", "(Extension(...),)")
 
 
 def optional_money(value: Money | None) -> Money | None:
     """``value`` when it is a :class:`Money` or ``None``; otherwise an error that names ``amount``."""
-    if value is not None and not isinstance(value, Money):
-        raise InvalidValueError(f"amount={value!r} must be a Money value, e.g. Money('12.50', 'USD'), or None")
-    return value
+    return _checks.optional(value, Money, "amount", "Money('12.50', 'USD')")
 
 
 def _carrier(value: str | None) -> str | None:

@@ -8,6 +8,7 @@ the rulebooks, and a test (see the architecture page of the documentation).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -64,6 +65,11 @@ class RuleSpec:
         in_transit_waits: whether the rule may wait while the parcel is in transit inside the
             seller's promised delivery time.
         feeds: the other tables the rule feeds.
+        added: the day the rule entered the schema, for a rule added after the first
+            rulebooks were published: a rulebook published before that day may leave it out,
+            and then does not state it (asking for it raises
+            :class:`~aliprotect.errors.UnstatedRuleError`), so a published rulebook never has
+            to change when the schema grows. ``None`` for the rules of the first schema.
     """
 
     numbers: Mapping[str, Unit] = attrs.field(factory=dict, converter=_units)
@@ -74,6 +80,7 @@ class RuleSpec:
     anchors: frozenset[str] = frozenset()
     in_transit_waits: bool = False
     feeds: frozenset[Feeds] = frozenset()
+    added: dt.date | None = None
 
     def allows(self, name: str, unit: Unit) -> bool:
         """Whether the number ``name`` may be counted in ``unit``."""

@@ -183,6 +183,9 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         if spec.get("resolutions") == []:
             silent_claims.add(rule_id)
 
+    # a rule the schema gained after this rulebook was published is not stated by it
+    later = [r for r, spec in SCHEMA.items() if r not in rules and spec.added is not None and spec.added > published]
+    not_stated = [*not_stated, *(r for r in later if r not in not_stated)]
     _check_schema(version, rules, carriers, tuple(not_stated), silent_claims)
     conflicts = []
     raw_conflicts = data.get("conflicts", [])

@@ -34,16 +34,12 @@ class Location(enum.Enum):
     """The tracking shows no information."""
 
 
-def _at(value: dt.datetime) -> pendulum.DateTime:
-    return _days.aware(value, "at")
-
-
 def _provided_at(value: dt.datetime) -> pendulum.DateTime:
     return _days.aware(value, "provided_at")
 
 
 def _location(value: Location) -> Location:
-    return _checks.instance(value, Location, "where")
+    return _checks.member(value, Location, "where")
 
 
 def _text(value: str) -> str:
@@ -67,7 +63,7 @@ class TrackingEvent:
         'origin_country'
     """
 
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_days.aware_at)
     where: Location = attrs.field(converter=_location)
     text: str = attrs.field(default="", converter=_text)
 
@@ -79,11 +75,7 @@ def _number(value: str) -> str:
 
 
 def _events(value: Iterable[TrackingEvent]) -> tuple[TrackingEvent, ...]:
-    if isinstance(value, TrackingEvent | str) or not isinstance(value, Iterable):
-        raise InvalidValueError(f"events={value!r} must be a sequence of TrackingEvent values")
-    items = tuple(value)
-    for item in items:
-        _checks.instance(item, TrackingEvent, "events[]")
+    items = _checks.items(value, TrackingEvent, "events", "(TrackingEvent(...),)")
     for before, after in itertools.pairwise(items):
         if _days.utc(after.at) < _days.utc(before.at):
             raise TimeOrderError(
