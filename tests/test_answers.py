@@ -1,0 +1,174 @@
+"""Every answer the library returns can be explained, stored, recorded and replayed; a timeline
+is a sequence; a dispute's deadlines are direct, passed ones included."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import pendulum
+import pytest
+
+import aliprotect
+from aliprotect import Claim, ClaimKind, Money, Role
+
+RULES = aliprotect.rulebook("2025.1")
+ORDER = aliprotect.Order(
+    id="8012345678901234",
+    placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
+    shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
+    protection_days=60,
+    amount=Money("20.00", "EUR"),
+)
+
+
+def paris(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz="Europe/Paris")
+
+
+def _dispute() -> aliprotect.Dispute:
+    opened = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 1, 9), rules=RULES)
+    return aliprotect.seller_rejects(opened, at=paris(2025, 4, 2), rude=True, rules=RULES)
+
+
+def test_a_timeline_is_a_sequence_of_its_deadlines() -> None:
+    result = aliprotect.timeline(ORDER, rules=RULES)
+    assert len(result) == len(result.deadlines) == 5
+    assert list(result) == list(result.deadlines)
+    assert result[0] is result.deadlines[0]
+    assert result[-2:] == result.deadlines[-2:]
+    assert result.get("completed") in result
+    assert next(d.name for d in reversed(result)) == "dispute_closes"
+    unshipped = aliprotect.timeline(aliprotect.Order(id="U", placed_at=paris(2025, 3, 1), protection_days=60))
+    assert len(unshipped) == 0
+    assert not list(unshipped)
+
+
+def test_explain_accepts_a_dispute_and_advice() -> None:
+    dispute = _dispute()
+    text = aliprotect.explain(dispute)
+    assert text.startswith("dispute of order 8012345678901234, opened at 2025-04-01T09:00:00+02:00: not_received")
+    assert "seller_rejects" in text
+    assert "- claim.not_received:" in text
+    assert "- dispute.seller_reply:" in text
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 4, 25), rules=RULES, role=Role.DROPSHIPPER)
+    text = aliprotect.explain(advice)
+    assert text.startswith("advice for order 8012345678901234:")
+    for item in advice:
+        for rule_id in item.rule_ids:
+            assert f"- {rule_id}: " in text
+    assert aliprotect.explain(advice[0]).startswith(f"{advice[0].urgency.value}: {advice[0].action.value}")
+    nothing = aliprotect.next_actions(ORDER, at=paris(2025, 6, 30), rules=RULES)
+    assert nothing == ()
+    assert aliprotect.explain(nothing).startswith("nothing to do\nRulebook 2025.1")
+
+
+def test_explain_accepts_a_reminder() -> None:
+    (reminder, *_) = aliprotect.upcoming([ORDER], at=paris(2025, 4, 20), within=pendulum.duration(days=14), rules=RULES)
+    text = aliprotect.explain(reminder)
+    assert text.startswith(f"order {ORDER.id}: {reminder.deadline.name} at ")
+
+
+def test_advice_and_disputes_go_to_json_and_back() -> None:
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 4, 25), rules=RULES)
+    back = aliprotect.from_json(aliprotect.to_json(advice))
+    assert isinstance(back, aliprotect.AdviceList)
+    assert back == advice
+    assert (back.rulebook, back.fingerprint) == (RULES.version, RULES.fingerprint)
+    assert aliprotect.from_json(aliprotect.to_json(advice[0])) == advice[0]
+    empty = aliprotect.next_actions(ORDER, at=paris(2025, 6, 30), rules=RULES)
+    assert aliprotect.from_json(aliprotect.to_json(empty)).fingerprint == RULES.fingerprint
+    dispute = _dispute()
+    assert aliprotect.from_json(aliprotect.to_json(dispute)) == dispute
+    status = aliprotect.dispute_status(dispute, at=paris(2025, 5, 1), rules=RULES)
+    assert aliprotect.from_json(aliprotect.to_json(status)) == status
+
+
+def test_next_actions_open_dispute_and_dispute_status_are_recorded_and_replayed() -> None:
+    dispute = _dispute()
+    for decision in (
+        aliprotect.record(aliprotect.next_actions, ORDER, at=paris(2025, 4, 25), rules=RULES, role=Role.DROPSHIPPER),
+        aliprotect.record(aliprotect.next_actions, ORDER, at=paris(2025, 4, 3), dispute=dispute, rules=RULES),
+        aliprotect.record(
+            aliprotect.open_dispute, ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES
+        ),
+        aliprotect.record(aliprotect.dispute_status, dispute, at=paris(2025, 4, 9)),
+    ):
+        stored = aliprotect.from_json(aliprotect.to_json(decision))
+        assert stored == decision
+        replayed = aliprotect.replay(stored)
+        assert replayed.holds, replayed.differences
+    shorter = RULES.derive(version="buffer5", changes={"protection.settlement_buffer": 5})
+    decision = aliprotect.record(aliprotect.next_actions, ORDER, at=paris(2025, 4, 20), rules=RULES)
+    assert not aliprotect.replay(decision, rules=shorter).holds
+
+
+def test_an_advice_list_cannot_be_changed_and_survives_copy_and_pickle() -> None:
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 4, 25), rules=RULES)
+    with pytest.raises(AttributeError):
+        advice.rulebook = "other"  # type: ignore[misc]
+    for clone in (copy.copy(advice), copy.deepcopy(advice), pickle.loads(pickle.dumps(advice))):
+        assert clone == advice
+        assert (clone.rulebook, clone.fingerprint) == (advice.rulebook, advice.fingerprint)
+    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"items\[\]"):
+        aliprotect.AdviceList(["not advice"], rulebook="2025.1", fingerprint=RULES.fingerprint)  # type: ignore[list-item]
+
+
+def test_a_dispute_status_names_its_deadlines_passed_ones_included() -> None:
+    dispute = _dispute()
+    waiting = aliprotect.dispute_status(dispute, at=paris(2025, 4, 1, 10), rules=RULES)
+    assert [d.name for d in waiting.deadlines] == ["seller_reply_by"]
+    later = aliprotect.dispute_status(dispute, at=paris(2025, 4, 20), rules=RULES)
+    assert later.stage is aliprotect.Stage.WITH_MODERATOR
+    assert later.deadlines == ()  # nothing left to do by a deadline at this stage
+    assert later.seller_reply_by is not None
+    assert later.seller_reply_by.at == paris(2025, 4, 6, 9)
+    assert later.seller_reply_by.rule_ids == ("dispute.seller_reply", "dispute.seller_silent")
+    assert later.moderator_from is not None
+    assert later.moderator_from.at == paris(2025, 4, 8, 9)
+    assert later.moderator_from.rule_ids == ("dispute.escalation",)
+    assert later.return_by is None
+    assert later.refund_arrives_by is None
+    assert later.claim_from is None
+    assert later.claim_until is None
+    assert [d.name for d in later.schedule] == ["seller_reply_by", "moderator_from"]
+    assert later.deadline("moderator_from") == later.moderator_from
+    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"name='reply_by' is not a dispute deadline"):
+        later.deadline("reply_by")
+
+
+def test_a_return_deadline_stays_on_the_schedule_after_the_return_and_the_refund() -> None:
+    wrong = Claim(kind=ClaimKind.WRONG_ITEM, resolution=aliprotect.Resolution.REFUND_WITH_RETURN)
+    dispute = aliprotect.open_dispute(ORDER, wrong, at=paris(2025, 4, 1, 9), rules=RULES)
+    dispute = aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2, 12), rules=RULES)
+    dispute = aliprotect.buyer_ships_return(dispute, at=paris(2025, 4, 5), tracking_number="RR1", rules=RULES)
+    dispute = aliprotect.platform_refunds(dispute, at=paris(2025, 4, 9), rules=RULES)
+    closed = aliprotect.dispute_status(dispute, at=paris(2025, 5, 1), rules=RULES)
+    assert closed.closed
+    assert closed.return_by is not None
+    assert closed.return_by.at == paris(2025, 4, 12, 12)
+    assert closed.refund_arrives_by is not None
+    assert closed.refund_arrives_by.at == paris(2025, 4, 16)
+    names = [d.name for d in closed.schedule]
+    assert names == ["seller_reply_by", "moderator_from", "return_by", "refund_arrives_by"]
+    assert [d.at for d in closed.schedule] == sorted((d.at for d in closed.schedule), key=lambda t: t.timestamp())
+
+
+def test_a_claim_phase_is_on_the_schedule_under_a_rulebook_that_has_one() -> None:
+    pages = aliprotect.rulebook("undated.2")
+    order = aliprotect.Order(
+        id="P1",
+        placed_at=pendulum.datetime(2016, 4, 1, 10, tz="UTC"),
+        shipped_at=pendulum.datetime(2016, 4, 2, 10, tz="UTC"),
+        protection_days=30,
+        promised_days=10,
+    )
+    dispute = aliprotect.open_dispute(
+        order, Claim(kind=ClaimKind.DAMAGED), at=pendulum.datetime(2016, 4, 20, 9, tz="UTC"), rules=pages
+    )
+    status = aliprotect.dispute_status(dispute, at=pendulum.datetime(2016, 6, 1, tz="UTC"))
+    assert status.claim_from is not None
+    assert status.claim_from.at == pendulum.datetime(2016, 4, 24, tz="UTC")
+    assert status.claim_until is not None
+    assert status.claim_until.at == pendulum.datetime(2016, 5, 6, tz="UTC")
+    assert status.moderator_from is None  # the pages give no moderator time
