@@ -123,3 +123,33 @@ def test_the_rules_reference_lists_every_rule_with_its_sources_and_the_conflicts
             assert conflict.topic in text
         for key, title in book.sources.items():
             assert f"- **{key}**: {title}".replace("'", "'") in text.replace("&#x27;", "'")
+
+
+def test_every_answer_and_value_with_a_notebook_display_shows_escaped_html() -> None:
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1), rules=RULES)
+    dispute = aliprotect.seller_rejects(dispute, at=paris(2025, 4, 2), rules=RULES)
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 4, 25), rules=RULES)
+    reminders = aliprotect.upcoming([ORDER], at=paris(2025, 4, 20), within=pendulum.duration(days=30), rules=RULES)
+    values: list[object] = [
+        ORDER,
+        RULES,
+        aliprotect.timeline(ORDER, rules=RULES),
+        aliprotect.protection_end(ORDER, rules=RULES),
+        aliprotect.dispute_window(ORDER, rules=RULES),
+        aliprotect.can_cancel(ORDER, at=paris(2025, 3, 2), rules=RULES),
+        dispute,
+        aliprotect.dispute_status(dispute, at=paris(2025, 4, 3), rules=RULES),
+        advice,
+        advice[0],
+        reminders[0],
+    ]
+    for value in values:
+        html = value._repr_html_()  # type: ignore[attr-defined]
+        assert isinstance(html, str), type(value).__name__
+        assert html.startswith("<"), type(value).__name__
+        assert "H<1>" not in html, type(value).__name__  # the order id is escaped wherever it shows
+
+
+def test_a_value_with_no_formatter_falls_back_to_its_repr() -> None:
+    formatting = __import__("importlib").import_module("aliprotect._formatting")
+    assert formatting.html(object()) is None
