@@ -150,7 +150,8 @@ def test_a_return_deadline_stays_on_the_schedule_after_the_return_and_the_refund
     assert closed.refund_arrives_by is not None
     assert closed.refund_arrives_by.at == paris(2025, 4, 16)
     names = [d.name for d in closed.schedule]
-    assert names == ["seller_reply_by", "moderator_from", "return_by", "refund_arrives_by"]
+    assert names == ["seller_reply_by", "return_by", "refund_arrives_by"]
+    assert closed.moderator_from is None  # the seller accepted at once: no moderator time ever governed it
     assert [d.at for d in closed.schedule] == sorted((d.at for d in closed.schedule), key=lambda t: t.timestamp())
 
 
@@ -166,7 +167,10 @@ def test_a_claim_phase_is_on_the_schedule_under_a_rulebook_that_has_one() -> Non
     dispute = aliprotect.open_dispute(
         order, Claim(kind=ClaimKind.DAMAGED), at=pendulum.datetime(2016, 4, 20, 9, tz="UTC"), rules=pages
     )
-    status = aliprotect.dispute_status(dispute, at=pendulum.datetime(2016, 6, 1, tz="UTC"))
+    before = aliprotect.dispute_status(dispute, at=pendulum.datetime(2016, 6, 1, tz="UTC"))
+    assert before.claim_from is None  # the seller never replied: the claim phase never governed it
+    rejected = aliprotect.seller_rejects(dispute, at=pendulum.datetime(2016, 4, 21, tz="UTC"))
+    status = aliprotect.dispute_status(rejected, at=pendulum.datetime(2016, 6, 1, tz="UTC"))
     assert status.claim_from is not None
     assert status.claim_from.at == pendulum.datetime(2016, 4, 24, tz="UTC")
     assert status.claim_until is not None

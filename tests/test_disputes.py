@@ -375,7 +375,7 @@ def test_a_refund_larger_than_the_order_or_in_another_currency_is_refused() -> N
         aliprotect.seller_offers(dispute, at=paris(2025, 4, 2), refund=eur("25"), rules=RULES)
     accepted = aliprotect.seller_accepts(dispute, at=paris(2025, 4, 2), rules=RULES)
     with pytest.raises(InvalidValueError, match=r"is in USD"):
-        aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), amount=Money("20", "USD"), rules=RULES)
+        aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), refund=Money("20", "USD"), rules=RULES)
 
 
 def test_an_unknown_order_amount_needs_the_refund_amount() -> None:
@@ -384,7 +384,7 @@ def test_an_unknown_order_amount_needs_the_refund_amount() -> None:
     assert aliprotect.dispute_status(accepted, at=paris(2025, 4, 2), rules=RULES).refund is None
     with pytest.raises(InvalidValueError, match=r"the amount of order D2 is unknown"):
         aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), rules=RULES)
-    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), amount=Money("9.99", "USD"), rules=RULES)
+    refunded = aliprotect.platform_refunds(accepted, at=paris(2025, 4, 3), refund=Money("9.99", "USD"), rules=RULES)
     assert aliprotect.dispute_status(refunded, at=paris(2025, 4, 3), rules=RULES).refund == Money(
         Decimal("9.99"), "USD"
     )

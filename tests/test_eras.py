@@ -304,7 +304,7 @@ def test_recent_seller_rules() -> None:
     refunded = aliprotect.platform_refunds(
         aliprotect.seller_accepts(dispute, at=shipped.add(days=13), rules=SELLERS),
         at=shipped.add(days=14),
-        amount=aliprotect.Money("10", "CNY"),
+        refund=aliprotect.Money("10", "CNY"),
         rules=SELLERS,
     )
     (arrives,) = aliprotect.dispute_status(refunded, at=shipped.add(days=14)).deadlines

@@ -333,33 +333,33 @@ def test_a_dispute_document_with_another_fingerprint_is_refused_when_read() -> N
     [
         ("not json", "the document is not JSON"),
         ("[]", "an aliprotect document is an object with the keys aliprotect, type and value"),
-        ('{"aliprotect": 2, "type": "Order", "value": {}}', "schema version 2; this aliprotect reads version 1 only"),
-        ('{"aliprotect": 1, "type": "Parcel", "value": {}}', "type 'Parcel' is not one aliprotect stores"),
-        ('{"aliprotect": 1, "type": "Order", "value": {"id": "1"}}', "lacks the field 'placed_at' of Order"),
+        ('{"aliprotect": 1, "type": "Order", "value": {}}', "schema version 1; this aliprotect reads version 2 only"),
+        ('{"aliprotect": 2, "type": "Parcel", "value": {}}', "type 'Parcel' is not one aliprotect stores"),
+        ('{"aliprotect": 2, "type": "Order", "value": {"id": "1"}}', "lacks the field 'placed_at' of Order"),
         (
-            '{"aliprotect": 1, "type": "Money", "value": {"amount": "1", "currency": "EUR", "x": 1}}',
+            '{"aliprotect": 2, "type": "Money", "value": {"amount": "1", "currency": "EUR", "x": 1}}',
             "has fields Money does not have: x",
         ),
         (
-            '{"aliprotect": 1, "type": "Money", "value": {"amount": 1, "currency": "EUR"}}',
+            '{"aliprotect": 2, "type": "Money", "value": {"amount": 1, "currency": "EUR"}}',
             "decimal amount written as text",
         ),
-        ('{"aliprotect": 1, "type": "Claim", "value": {"kind": "lost"}}', "'lost' is not a ClaimKind"),
+        ('{"aliprotect": 2, "type": "Claim", "value": {"kind": "lost"}}', "'lost' is not a ClaimKind"),
         (
-            '{"aliprotect": 1, "type": "Extension", "value": {"granted_at": 5, "days": 1}}',
+            '{"aliprotect": 2, "type": "Extension", "value": {"granted_at": 5, "days": 1}}',
             "must be an ISO 8601 instant",
         ),
         (
-            '{"aliprotect": 1, "type": "Extension", "value": {"granted_at": "2025-01-01T00:00", "days": 1}}',
+            '{"aliprotect": 2, "type": "Extension", "value": {"granted_at": "2025-01-01T00:00", "days": 1}}',
             "has no offset and no zone",
         ),
-        ('{"aliprotect": 1, "type": "Order", "value": {"id": 5}}', r"Order.id: must be str, found 5"),
-        ('{"aliprotect": 1, "type": "Order", "value": []}', "must be an object of the fields of Order"),
+        ('{"aliprotect": 2, "type": "Order", "value": {"id": 5}}', r"Order.id: must be str, found 5"),
+        ('{"aliprotect": 2, "type": "Order", "value": []}', "must be an object of the fields of Order"),
         (
-            '{"aliprotect": 1, "type": "Rulebook", "value": {"document": {}}}',
+            '{"aliprotect": 2, "type": "Rulebook", "value": {"document": {}}}',
             "a rulebook is an object with its document",
         ),
-        ('{"aliprotect": 1, "type": "Decision", "value": {}}', "a decision has a question, inputs"),
+        ('{"aliprotect": 2, "type": "Decision", "value": {}}', "a decision has a question, inputs"),
     ],
 )
 def test_a_bad_document_is_refused_with_a_clear_error(text: str, message: str) -> None:
@@ -412,12 +412,12 @@ def test_deprecations_have_their_own_warning_class_and_date() -> None:
 def test_fields_of_the_wrong_kind_are_refused(value: dict[str, object], message: str) -> None:
     fields = {"id": "1", "placed_at": "2025-03-01T10:00:00+01:00", "protection_days": 60, **value}
     with pytest.raises(DocumentError, match=message):
-        aliprotect.from_data({"aliprotect": 1, "type": "Order", "value": fields})
+        aliprotect.from_data({"aliprotect": 2, "type": "Order", "value": fields})
 
 
 def test_optional_fields_may_be_left_out_of_a_document() -> None:
     data = {
-        "aliprotect": 1,
+        "aliprotect": 2,
         "type": "Order",
         "value": {"id": "1", "placed_at": "2025-03-01T10:00:00Z", "protection_days": 60},
     }

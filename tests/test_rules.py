@@ -178,7 +178,8 @@ def test_timeline_lists_the_deadlines_in_time_order(order: Order) -> None:
     ]
     assert {d.rulebook for d in result.deadlines} == {"2025.1"}
     assert result.get("dispute_closes") == result.deadlines[-1]
-    assert result.get("no_such_deadline") is None
+    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"name=.no_such_deadline. is not an order"):
+        result.get("no_such_deadline")  # a misspelt name is refused, never answered None
 
 
 def test_timeline_after_receipt_leaves_out_the_stopped_timer(order: Order) -> None:

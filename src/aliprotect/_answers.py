@@ -15,6 +15,13 @@ import attrs
 import pendulum
 
 from aliprotect import _days, _formatting
+from aliprotect.errors import InvalidValueError
+
+TIMELINE_NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed", "dispute_closes")
+"""The names of an order's deadlines, in the order they sort at one instant."""
+
+DISPUTE_NAMES = ("seller_reply_by", "claim_from", "claim_until", "moderator_from", "return_by", "refund_arrives_by")
+"""The names of a dispute's deadlines, in the order they sort at one instant."""
 
 
 class Ranked(enum.Enum):
@@ -133,7 +140,15 @@ class Timeline(_formatting.ShowsAsHtml, Sequence[Deadline]):
     deadlines: tuple[Deadline, ...]
 
     def get(self, name: str) -> Deadline | None:
-        """The deadline called ``name``, or ``None`` when this order has none of that name."""
+        """The deadline called ``name``, or ``None`` when this order has none of that name (an
+        order not shipped has none; one received before protection ended has no
+        ``protection_ends`` nor ``open_by_recommended``).
+
+        Raises:
+            InvalidValueError: ``name`` is not the name of an order's deadline.
+        """
+        if name not in TIMELINE_NAMES:
+            raise InvalidValueError(f"name={name!r} is not an order's deadline; one of {', '.join(TIMELINE_NAMES)}")
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
     @overload

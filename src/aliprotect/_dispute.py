@@ -17,7 +17,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
-from aliprotect._answers import Deadline, Ranked
+from aliprotect._answers import DISPUTE_NAMES, Deadline, Ranked
 from aliprotect._claims import Claim
 from aliprotect._model import Money, Order, optional_money
 from aliprotect.errors import InvalidValueError, TimeOrderError
@@ -229,9 +229,6 @@ def check_time_order(previous: pendulum.DateTime, event: DisputeEvent, opened_at
         )
 
 
-_SCHEDULE = ("seller_reply_by", "claim_from", "claim_until", "moderator_from", "return_by", "refund_arrives_by")
-
-
 class _Scheduled:
     """A read-only attribute of a :class:`DisputeStatus`: the deadline of its schedule named as the attribute."""
 
@@ -262,12 +259,13 @@ class DisputeStatus(_formatting.ShowsAsHtml):
         deadlines: what must happen by when at this stage (``seller_reply_by``,
             ``moderator_from``, ``return_by``, ``refund_arrives_by``; under a rulebook with a
             claim phase also ``claim_from`` and ``claim_until``).
-        schedule: every deadline of the dispute by ``at``, passed or not, in time order:
-            those fixed when it opened (``seller_reply_by``; ``claim_from`` and ``claim_until``
-            under a rulebook with a claim phase; ``moderator_from``, when a moderator steps in
-            if the sides have not agreed by then) and those fixed by its events (``return_by``
-            once a return was due, ``refund_arrives_by`` once the refund was made). Each is
-            also an attribute of its name (``None`` when the dispute has no such deadline).
+        schedule: every deadline that has governed the dispute by ``at``, passed or not, in
+            time order: ``seller_reply_by``; once the sides negotiated (or the buyer escalated),
+            ``claim_from`` and ``claim_until`` under a rulebook with a claim phase and
+            ``moderator_from``; ``return_by`` once a return was due; ``refund_arrives_by`` once
+            the refund was made. A deadline that never came to govern it (the moderator time of
+            a dispute the seller accepted at once) is not there. Each is also an attribute of
+            its name, ``None`` when the dispute has had no such deadline.
         refund: the refund due, awarded, agreed or made, when there is one and the
             amount is known.
         offer: the seller's offer on the table, if any.
@@ -322,8 +320,8 @@ class DisputeStatus(_formatting.ShowsAsHtml):
         Raises:
             InvalidValueError: ``name`` is not the name of a dispute deadline.
         """
-        if name not in _SCHEDULE:
-            raise InvalidValueError(f"name={name!r} is not a dispute deadline; one of {', '.join(_SCHEDULE)}")
+        if name not in DISPUTE_NAMES:
+            raise InvalidValueError(f"name={name!r} is not a dispute deadline; one of {', '.join(DISPUTE_NAMES)}")
         return next((deadline for deadline in self.schedule if deadline.name == name), None)
 
     seller_reply_by = _Scheduled("The seller's reply deadline (``dispute.seller_reply``), passed or not.")

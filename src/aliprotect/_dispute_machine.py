@@ -14,7 +14,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days
-from aliprotect._answers import Deadline
+from aliprotect._answers import DISPUTE_NAMES, Deadline
 from aliprotect._claims import Resolution
 from aliprotect._dispute import (
     Dispute,
@@ -47,6 +47,8 @@ class _State:
     outcome: Outcome | None = None
     return_by: pendulum.DateTime | None = None
     refunded_at: pendulum.DateTime | None = None
+    seen: frozenset[Stage] = frozenset()
+    """The stages the dispute has been in up to this state (set by :func:`run`)."""
 
 
 MACHINE_RULES = feeding(Feeds.MACHINE)
@@ -252,7 +254,7 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
             )
         case DisputeEventKind.SELLER_OFFERS:
             offer = event.amount
-            if offer is None:  # pragma: no cover - Event refuses it
+            if offer is None:  # pragma: no cover - DisputeEvent refuses it
                 raise AssertionError("an offer without an amount")
             check_amount(offer, dispute.refundable, dispute.order.id, "amount")
             stage = Stage.WITH_MODERATOR if state.stage is Stage.WITH_MODERATOR else Stage.NEGOTIATING
@@ -332,10 +334,10 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
             refund = event.amount or state.refund
             if refund is None:
                 raise InvalidValueError(
-                    f"amount=None: the amount of order {dispute.order.id} is unknown, so the refund due is "
-                    "too; pass the amount refunded, e.g. amount=Money('12.50', 'USD')"
+                    f"refund=None: the amount of order {dispute.order.id} is unknown, so the refund due is "
+                    "too; pass the amount refunded, e.g. refund=Money('12.50', 'USD')"
                 )
-            check_amount(refund, dispute.refundable, dispute.order.id, "amount")
+            check_amount(refund, dispute.refundable, dispute.order.id, "refund")
             return _State(
                 stage=Stage.CLOSED,
                 description=f"closed at {at.isoformat()}: {refund.amount} {refund.currency} "
@@ -358,11 +360,14 @@ def run(dispute: Dispute, rules: Rulebook, until: pendulum.DateTime) -> tuple[_S
         "if the seller stays silent, the buyer wins",
         rule_ids=clock.reply_rules,
     )
+    seen = {state.stage}
     for event in dispute.events:
         if _days.utc(event.at) > _days.utc(until):
             break
         state = _on_event(_on_time(state, event.at, clock), event, dispute, clock)
-    return _on_time(state, until, clock), clock
+        seen.add(state.stage)
+    state = _on_time(state, until, clock)
+    return attrs.evolve(state, seen=frozenset({*seen, state.stage})), clock
 
 
 def rules_of(dispute: Dispute, rules: Rulebook | None) -> Rulebook:
@@ -434,7 +439,7 @@ def dispute_status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None 
         stage=state.stage,
         description=state.description,
         deadlines=_current(state, schedule),
-        schedule=tuple(sorted(schedule.values(), key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))),
+        schedule=tuple(sorted(schedule.values(), key=lambda d: (_days.utc(d.at), DISPUTE_NAMES.index(d.name)))),
         refund=state.refund,
         offer=state.offer if state.stage is not Stage.CLOSED else None,
         outcome=state.outcome,
@@ -444,13 +449,14 @@ def dispute_status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None 
     )
 
 
-_NAMES = ("seller_reply_by", "claim_from", "claim_until", "moderator_from", "return_by", "refund_arrives_by")
+_ENGAGED = frozenset({Stage.NEGOTIATING, Stage.WITH_MODERATOR})
 
 
-def _schedule(state: _State, clock: _Clock, rules: Rulebook) -> dict[str, Deadline]:
-    """Every deadline of the dispute up to ``state``, by name, passed or not: those fixed when it
-    opened (the seller's reply, the claim phase, the moderator time) and those fixed by its events
-    (the return deadline once a return was due, the refund's arrival once it was made)."""
+def _schedule(state: _State, clock: _Clock, rules: Rulebook, *, planned: bool = False) -> dict[str, Deadline]:
+    """Every deadline that has governed the dispute up to ``state``, by name, passed or not: the
+    seller's reply; the claim phase and the moderator time once the sides negotiated (or the buyer
+    escalated); the return deadline once a return was due; the refund's arrival once it was made.
+    ``planned``: every deadline fixed when the dispute opened instead, whether it came to govern or not."""
 
     def deadline(name: str, at: pendulum.DateTime, description: str, *rule_ids: str) -> None:
         found[name] = Deadline(
@@ -470,11 +476,12 @@ def _schedule(state: _State, clock: _Clock, rules: Rulebook) -> dict[str, Deadli
         *clock.reply_rules,
         "dispute.seller_silent",
     )
-    if clock.claim_from is not None:
+    engaged = planned or bool(state.seen & _ENGAGED)
+    if clock.claim_from is not None and engaged:
         deadline("claim_from", clock.claim_from, "the buyer can escalate from now", "dispute.escalation")
-    if clock.claim_until is not None:
+    if clock.claim_until is not None and engaged:
         deadline("claim_until", clock.claim_until, "the claim phase ends: no escalation from now", "dispute.escalation")
-    if clock.moderator_from is not None:
+    if clock.moderator_from is not None and engaged:
         deadline("moderator_from", clock.moderator_from, "without agreement, a moderator decides", "dispute.escalation")
     if state.return_by is not None:
         deadline("return_by", state.return_by, "send the item back, with a tracking number", "return.window")
@@ -510,3 +517,13 @@ def with_event(dispute: Dispute, rules: Rulebook | None, event: DisputeEvent) ->
     state, clock = run(dispute, rules, event.at)
     _on_event(state, event, dispute, clock)
     return attrs.evolve(dispute, events=(*dispute.events, event))
+
+
+def planned_deadlines(dispute: Dispute, rules: Rulebook | None = None) -> tuple[Deadline, ...]:
+    """The deadlines fixed when ``dispute`` opened, in time order: the seller's reply, the claim
+    phase and the moderator time, whether or not they come to govern it (for a picture of its plan)."""
+    dispute = checked(dispute)
+    rules = rules_of(dispute, rules)
+    state, clock = run(dispute, rules, dispute.opened_at)
+    planned = _schedule(state, clock, rules, planned=True)
+    return tuple(sorted(planned.values(), key=lambda d: (_days.utc(d.at), DISPUTE_NAMES.index(d.name))))

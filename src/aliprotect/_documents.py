@@ -1,6 +1,6 @@
 """JSON for storage: orders, disputes, rulebooks, answers, advice and decisions, and back.
 
-Every document is an envelope ``{"aliprotect": 1, "type": "Order", "value": {...}}``:
+Every document is an envelope ``{"aliprotect": 2, "type": "Order", "value": {...}}``:
 the schema version, the type and the value. Instants are ISO 8601 text with their
 offset, and their zone in brackets when they have a named one
 (``2025-03-01T10:00:00+08:00[Asia/Shanghai]``); amounts are decimal text; enums are
@@ -20,7 +20,7 @@ Example:
     ... )
     >>> text = aliprotect.to_json(order)
     >>> text[:60]
-    '{"aliprotect": 1, "type": "Order", "value": {"amount": {"amo'
+    '{"aliprotect": 2, "type": "Order", "value": {"amount": {"amo'
     >>> aliprotect.from_json(text) == order
     True
 """
@@ -51,7 +51,7 @@ from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Location, Tracking, TrackingEvent
 from aliprotect.errors import DocumentError, FingerprintError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the document schema; a document of another version is refused."""
 
 _TYPES: dict[str, type] = {
@@ -153,7 +153,7 @@ def _tagged(value: object) -> Any:
 
 
 def to_data(value: object) -> dict[str, Any]:
-    """``value`` as a JSON-ready document: ``{"aliprotect": 1, "type": ..., "value": ...}``.
+    """``value`` as a JSON-ready document: ``{"aliprotect": 2, "type": ..., "value": ...}``.
 
     Raises:
         DocumentError: the value is not of a type aliprotect stores.

@@ -27,9 +27,9 @@ from aliprotect._timeline import (
     asked_at,
     closing_words,
     dispute_window,
+    end_of_protection,
     in_transit_until,
     opening_words,
-    protection_ends_at,
     shipped_at,
 )
 from aliprotect._tracking import Tracking, for_order
@@ -338,7 +338,7 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime, rules: Rulebook
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
     shipped = shipped_at(order, "protection to extend")
-    end = protection_ends_at(order, "protection to extend", rules)
+    end = end_of_protection(order, "protection to extend", rules)
     instant = asked_at(order, at)
     extension = Extension(granted_at=instant, days=days)
     stop = end if order.received_at is None else min(end, order.received_at, key=_days.utc)

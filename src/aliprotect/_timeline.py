@@ -13,15 +13,13 @@ import datetime as dt
 import pendulum
 
 from aliprotect import _checks, _days
-from aliprotect._answers import Deadline, Timeline, Window
+from aliprotect._answers import TIMELINE_NAMES, Deadline, Timeline, Window
 from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
 from aliprotect._tracking import Tracking
 from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError
-
-_NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed", "dispute_closes")
 
 
 def not_shipped(order: Order, question: str) -> NotShippedError:
@@ -37,7 +35,7 @@ def shipped_at(order: Order, question: str) -> pendulum.DateTime:
     return order.shipped_at
 
 
-def protection_ends_at(order: Order, question: str, rules: Rulebook) -> pendulum.DateTime:
+def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.DateTime:
     """When protection ends under ``rules``: the timer's end (C6), or earlier when the rulebook
     cuts the time left once the parcel shows as delivered (``protection.period``'s
     ``after_delivered``); extensions granted after that still add their days."""
@@ -82,7 +80,7 @@ def receipt_completes(order: Order, rules: Rulebook) -> pendulum.DateTime | None
     """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
     if order.received_at is None or order.shipped_at is None:
         return None
-    if _days.utc(order.received_at) < _days.utc(protection_ends_at(order, "completion", rules)):
+    if _days.utc(order.received_at) < _days.utc(end_of_protection(order, "completion", rules)):
         return order.received_at
     return None
 
@@ -116,7 +114,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         '2025-05-02T18:00:00+02:00'
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
-    end = protection_ends_at(order, "protection end", rules)
+    end = end_of_protection(order, "protection end", rules)
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
     timer = timer_end(order, shipped_at(order, "protection end"))  # ``end`` differs only when delivery cut it
@@ -378,7 +376,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
         advised = recommended_open_by(order, rules=rules)
         if _days.utc(advised.at) < _days.utc(window.closes):  # advice past the last chance is no advice
             deadlines.append(advised)
-    deadlines.sort(key=lambda d: (_days.utc(d.at), _NAMES.index(d.name)))
+    deadlines.sort(key=lambda d: (_days.utc(d.at), TIMELINE_NAMES.index(d.name)))
     return Timeline(
         order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=tuple(deadlines)
     )

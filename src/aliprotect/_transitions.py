@@ -193,20 +193,21 @@ def moderator_decides(
 
 
 def platform_refunds(
-    dispute: Dispute, *, at: dt.datetime, amount: Money | None = None, rules: Rulebook | None = None
+    dispute: Dispute, *, at: dt.datetime, refund: Money | None = None, rules: Rulebook | None = None
 ) -> Dispute:
     """AliExpress makes the refund, which closes the dispute (``dispute.closes_on_refund``).
 
     Money comes back only through a dispute (``refund.only_through_dispute``), and reaches
-    the card within 7 days (``refund.arrival``: see :func:`aliprotect.dispute_status`). ``amount`` defaults to
-    the refund due.
+    the card within 7 days (``refund.arrival``: see :func:`aliprotect.dispute_status`).
+    ``refund``, the amount refunded, defaults to the refund due (as in
+    :func:`seller_offers` and :func:`moderator_decides`).
 
     Raises:
         ActionRefusedError: no refund is due at ``at``.
-        InvalidValueError: no amount given when the refund due is unknown, or an amount in
+        InvalidValueError: no ``refund`` given when the refund due is unknown, or a refund in
             another currency or more than what is left to refund.
     """
-    return with_event(dispute, rules, DisputeEvent(kind=DisputeEventKind.PLATFORM_REFUNDS, at=at, amount=amount))
+    return with_event(dispute, rules, DisputeEvent(kind=DisputeEventKind.PLATFORM_REFUNDS, at=at, amount=refund))
 
 
 def buyer_ships_return(

@@ -27,7 +27,7 @@ from typing import Any, TextIO, TypeVar
 from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._answers import Timeline
 from aliprotect._days import parse_instant
-from aliprotect._documents import from_data
+from aliprotect._documents import SCHEMA_VERSION, from_data
 from aliprotect._model import Extension, Money, Order
 from aliprotect._registry import rulebook, rulebooks
 from aliprotect._rulebook import Rulebook
@@ -99,7 +99,7 @@ def _value_from_data(
     if isinstance(data, Mapping) and "aliprotect" in data:
         value = from_data(data)
     elif isinstance(data, Mapping):
-        value = from_data({"aliprotect": 1, "type": kind.__name__, "value": {**defaults(), **data}})
+        value = from_data({"aliprotect": SCHEMA_VERSION, "type": kind.__name__, "value": {**defaults(), **data}})
     else:
         raise InvalidValueError(f"{label} is a JSON object of its fields, not {type(data).__name__}")
     if not isinstance(value, kind):

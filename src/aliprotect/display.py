@@ -20,7 +20,7 @@ from aliprotect import _days, _formatting
 from aliprotect._advice import Advice, AdviceList
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
-from aliprotect._dispute_machine import dispute_status
+from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
 from aliprotect._registry import rulebook
 from aliprotect._reminders import Reminder
@@ -278,14 +278,14 @@ def timeline_svg(
         marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
     if dispute is not None:
         marks.append(("dispute opened", dispute.opened_at, "#a2a"))
-        opened = dispute_status(dispute, at=dispute.opened_at, rules=rules)  # the deadlines fixed at opening
-        for label, deadline in (
-            ("seller reply by", opened.seller_reply_by),
-            ("claims until", opened.claim_until),
-            ("moderator from", opened.moderator_from),
-        ):
-            if deadline is not None:
-                marks.append((label, deadline.at, "#a2a"))
+        labels = {
+            "seller_reply_by": "seller reply by",
+            "claim_until": "claims until",
+            "moderator_from": "moderator from",
+        }
+        for deadline in planned_deadlines(dispute, rules):  # the dispute's plan, fixed when it opened
+            if deadline.name in labels:
+                marks.append((labels[deadline.name], deadline.at, "#a2a"))
     if at is not None:
         marks.append(("now", at, "#000"))
     marks.sort(key=lambda mark: _days.utc(mark[1]))

@@ -271,8 +271,8 @@ def _lead_to(
     if dispute.claim.resolution is Resolution.REFUND_WITH_RETURN:
         accepted = aliprotect.buyer_ships_return(accepted, at=at, tracking_number="RR123456789CN", rules=book)
     if outcome == "refunded":  # the refund due, or an amount when the order amount is unknown
-        return aliprotect.platform_refunds(accepted, at=at, amount=None if paid else draw(money()), rules=book)
-    return aliprotect.platform_refunds(accepted, at=at, amount=some_of(draw, dispute.refundable), rules=book)
+        return aliprotect.platform_refunds(accepted, at=at, refund=None if paid else draw(money()), rules=book)
+    return aliprotect.platform_refunds(accepted, at=at, refund=some_of(draw, dispute.refundable), rules=book)
 
 
 def _lost(dispute: Dispute, at: pendulum.DateTime, book: Rulebook, tracking: Tracking | None) -> Dispute:

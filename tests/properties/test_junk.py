@@ -206,7 +206,7 @@ json_values = st.recursive(
 )
 def test_a_document_of_junk_raises_only_our_error(kind: str, value: object) -> None:
     with contextlib.suppress(AliprotectError):
-        aliprotect.from_data({"aliprotect": 1, "type": kind, "value": value})
+        aliprotect.from_data({"aliprotect": 2, "type": kind, "value": value})
 
 
 @given(json_values)
@@ -214,4 +214,4 @@ def test_any_json_raises_only_our_error(value: object) -> None:
     with contextlib.suppress(AliprotectError):
         aliprotect.from_data(value)  # type: ignore[arg-type]
     with contextlib.suppress(AliprotectError):
-        aliprotect.from_data({"aliprotect": 1, "type": value, "value": value})
+        aliprotect.from_data({"aliprotect": 2, "type": value, "value": value})
