@@ -176,3 +176,82 @@ def test_a_claim_phase_is_on_the_schedule_under_a_rulebook_that_has_one() -> Non
     assert status.claim_until is not None
     assert status.claim_until.at == pendulum.datetime(2016, 5, 6, tz="UTC")
     assert status.moderator_from is None  # the pages give no moderator time
+
+
+def test_a_decision_with_earlier_disputes_is_stored_and_replayed() -> None:
+    still_open = _dispute()
+    partial = Claim(
+        kind=ClaimKind.MISSING_ITEMS, resolution=aliprotect.Resolution.PARTIAL_REFUND, amount=Money("5", "EUR")
+    )
+    first = aliprotect.open_dispute(ORDER, partial, at=paris(2025, 4, 1, 9), rules=RULES)
+    refunded = aliprotect.platform_refunds(aliprotect.seller_accepts(first, at=paris(2025, 4, 2)), at=paris(2025, 4, 3))
+    decisions = [
+        aliprotect.record(
+            aliprotect.can_open_dispute, ORDER, ClaimKind.DAMAGED, at=paris(2025, 4, 20), previous=[still_open]
+        ),
+        aliprotect.record(
+            aliprotect.open_dispute, ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 20), previous=[refunded]
+        ),
+    ]
+    assert not decisions[0].answer.allowed  # one dispute at a time
+    assert decisions[1].answer.refundable == Money("15.00", "EUR")  # what the first left to refund
+    for decision in decisions:
+        stored = aliprotect.from_json(aliprotect.to_json(decision))
+        assert stored.inputs["previous"] == tuple(decision.inputs["previous"])
+        assert aliprotect.replay(stored).holds
+
+
+def test_every_transition_is_recorded_and_replayed() -> None:
+    dispute = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.LATE), at=paris(2025, 4, 1, 9), rules=RULES)
+    offered = aliprotect.record(aliprotect.seller_offers, dispute, at=paris(2025, 4, 2), refund=Money("5", "EUR"))
+    assert offered.question == "seller_offers"
+    assert aliprotect.replay(aliprotect.from_json(aliprotect.to_json(offered))).holds
+    accepted = aliprotect.record(aliprotect.buyer_accepts_offer, offered.answer, at=paris(2025, 4, 3))
+    assert aliprotect.replay(accepted).holds
+    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"opened under rulebook 2025.1"):
+        aliprotect.replay(accepted, rules=aliprotect.rulebook("2020.1"))
+
+
+def test_the_reminders_of_upcoming_are_explained_and_stored() -> None:
+    reminders = aliprotect.upcoming([ORDER], at=paris(2025, 4, 20), within=pendulum.duration(days=30), rules=RULES)
+    assert len(reminders) >= 2
+    text = aliprotect.explain(reminders)
+    assert text.count(f"order {ORDER.id}: ") == len(reminders)
+    assert aliprotect.from_json(aliprotect.to_json(reminders)) == reminders
+    assert aliprotect.explain(()) == "no reminders"
+    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"answer\[\]"):
+        aliprotect.explain([ORDER])  # type: ignore[list-item]
+
+
+def test_a_slice_of_advice_keeps_its_rulebook_and_its_repr_names_it() -> None:
+    advice = aliprotect.next_actions(ORDER, at=paris(2025, 4, 25), rules=RULES)
+    head = advice[:1]
+    assert isinstance(head, aliprotect.AdviceList)
+    assert (head.rulebook, head.fingerprint) == (RULES.version, RULES.fingerprint)
+    assert head == (advice[0],)
+    assert aliprotect.explain(head).startswith("advice for order")
+    assert repr(advice[:0]) == f"AdviceList([], rulebook='2025.1', fingerprint={RULES.fingerprint!r})"
+
+
+def test_after_a_partial_refund_the_advice_and_reminders_agree_with_the_verdict() -> None:
+    five = Money("5", "EUR")
+    partial = Claim(kind=ClaimKind.MISSING_ITEMS, resolution=aliprotect.Resolution.PARTIAL_REFUND, amount=five)
+    first = aliprotect.open_dispute(ORDER, partial, at=paris(2025, 4, 1, 9), rules=RULES)
+    refunded = aliprotect.platform_refunds(aliprotect.seller_accepts(first, at=paris(2025, 4, 2)), at=paris(2025, 4, 3))
+    at = paris(2025, 4, 20)
+    verdict = aliprotect.can_open_dispute(ORDER, ClaimKind.DAMAGED, at=at, rules=RULES, previous=[refunded])
+    assert verdict.allowed
+    advice = aliprotect.next_actions(ORDER, at=at, dispute=refunded, rules=RULES)
+    (new,) = [a for a in advice if a.action is aliprotect.Action.OPEN_DISPUTE]
+    assert "15.00 EUR" in new.text
+    assert new.by == aliprotect.dispute_window(ORDER, rules=RULES).closes
+    assert new.rule_ids == ("dispute.closes_on_refund", "open.latest")
+    later = aliprotect.upcoming([ORDER], at=at, within=pendulum.duration(days=60), disputes=[refunded], rules=RULES)
+    assert [r.deadline.name for r in later] == ["dispute_closes"]
+    # a refund of everything leaves nothing to claim: no such advice, no reminder
+    whole = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.DAMAGED), at=paris(2025, 4, 1, 9), rules=RULES)
+    all_back = aliprotect.platform_refunds(aliprotect.seller_accepts(whole, at=paris(2025, 4, 2)), at=paris(2025, 4, 3))
+    assert not aliprotect.can_open_dispute(ORDER, ClaimKind.LATE, at=at, rules=RULES, previous=[all_back])
+    after = aliprotect.next_actions(ORDER, at=at, dispute=all_back, rules=RULES)
+    assert all(a.action is not aliprotect.Action.OPEN_DISPUTE for a in after)
+    assert aliprotect.upcoming([ORDER], at=at, within=pendulum.duration(days=60), disputes=[all_back]) == ()

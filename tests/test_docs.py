@@ -49,7 +49,8 @@ def test_every_public_name_exists_has_a_docstring_and_an_api_entry() -> None:
         assert f"::: aliprotect.{name}\n" in reference, name
     public = {name for name in vars(aliprotect) if not name.startswith("_")}
     assert set(aliprotect.__all__) == {name for name in public if not inspect.ismodule(getattr(aliprotect, name))}
-    for namespace, names in (("rules", aliprotect.rules.__all__), ("errors", aliprotect.errors.__all__)):
+    namespaces = {"rules": aliprotect.rules, "errors": aliprotect.errors, "display": aliprotect.display}
+    for namespace, names in ((name, module.__all__) for name, module in namespaces.items()):
         for name in names:
             assert f"::: aliprotect.{namespace}.{name}\n" in reference or name == "AliprotectError", name
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, SupportsIndex, overload
 
 import attrs
 import pendulum
@@ -22,7 +22,7 @@ from aliprotect._answers import Ranked
 from aliprotect._claims import ClaimKind
 from aliprotect._dispute import Dispute, DisputeEventKind, DisputeStatus, Outcome, Stage
 from aliprotect._dispute_machine import dispute_status
-from aliprotect._model import Order
+from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
@@ -94,8 +94,9 @@ class Advice(_formatting.ShowsAsHtml):
 
 class AdviceList(tuple[Advice, ...]):
     """The advice :func:`next_actions` gives: a tuple of :class:`Advice`, most urgent first,
-    that also names the rulebook it came from (even when it is empty). A notebook shows it
-    as a table.
+    that also names the rulebook it came from (even when it is empty); a slice keeps it. It
+    compares and hashes as a tuple, so ``next_actions(...) == ()`` reads as it should. A
+    notebook shows it as a table.
 
     Attributes:
         rulebook: the version of the rulebook the advice came from.
@@ -115,6 +116,19 @@ class AdviceList(tuple[Advice, ...]):
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"an AdviceList cannot be changed: {name}")
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Advice: ...
+    @overload
+    def __getitem__(self, index: slice) -> AdviceList: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Advice | AdviceList:
+        """One piece of advice, or a slice of them that still names its rulebook."""
+        if isinstance(index, slice):
+            return AdviceList(tuple(self)[index], rulebook=self.rulebook, fingerprint=self.fingerprint)
+        return tuple.__getitem__(self, index)
+
+    def __repr__(self) -> str:
+        return f"AdviceList({list(self)!r}, rulebook={self.rulebook!r}, fingerprint={self.fingerprint!r})"
 
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return (tuple(self),), {"rulebook": self.rulebook, "fingerprint": self.fingerprint}
@@ -524,6 +538,34 @@ class _Advisor:
                 "refund.arrival",
                 by=arrives,
             )
+        if now.outcome is Outcome.REFUNDED:
+            self.after_partial_refund(dispute, now)
+
+    def after_partial_refund(self, dispute: Dispute, now: DisputeStatus) -> None:
+        """A refund that left part of the order unrefunded: a new dispute can be opened inside the window,
+        as :func:`aliprotect.can_open_dispute` with this dispute among ``previous`` says."""
+        left = money_left(dispute, now)
+        if left is None:
+            return
+        window = dispute_window(_known_at(self.order, self.at), rules=self.rules)
+        if self.before(window.closes):
+            self.add(
+                Action.OPEN_DISPUTE,
+                f"the refund left {left.amount} {left.currency} of the order unrefunded: if something else is "
+                f"wrong, a new dispute can be opened until {window.closes.isoformat()}",
+                Urgency.BY_DEADLINE,
+                "dispute.closes_on_refund",
+                "open.latest",
+                by=window.closes,
+            )
+
+
+def money_left(dispute: Dispute, now: DisputeStatus) -> Money | None:
+    """What a dispute closed by a refund left of the order to refund, when something is left and known."""
+    paid, refund = dispute.refundable, now.refund
+    if now.outcome is not Outcome.REFUNDED or paid is None or refund is None or refund.currency != paid.currency:
+        return None
+    return Money(paid.amount - refund.amount, paid.currency) if refund.amount < paid.amount else None
 
 
 def _sort_key(advice: Advice) -> tuple[int, int, dt.datetime]:
@@ -550,7 +592,8 @@ def next_actions(
     extension (``protection.extension``); and, from the tracking, what ``tracking.stalled``,
     ``tracking.not_available`` and ``tracking.inactive`` advise. With a dispute: wait for
     the seller, add missing evidence, answer an offer, escalate, ship the return, wait
-    for the refund. For a dropshipper, also refund the customer once a dispute is open
+    for the refund, and, when the refund left part of the order unrefunded, that a new
+    dispute can be opened until the last chance. For a dropshipper, also refund the customer once a dispute is open
     (``dropship.refund_customer``) or re-ship (``dropship.reship``).
 
     Events after ``at`` (tracking, receipt, dispute events) are not known yet and are not

@@ -149,6 +149,8 @@ def _tagged(value: object) -> Any:
         return {"type": kind.__name__, "value": value.value}
     if kind.__name__ in _TYPES or kind is AdviceList:
         return {"type": kind.__name__, "value": _encode(value)}
+    if isinstance(value, tuple | list):  # the earlier disputes of a question, the reminders of upcoming()
+        return {"type": "Sequence", "value": [_tagged(item) for item in value]}
     raise DocumentError(f"{value!r} ({kind.__name__}) cannot be written as an aliprotect document")
 
 
@@ -283,9 +285,14 @@ def _from_tagged(data: Any, where: str) -> Any:
         raise _fail(where, f"the type must be a name, found {kind!r}")
     if kind == "DateTime":
         return _decode(data["value"], pendulum.DateTime, where)
+    if kind == "Sequence":
+        items = data["value"]
+        if not isinstance(items, list):
+            raise _fail(where, f"a sequence is a list of values with their types, found {items!r}")
+        return tuple(_from_tagged(item, f"{where}[{index}]") for index, item in enumerate(items))
     cls: Any = _ENUMS.get(kind) or _TYPES.get(kind) or (AdviceList if kind == "AdviceList" else None)
     if cls is None:
-        known = ", ".join(sorted(["DateTime", "AdviceList", *_ENUMS, *_TYPES]))
+        known = ", ".join(sorted(["DateTime", "AdviceList", "Sequence", *_ENUMS, *_TYPES]))
         raise _fail(where, f"type {kind!r} is not one aliprotect stores; it stores: {known}")
     return _decode(data["value"], cls, where)
 

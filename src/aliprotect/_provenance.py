@@ -13,7 +13,7 @@ it later and says whether it still holds.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -29,7 +29,18 @@ from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._reminders import Reminder
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import completion, dispute_window, protection_end, recommended_open_by, timeline
-from aliprotect._transitions import open_dispute
+from aliprotect._transitions import (
+    buyer_accepts_offer,
+    buyer_cancels,
+    buyer_escalates,
+    buyer_ships_return,
+    moderator_decides,
+    open_dispute,
+    platform_refunds,
+    seller_accepts,
+    seller_offers,
+    seller_rejects,
+)
 from aliprotect.errors import FingerprintError, InvalidValueError
 
 Answer = Deadline | Window | Verdict | Timeline | DisputeStatus | Advice | AdviceList | Dispute
@@ -47,19 +58,30 @@ QUESTIONS: Mapping[str, Callable[..., Answer]] = MappingProxyType(
             can_open_dispute,
             can_cancel,
             open_dispute,
+            seller_accepts,
+            seller_rejects,
+            seller_offers,
+            buyer_accepts_offer,
+            buyer_cancels,
+            buyer_escalates,
+            buyer_ships_return,
+            moderator_decides,
+            platform_refunds,
             dispute_status,
             next_actions,
         )
     }
 )
-"""The questions a decision can record, by name."""
+"""The questions a decision can record, by name: every function that answers about one order or
+one dispute. (:func:`aliprotect.upcoming` answers about many orders at once: record each order's
+:func:`aliprotect.next_actions` or :func:`aliprotect.timeline` instead.)"""
 
 
 def _answer(value: object) -> Answer:
     if not isinstance(value, Answer):
         raise InvalidValueError(
             f"answer={value!r} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline, "
-            "DisputeStatus, Advice, AdviceList or Dispute"
+            "DisputeStatus, Advice, AdviceList, Dispute, or (for explain) a Reminder or the reminders of upcoming()"
         )
     return value
 
@@ -107,7 +129,8 @@ class Replay:
         answer: the answer recomputed now.
         holds: whether the recomputed answer says the same as the stored one (the
             rulebook version and fingerprint aside).
-        differences: the names of the answer's fields that differ.
+        differences: the names of the answer's fields that differ; for a list of advice, the
+            positions (``"0"``, ``"1"``...) of the pieces of advice that differ.
         rulebook: the version of the rulebook it was recomputed with.
         fingerprint: that rulebook's fingerprint.
     """
@@ -127,8 +150,10 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
     :func:`aliprotect.protection_end`, :func:`aliprotect.completion`,
     :func:`aliprotect.dispute_window`, :func:`aliprotect.recommended_open_by`,
     :func:`aliprotect.can_open_dispute`, :func:`aliprotect.can_cancel`,
-    :func:`aliprotect.open_dispute`, :func:`aliprotect.dispute_status` or
-    :func:`aliprotect.next_actions`. Pass ``rules=`` to pin the rulebook, as in the call itself.
+    :func:`aliprotect.open_dispute` and every transition of a dispute
+    (:func:`aliprotect.seller_accepts` and the others), :func:`aliprotect.dispute_status` or
+    :func:`aliprotect.next_actions` (see :data:`QUESTIONS`). Pass ``rules=`` to pin the
+    rulebook, as in the call itself.
 
     Raises:
         InvalidValueError: ``question`` is not one of those.
@@ -193,8 +218,9 @@ def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
     With ``rules`` left out, it is recomputed with the very rulebook it was made with (the
     published version of the same fingerprint): it holds unless the library changed how it
     answers. With ``rules``, it is recomputed with those rules, for instance the latest
-    rulebook, to see whether a newer rulebook changes the decision. A dispute's status is
-    always recomputed with the rulebook the dispute was opened under.
+    rulebook, to see whether a newer rulebook changes the decision. A question about a
+    dispute (its status, a transition, advice during it) can only be answered with the
+    rulebook the dispute was opened under: another ``rules`` is refused.
 
     Example:
         >>> import pendulum, aliprotect
@@ -217,6 +243,7 @@ def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
         ('0', '1', '2')
 
     Raises:
+        InvalidValueError: ``rules`` is not the rulebook of the dispute the question is about.
         FingerprintError: the published rulebook of that version has another fingerprint
             than the decision names.
         UnknownRulebookError: the decision names a rulebook that is not published (a
@@ -286,7 +313,7 @@ def _rule_ids(answer: Answer | Reminder) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def explain(answer: Answer | Reminder, *, rules: Rulebook | None = None) -> str:
+def explain(answer: Answer | Reminder | Sequence[Reminder], *, rules: Rulebook | None = None) -> str:
     """A short account of ``answer``: what it says, the rules it used and where they are written.
 
     Each rule is given with its summary and its citations, each citation with the title
@@ -294,8 +321,9 @@ def explain(answer: Answer | Reminder, *, rules: Rulebook | None = None) -> str:
 
     Args:
         answer: an answer of the library: a deadline, window, verdict, timeline, dispute
-            status, piece of advice or list of advice, reminder, or a dispute (its claim and
-            events).
+            status, piece of advice or list of advice, a reminder or the reminders
+            :func:`aliprotect.upcoming` returns (each explained in turn), or a dispute (its
+            claim and events).
         rules: the rulebook the answer came from; needed only for a custom rulebook. It
             must have the fingerprint the answer names.
 
@@ -320,6 +348,9 @@ def explain(answer: Answer | Reminder, *, rules: Rulebook | None = None) -> str:
         - open.latest: A dispute can still be opened within 15 days after the order completes; ...
           seed 001:99, seed 001:171, seed 001:177, seed 001:184, seed 001:192, seed 001:198 (...)
     """
+    if isinstance(answer, tuple | list) and not isinstance(answer, AdviceList):
+        reminders = [_checks.instance(item, Reminder, "answer[]") for item in answer]
+        return "\n\n".join(explain(item, rules=rules) for item in reminders) or "no reminders"
     if not isinstance(answer, Reminder):
         answer = _answer(answer)
     version, fingerprint = (

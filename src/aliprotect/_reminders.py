@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from aliprotect import _checks, _days, _formatting
+from aliprotect._advice import money_left
 from aliprotect._answers import Deadline
 from aliprotect._dispute import Dispute
 from aliprotect._dispute_machine import dispute_status
@@ -38,7 +39,9 @@ def upcoming(
 
     For an order without a dispute: its recommended open-by, the end of its protection and
     its last chance to open a dispute. For an order with a dispute: the dispute's
-    deadlines (seller reply, moderator, return, refund arrival) while it is open. Never a
+    deadlines (seller reply, moderator, return, refund arrival) while it is open; once its
+    disputes are closed and the last one's refund left part of the order unrefunded, the
+    last chance to open a new one (as :func:`aliprotect.can_open_dispute` allows). Never a
     deadline that has passed, a window that has closed, or one of a closed dispute or of
     an order whose window closed long ago. The result does not depend on the order in
     which the orders are given.
@@ -92,15 +95,19 @@ def upcoming(
     reminders = []
     for order_id, order in by_id.items():
         opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
+        wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
         if opened:
-            for dispute in opened:
+            statuses = []
+            for dispute in sorted(opened, key=lambda d: _days.utc(d.opened_at)):
                 # a dispute is read with its own rulebook: `rules` when it is that one (a custom one)
                 pinned = rules if rules.fingerprint == dispute.fingerprint else None
                 now = dispute_status(dispute, at=instant, rules=pinned)
+                statuses.append((dispute, now))
                 if not now.closed:
                     reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
-            continue
-        wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
+            if not all(now.closed for _, now in statuses) or money_left(*statuses[-1]) is None:
+                continue
+            wanted = {"dispute_closes"}  # a refund left money to claim: the last chance for a new dispute
         for deadline in timeline(order, rules=rules).deadlines:
             if deadline.name in wanted and ahead(deadline):
                 reminders.append(Reminder(order_id=order_id, deadline=deadline))
