@@ -146,7 +146,7 @@ def _known_at(order: Order, at: pendulum.DateTime) -> Order:
     has not happened yet."""
 
     def happened(instant: pendulum.DateTime | None) -> bool:
-        return instant is not None and _days.utc(instant) <= _days.utc(at)
+        return instant is not None and _days.key(instant) <= _days.key(at)
 
     shipped = order.shipped_at if happened(order.shipped_at) else None
     return attrs.evolve(
@@ -185,7 +185,7 @@ class _Advisor:
         return self.rules.number(rule_id, name, unit=unit, carrier=self.order.carrier)
 
     def before(self, instant: pendulum.DateTime) -> bool:
-        return _days.utc(self.at) < _days.utc(instant)
+        return _days.key(self.at) < _days.key(instant)
 
     # --- an order without a dispute ------------------------------------------------------
 
@@ -214,7 +214,7 @@ class _Advisor:
         opens = window.opens
         if not self.before(opens):
             opens = in_transit_until(order, self.at, self.rules, "open.earliest", tracking) or opens
-            if not _days.utc(opens) < _days.utc(window.closes):
+            if not _days.key(opens) < _days.key(window.closes):
                 return  # in transit until after the last chance: nothing can be done in time
         if self.before(opens):
             waiting = (
@@ -242,7 +242,7 @@ class _Advisor:
         urgency, now_or_from = (
             (Urgency.BY_DEADLINE, f"from {opens.isoformat()}") if self.before(opens) else (Urgency.NOW, "now")
         )
-        if not _days.utc(recommended) < _days.utc(closes):
+        if not _days.key(recommended) < _days.key(closes):
             # the window closes before the settlement buffer would: the last chance is the deadline
             self.dispute(
                 f"if it has not arrived, open a dispute {now_or_from}; the last chance ends at {closes.isoformat()}",
@@ -250,7 +250,7 @@ class _Advisor:
                 ("open.latest",),
                 by=closes,
             )
-        elif self.before(recommended) and not _days.utc(recommended) < _days.utc(opens):
+        elif self.before(recommended) and not _days.key(recommended) < _days.key(opens):
             self.dispute(
                 f"if it has not arrived by {recommended.isoformat()}, open a dispute then, or get the seller "
                 f"to extend protection first: settlement takes {buffer} days",
@@ -309,7 +309,7 @@ class _Advisor:
         events = tracking.known_at(self.at)
         if not events:
             quiet = _days.add_days(tracking.provided_at, self.days("tracking.not_available", "max"))
-            if self.before(quiet) and _days.utc(quiet) < _days.utc(closes):  # never wait past the last chance
+            if self.before(quiet) and _days.key(quiet) < _days.key(closes):  # never wait past the last chance
                 self.add(
                     Action.WAIT,
                     f"a new tracking number can show nothing for {self.days('tracking.not_available', 'min')}-"
@@ -466,7 +466,7 @@ class _Advisor:
         )
         ends = [(at, f"escalate by {at.isoformat()}, when the claim phase ends") for at in (claim_until,) if at]
         ends += [(at, f"escalate, or a moderator steps in at {at.isoformat()}") for at in (moderator_from,) if at]
-        by, then = min(ends, key=lambda end: _days.utc(end[0]))  # the rulebook schema gives one or both
+        by, then = min(ends, key=lambda end: _days.key(end[0]))  # the rulebook schema gives one or both
         self.add(
             Action.ESCALATE,
             "the seller's reply was rude: escalate to AliExpress now" if rude else f"no agreement yet: {then}",
@@ -568,10 +568,9 @@ def money_left(dispute: Dispute, now: DisputeStatus) -> Money | None:
     return Money(paid.amount - refund.amount, paid.currency) if refund.amount < paid.amount else None
 
 
-def _sort_key(advice: Advice) -> tuple[int, int, dt.datetime]:
+def _sort_key(advice: Advice) -> tuple[int, int, dt.timedelta]:
     """Most urgent first, then the soonest ``by``; ties keep the order the advice was given in."""
-    far = dt.datetime.max.replace(tzinfo=dt.UTC)
-    by = _days.utc(advice.by) if advice.by is not None else far
+    by = _days.key(advice.by) if advice.by is not None else dt.timedelta.max
     return (advice.urgency.rank, 0 if advice.by is not None else 1, by)
 
 
@@ -636,7 +635,7 @@ def next_actions(
         dispute = _checks.instance(dispute, Dispute, "dispute")
         if dispute.order.id != order.id:
             raise InvalidValueError(f"dispute is about order {dispute.order.id}, not order {order.id}")
-    if dispute is not None and not _days.utc(instant) < _days.utc(dispute.opened_at):
+    if dispute is not None and not _days.key(instant) < _days.key(dispute.opened_at):
         now = dispute_status(dispute, at=instant, rules=rules)
         advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
         _check_delivery(advisor, tracking)

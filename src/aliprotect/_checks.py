@@ -53,7 +53,7 @@ def items(value: Iterable[_T], kind: type[_T], field: str, example: str) -> tupl
 def at_or_after(start: pendulum.DateTime, at: dt.datetime, what: str) -> pendulum.DateTime:
     """``at`` as an aware instant (C1), refused when it is before ``start``, the instant ``what``."""
     instant = _days.aware(at, "at")
-    if _days.utc(instant) < _days.utc(start):
+    if _days.key(instant) < _days.key(start):
         raise TimeOrderError(
             f"at={instant.isoformat()} is before {what} ({start.isoformat()}); ask about an instant at or after it"
         )

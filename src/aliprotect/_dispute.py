@@ -205,7 +205,7 @@ class Dispute(_formatting.ShowsAsHtml):
     events: tuple[DisputeEvent, ...] = attrs.field(default=(), converter=_events)
 
     def __attrs_post_init__(self) -> None:
-        if _days.utc(self.opened_at) < _days.utc(self.order.placed_at):
+        if _days.key(self.opened_at) < _days.key(self.order.placed_at):
             raise TimeOrderError(
                 f"opened_at {self.opened_at.isoformat()} is before order {self.order.id} was placed "
                 f"({self.order.placed_at.isoformat()})"
@@ -217,12 +217,12 @@ class Dispute(_formatting.ShowsAsHtml):
 
 
 def check_time_order(previous: pendulum.DateTime, event: DisputeEvent, opened_at: pendulum.DateTime) -> None:
-    if _days.utc(event.at) < _days.utc(opened_at):
+    if _days.key(event.at) < _days.key(opened_at):
         raise TimeOrderError(
             f"{event.kind.value} at {event.at.isoformat()} is before the dispute opened "
             f"({opened_at.isoformat()}); events come after the opening"
         )
-    if _days.utc(event.at) < _days.utc(previous):
+    if _days.key(event.at) < _days.key(previous):
         raise TimeOrderError(
             f"{event.kind.value} at {event.at.isoformat()} is before the previous event "
             f"({previous.isoformat()}); events must be in time order"

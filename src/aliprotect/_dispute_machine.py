@@ -115,7 +115,7 @@ def _nth(rules: Rulebook, opened: pendulum.DateTime, rule_id: str, name: str, *,
 
 
 def _reached(at: pendulum.DateTime, deadline: pendulum.DateTime) -> bool:
-    return _days.utc(at) >= _days.utc(deadline)  # at the deadline itself it has passed (C3)
+    return _days.key(at) >= _days.key(deadline)  # at the deadline itself it has passed (C3)
 
 
 def _on_time(state: _State, at: pendulum.DateTime, clock: _Clock) -> _State:
@@ -362,7 +362,7 @@ def run(dispute: Dispute, rules: Rulebook, until: pendulum.DateTime) -> tuple[_S
     )
     seen = {state.stage}
     for event in dispute.events:
-        if _days.utc(event.at) > _days.utc(until):
+        if _days.key(event.at) > _days.key(until):
             break
         state = _on_event(_on_time(state, event.at, clock), event, dispute, clock)
         seen.add(state.stage)
@@ -439,7 +439,7 @@ def dispute_status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None 
         stage=state.stage,
         description=state.description,
         deadlines=_current(state, schedule),
-        schedule=tuple(sorted(schedule.values(), key=lambda d: (_days.utc(d.at), DISPUTE_NAMES.index(d.name)))),
+        schedule=tuple(sorted(schedule.values(), key=lambda d: (_days.key(d.at), DISPUTE_NAMES.index(d.name)))),
         refund=state.refund,
         offer=state.offer if state.stage is not Stage.CLOSED else None,
         outcome=state.outcome,
@@ -526,4 +526,4 @@ def planned_deadlines(dispute: Dispute, rules: Rulebook | None = None) -> tuple[
     rules = rules_of(dispute, rules)
     state, clock = run(dispute, rules, dispute.opened_at)
     planned = _schedule(state, clock, rules, planned=True)
-    return tuple(sorted(planned.values(), key=lambda d: (_days.utc(d.at), DISPUTE_NAMES.index(d.name))))
+    return tuple(sorted(planned.values(), key=lambda d: (_days.key(d.at), DISPUTE_NAMES.index(d.name))))

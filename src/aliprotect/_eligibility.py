@@ -125,18 +125,18 @@ def judge_opening(
     if order.shipped_at is None:
         return refused(f"the order has not shipped; a dispute opens from {opening_words(rules)}", "open.earliest")
     window = dispute_window(order, rules=rules)
-    if _days.utc(instant) < _days.utc(window.opens):
+    if _days.key(instant) < _days.key(window.opens):
         return refused(
             f"too early: a dispute opens at {window.opens.isoformat()}, {opening_words(rules)}", "open.earliest"
         )
-    if _days.utc(instant) >= _days.utc(window.closes):
+    if _days.key(instant) >= _days.key(window.closes):
         return refused(
             f"too late: the last chance ended at {window.closes.isoformat()}, {closing_words(order, rules)}; "
             "no refund is possible",
             "open.latest",
         )
     received = order.received_at
-    if kind is ClaimKind.NOT_RECEIVED and received is not None and _days.utc(received) <= _days.utc(instant):
+    if kind is ClaimKind.NOT_RECEIVED and received is not None and _days.key(received) <= _days.key(instant):
         return refused(
             f"the buyer confirmed receipt at {received.isoformat()}, so a 'not received' "
             "claim no longer applies; choose the claim that describes the problem",
@@ -187,7 +187,7 @@ def _earlier(earlier: Dispute, order: Order, at: pendulum.DateTime) -> tuple[tup
         raise InvalidValueError(
             f"previous holds a dispute of order {earlier.order.id}; give only the disputes of order {order.id}"
         )
-    if _days.utc(earlier.opened_at) > _days.utc(at):
+    if _days.key(earlier.opened_at) > _days.key(at):
         raise TimeOrderError(
             f"previous holds a dispute opened at {earlier.opened_at.isoformat()}, after at={at.isoformat()}"
         )
@@ -293,7 +293,7 @@ def can_cancel(order: Order, *, at: dt.datetime, rules: Rulebook | None = None) 
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
     instant = asked_at(order, at)
-    if order.shipped_at is not None and _days.utc(order.shipped_at) <= _days.utc(instant):
+    if order.shipped_at is not None and _days.key(order.shipped_at) <= _days.key(instant):
         allowed = False
         reason = f"the order shipped at {order.shipped_at.isoformat()}; only a dispute can get the money back now"
     else:
@@ -341,13 +341,13 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime, rules: Rulebook
     end = end_of_protection(order, "protection to extend", rules)
     instant = asked_at(order, at)
     extension = Extension(granted_at=instant, days=days)
-    stop = end if order.received_at is None else min(end, order.received_at, key=_days.utc)
-    if _days.utc(instant) < _days.utc(shipped):
+    stop = end if order.received_at is None else min(end, order.received_at, key=_days.key)
+    if _days.key(instant) < _days.key(shipped):
         raise ActionRefusedError(
             f"at={instant.isoformat()} is before the order shipped ({shipped.isoformat()}); "
             "protection starts when the seller ships (C6)"
         )
-    if _days.utc(instant) >= _days.utc(stop):
+    if _days.key(instant) >= _days.key(stop):
         raise ActionRefusedError(
             f"protection of order {order.id} ended at {stop.isoformat()}, so it cannot be extended "
             f"at {instant.isoformat()}; an extension is granted only while protection is active "

@@ -196,7 +196,7 @@ class Order(_formatting.ShowsAsHtml):
 
     def __attrs_post_init__(self) -> None:
         shipped = self.shipped_at
-        if shipped is not None and _days.utc(shipped) < _days.utc(self.placed_at):
+        if shipped is not None and _days.key(shipped) < _days.key(self.placed_at):
             raise TimeOrderError(
                 f"shipped_at {shipped.isoformat()} is before placed_at {self.placed_at.isoformat()}; "
                 "an order ships after it is placed"
@@ -209,7 +209,7 @@ class Order(_formatting.ShowsAsHtml):
                     f"{name} {instant.isoformat()} is set but shipped_at is None; "
                     "set shipped_at to when the seller shipped"
                 )
-            if _days.utc(instant) < _days.utc(shipped):
+            if _days.key(instant) < _days.key(shipped):
                 raise TimeOrderError(
                     f"{name} {instant.isoformat()} is before shipped_at {shipped.isoformat()}; "
                     f"{'receipt' if name == 'received_at' else 'delivery'} comes after shipping"
@@ -225,16 +225,16 @@ class Order(_formatting.ShowsAsHtml):
                 "ships (C6), so set shipped_at first"
             )
         total = self.protection_days
-        for extension in sorted(self.extensions, key=lambda e: _days.utc(e.granted_at)):
+        for extension in sorted(self.extensions, key=lambda e: _days.key(e.granted_at)):
             end = _days.add_days(self.shipped_at, total)  # protection end so far (C6)
             granted = extension.granted_at
-            if _days.utc(granted) < _days.utc(self.shipped_at):
+            if _days.key(granted) < _days.key(self.shipped_at):
                 raise TimeOrderError(
                     f"extension granted_at {granted.isoformat()} is before shipped_at "
                     f"{self.shipped_at.isoformat()}; protection starts when the seller ships (C6)"
                 )
-            stop = end if self.received_at is None else min(end, self.received_at, key=_days.utc)
-            if _days.utc(granted) >= _days.utc(stop):
+            stop = end if self.received_at is None else min(end, self.received_at, key=_days.key)
+            if _days.key(granted) >= _days.key(stop):
                 raise TimeOrderError(
                     f"extension granted_at {granted.isoformat()} is not before protection ended at "
                     f"{stop.isoformat()}; an extension can only be granted while protection "

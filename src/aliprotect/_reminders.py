@@ -90,15 +90,15 @@ def upcoming(
         disputed.setdefault(dispute.order.id, []).append(dispute)
 
     def ahead(deadline: Deadline) -> bool:
-        return _days.utc(instant) < _days.utc(deadline.at) <= _days.utc(horizon)
+        return _days.key(instant) < _days.key(deadline.at) <= _days.key(horizon)
 
     reminders = []
     for order_id, order in by_id.items():
-        opened = [d for d in disputed.get(order_id, []) if not _days.utc(instant) < _days.utc(d.opened_at)]
+        opened = [d for d in disputed.get(order_id, []) if not _days.key(instant) < _days.key(d.opened_at)]
         wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
         if opened:
             statuses = []
-            for dispute in sorted(opened, key=lambda d: _days.utc(d.opened_at)):
+            for dispute in sorted(opened, key=lambda d: _days.key(d.opened_at)):
                 # a dispute is read with its own rulebook: `rules` when it is that one (a custom one)
                 pinned = rules if rules.fingerprint == dispute.fingerprint else None
                 now = dispute_status(dispute, at=instant, rules=pinned)
@@ -111,4 +111,4 @@ def upcoming(
         for deadline in timeline(order, rules=rules).deadlines:
             if deadline.name in wanted and ahead(deadline):
                 reminders.append(Reminder(order_id=order_id, deadline=deadline))
-    return tuple(sorted(reminders, key=lambda r: (_days.utc(r.deadline.at), r.order_id, r.deadline.name)))
+    return tuple(sorted(reminders, key=lambda r: (_days.key(r.deadline.at), r.order_id, r.deadline.name)))

@@ -55,12 +55,12 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     before: list[int] = []
     after: list[int] = []
     for extension in order.extensions:
-        (before if _days.utc(extension.granted_at) < _days.utc(delivered) else after).append(extension.days)
+        (before if _days.key(extension.granted_at) < _days.key(delivered) else after).append(extension.days)
     running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before))
-    if not _days.utc(delivered) < _days.utc(running_until):
+    if not _days.key(delivered) < _days.key(running_until):
         return end  # shown delivered after the timer ran out: nothing left to cut
     left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"))
-    return _days.add_days(min(running_until, left, key=_days.utc), sum(after))
+    return _days.add_days(min(running_until, left, key=_days.key), sum(after))
 
 
 def asked_at(order: Order, at: dt.datetime) -> pendulum.DateTime:
@@ -80,7 +80,7 @@ def receipt_completes(order: Order, rules: Rulebook) -> pendulum.DateTime | None
     """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
     if order.received_at is None or order.shipped_at is None:
         return None
-    if _days.utc(order.received_at) < _days.utc(end_of_protection(order, "completion", rules)):
+    if _days.key(order.received_at) < _days.key(end_of_protection(order, "completion", rules)):
         return order.received_at
     return None
 
@@ -118,7 +118,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
     timer = timer_end(order, shipped_at(order, "protection end"))  # ``end`` differs only when delivery cut it
-    if order.delivered_at is not None and _days.utc(end) != _days.utc(timer):
+    if order.delivered_at is not None and _days.key(end) != _days.key(timer):
         left = rules.number("protection.period", "after_delivered")
         cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
@@ -205,7 +205,7 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
         closes = _days.add_days(_latest_anchor(order, shipped, rules), after)
     return Window(
         opens=opens,
-        closes=max(opens, closes, key=_days.utc),  # a custom rulebook could make it empty, never inverted
+        closes=max(opens, closes, key=_days.key),  # a custom rulebook could make it empty, never inverted
         rule_ids=("open.earliest", "open.latest"),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
@@ -228,7 +228,7 @@ def _latest_anchor(order: Order, shipped: pendulum.DateTime, rules: Rulebook) ->
     """What ``open.latest`` counts from: the completion, or the end of the promised delivery or receipt."""
     if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
         delivery_end = promised_end(order, shipped, rules, "open.latest")
-        if order.received_at is not None and _days.utc(order.received_at) < _days.utc(delivery_end):
+        if order.received_at is not None and _days.key(order.received_at) < _days.key(delivery_end):
             return order.received_at
         return delivery_end
     return completion(order, rules=rules).at
@@ -265,7 +265,7 @@ def in_transit_until(
     if not rules.rule(rule_id).in_transit_waits:
         return None
     until = promised_end(order, shipped_at(order, "promised delivery time"), rules, rule_id)
-    if not _days.utc(at) < _days.utc(until):
+    if not _days.key(at) < _days.key(until):
         return None
     if tracking is None:
         raise MissingFactError(
@@ -374,9 +374,9 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     if receipt_completes(order, rules) is None:
         deadlines.append(protection_end(order, rules=rules))
         advised = recommended_open_by(order, rules=rules)
-        if _days.utc(advised.at) < _days.utc(window.closes):  # advice past the last chance is no advice
+        if _days.key(advised.at) < _days.key(window.closes):  # advice past the last chance is no advice
             deadlines.append(advised)
-    deadlines.sort(key=lambda d: (_days.utc(d.at), TIMELINE_NAMES.index(d.name)))
+    deadlines.sort(key=lambda d: (_days.key(d.at), TIMELINE_NAMES.index(d.name)))
     return Timeline(
         order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=tuple(deadlines)
     )

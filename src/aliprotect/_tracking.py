@@ -77,7 +77,7 @@ def _number(value: str) -> str:
 def _events(value: Iterable[TrackingEvent]) -> tuple[TrackingEvent, ...]:
     items = _checks.items(value, TrackingEvent, "events", "(TrackingEvent(...),)")
     for before, after in itertools.pairwise(items):
-        if _days.utc(after.at) < _days.utc(before.at):
+        if _days.key(after.at) < _days.key(before.at):
             raise TimeOrderError(
                 f"tracking event at {after.at.isoformat()} ({after.where.value}) comes after one at "
                 f"{before.at.isoformat()}; give the events in time order"
@@ -105,7 +105,7 @@ class Tracking:
 
     def known_at(self, at: pendulum.DateTime) -> tuple[TrackingEvent, ...]:
         """The events that had happened by ``at``."""
-        return tuple(event for event in self.events if _days.utc(event.at) <= _days.utc(at))
+        return tuple(event for event in self.events if _days.key(event.at) <= _days.key(at))
 
     def on_its_way(self, at: pendulum.DateTime) -> bool:
         """Whether, at ``at``, the latest event known shows the parcel on its way with normal
@@ -127,14 +127,14 @@ def for_order(tracking: Tracking | None, order: Order) -> Tracking | None:
     if tracking is None:
         return None
     tracking = _checks.instance(tracking, Tracking, "tracking")
-    if order.shipped_at is None or _days.utc(tracking.provided_at) < _days.utc(order.shipped_at):
+    if order.shipped_at is None or _days.key(tracking.provided_at) < _days.key(order.shipped_at):
         shipped = "has not shipped" if order.shipped_at is None else f"shipped at {order.shipped_at.isoformat()}"
         raise TimeOrderError(
             f"tracking number {tracking.number} was provided at {tracking.provided_at.isoformat()}, but order "
             f"{order.id} {shipped}; the seller gives the number when shipping"
         )
     for event in tracking.events:
-        if _days.utc(event.at) < _days.utc(order.placed_at):
+        if _days.key(event.at) < _days.key(order.placed_at):
             raise TimeOrderError(
                 f"tracking event at {event.at.isoformat()} ({event.where.value}) is before order {order.id} "
                 f"was placed ({order.placed_at.isoformat()})"

@@ -288,7 +288,7 @@ def timeline_svg(
                 marks.append((labels[deadline.name], deadline.at, "#a2a"))
     if at is not None:
         marks.append(("now", at, "#000"))
-    marks.sort(key=lambda mark: _days.utc(mark[1]))
+    marks.sort(key=lambda mark: _days.key(mark[1]))
 
     start = _days.utc(min((m[1] for m in marks), key=_days.utc)).timestamp()
     stop = _days.utc(max((m[1] for m in marks), key=_days.utc)).timestamp()

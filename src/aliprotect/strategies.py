@@ -120,7 +120,7 @@ def orders(
             end = _days.add_days(shipped_at, protection_days + sum(e.days for e in extensions))
     received_at = None
     if draw(st.booleans()) if received is None else received:
-        latest_grant = max((e.granted_at for e in extensions), default=shipped_at, key=_days.utc)
+        latest_grant = max((e.granted_at for e in extensions), default=shipped_at, key=_days.key)
         after = draw(st.integers(min_value=1, max_value=150 * 86_400))
         received_at = latest_grant.add(seconds=after).in_timezone(draw(zones()))
     delivered_at = None
