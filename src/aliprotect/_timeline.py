@@ -76,11 +76,11 @@ def _protection_rules(order: Order) -> tuple[str, ...]:
     return ("protection.period", "protection.extension") if order.extensions else ("protection.period",)
 
 
-def receipt_completes(order: Order, rules: Rulebook) -> pendulum.DateTime | None:
-    """``received_at`` when the buyer confirmed receipt before protection ran out (C7), else None."""
+def receipt_completes(order: Order, end: pendulum.DateTime) -> pendulum.DateTime | None:
+    """``received_at`` when the buyer confirmed receipt before protection ran out at ``end`` (C7), else None."""
     if order.received_at is None or order.shipped_at is None:
         return None
-    if _days.key(order.received_at) < _days.key(end_of_protection(order, "completion", rules)):
+    if _days.key(order.received_at) < _days.key(end):
         return order.received_at
     return None
 
@@ -114,7 +114,11 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         '2025-05-02T18:00:00+02:00'
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
-    end = end_of_protection(order, "protection end", rules)
+    return _protection_deadline(order, end_of_protection(order, "protection end", rules), rules)
+
+
+def _protection_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
+    """The ``protection_ends`` deadline, once ``end`` is known."""
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
     timer = timer_end(order, shipped_at(order, "protection end"))  # ``end`` differs only when delivery cut it
@@ -153,25 +157,30 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         >>> done.at.isoformat(), done.rule_ids
         ('2025-03-28T12:00:00+01:00', ('escrow.release',))
     """
-    rules = given_or_latest(rules)
-    end = protection_end(order, rules=rules)
-    received = receipt_completes(order, rules)
+    rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
+    return _completion_deadline(order, end_of_protection(order, "protection end", rules), rules)
+
+
+def _completion_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
+    """The ``completed`` deadline, once the end of protection is known."""
+    stated(rules, *_protection_rules(order))  # the answer rests on the protection rules too
+    received = receipt_completes(order, end)
     if received is not None:
         return Deadline(
             name="completed",
             at=received,
             description="order completes: the buyer confirmed receipt and escrow pays the seller",
             rule_ids=stated(rules, "escrow.release"),
-            rulebook=end.rulebook,
-            fingerprint=end.fingerprint,
+            rulebook=rules.version,
+            fingerprint=rules.fingerprint,
         )
     return Deadline(
         name="completed",
-        at=end.at,
+        at=end,
         description="order completes: protection ran out and escrow pays the seller",
         rule_ids=stated(rules, "protection.expiry_completes", "escrow.release"),
-        rulebook=end.rulebook,
-        fingerprint=end.fingerprint,
+        rulebook=rules.version,
+        fingerprint=rules.fingerprint,
     )
 
 
@@ -195,6 +204,26 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
     """
     rules = given_or_latest(rules)
     shipped = shipped_at(_checks.instance(order, Order, "order"), "dispute window")
+    return _window(order, shipped, _Protection(order, rules), rules)
+
+
+class _Protection:
+    """The end of an order's protection under a rulebook, computed once, when first needed."""
+
+    __slots__ = ("_end", "order", "rules")
+
+    def __init__(self, order: Order, rules: Rulebook) -> None:
+        self.order, self.rules = order, rules
+        self._end: pendulum.DateTime | None = None
+
+    def end(self) -> pendulum.DateTime:
+        if self._end is None:
+            self._end = end_of_protection(self.order, "protection end", self.rules)
+        return self._end
+
+
+def _window(order: Order, shipped: pendulum.DateTime, protection: _Protection, rules: Rulebook) -> Window:
+    """The dispute window; the end of protection is asked of ``protection`` only when it is needed."""
     opens = _opens(order, shipped, rules)
     if rules.has("open.latest", "until_day_after_shipping"):
         # "until day N": day N is still inside, so the window shuts as day N + 1 starts (C3, C4)
@@ -202,7 +231,7 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
         closes = _days.start_of_day_number(shipped, last_day + 1)
     else:
         after = days_of(rules, "open.latest", "after_completion")
-        closes = _days.add_days(_latest_anchor(order, shipped, rules), after)
+        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after)
     return Window(
         opens=opens,
         closes=max(opens, closes, key=_days.key),  # a custom rulebook could make it empty, never inverted
@@ -224,14 +253,16 @@ def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulu
     return _days.start_of_day_number(shipped, days)
 
 
-def _latest_anchor(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
+def _latest_anchor(
+    order: Order, shipped: pendulum.DateTime, protection: _Protection, rules: Rulebook
+) -> pendulum.DateTime:
     """What ``open.latest`` counts from: the completion, or the end of the promised delivery or receipt."""
     if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
         delivery_end = promised_end(order, shipped, rules, "open.latest")
         if order.received_at is not None and _days.key(order.received_at) < _days.key(delivery_end):
             return order.received_at
         return delivery_end
-    return completion(order, rules=rules).at
+    return _completion_deadline(order, protection.end(), rules).at
 
 
 def opening_words(rules: Rulebook) -> str:
@@ -301,14 +332,18 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
     Raises:
         NotShippedError: the order has not shipped.
     """
-    rules = given_or_latest(rules)
-    end = protection_end(order, rules=rules)
+    rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
+    return _recommended_deadline(order, end_of_protection(order, "protection end", rules), rules)
+
+
+def _recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
+    """The ``open_by_recommended`` deadline, once the end of protection is known."""
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
     return Deadline(
         name="open_by_recommended",
-        at=_days.add_days(end.at, -buffer),
+        at=_days.add_days(end, -buffer),
         description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
-        rule_ids=("protection.settlement_buffer", *end.rule_ids),
+        rule_ids=("protection.settlement_buffer", *stated(rules, *_protection_rules(order))),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
     )
@@ -345,7 +380,9 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
     if order.shipped_at is None:
         return Timeline(order_id=order.id, rulebook=rules.version, fingerprint=rules.fingerprint, deadlines=())
-    window = dispute_window(order, rules=rules)
+    protection = _Protection(order, rules)  # its end is computed once: every deadline below counts from it
+    window = _window(order, order.shipped_at, protection, rules)
+    end = protection.end()
     deadlines = [
         Deadline(
             name="dispute_opens",
@@ -361,7 +398,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
         ),
-        completion(order, rules=rules),
+        _completion_deadline(order, end, rules),
         Deadline(
             name="dispute_closes",
             at=window.closes,
@@ -371,9 +408,9 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             fingerprint=rules.fingerprint,
         ),
     ]
-    if receipt_completes(order, rules) is None:
-        deadlines.append(protection_end(order, rules=rules))
-        advised = recommended_open_by(order, rules=rules)
+    if receipt_completes(order, end) is None:
+        deadlines.append(_protection_deadline(order, end, rules))
+        advised = _recommended_deadline(order, end, rules)
         if _days.key(advised.at) < _days.key(window.closes):  # advice past the last chance is no advice
             deadlines.append(advised)
     deadlines.sort(key=lambda d: (_days.key(d.at), TIMELINE_NAMES.index(d.name)))
