@@ -59,6 +59,7 @@ _add = dt.datetime.__add__
 _replace = dt.datetime.replace
 _offset = dt.datetime.utcoffset
 _since = dt.datetime.__sub__
+_date_of = dt.datetime.date  # the standard library's date, whose arithmetic is C
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _ZONE, _FIXED = pendulum.Timezone, pendulum.FixedTimezone
 
@@ -77,7 +78,7 @@ def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
     try:
         zone = type(instant.tzinfo)
         if days and type(instant) is pendulum.DateTime and zone in (_ZONE, _FIXED):
-            wall = _add(_replace(instant, fold=0), dt.timedelta(days=days))
+            wall = _add(instant, dt.timedelta(days=days))  # the wall clock moved on, fold 0
             return wall if zone is _FIXED else _resolved(wall)
         return instant.add(days=days)
     except OverflowError:
@@ -90,7 +91,7 @@ def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
 def start_of_day_number(instant: pendulum.DateTime, day: int) -> pendulum.DateTime:
     """The first instant of the local date ``date(instant) + day`` in ``instant``'s zone (C4)."""
     try:
-        local_date = instant.date() + dt.timedelta(days=day)
+        local_date = _date_of(instant) + dt.timedelta(days=day)
     except OverflowError:
         raise InvalidValueError(
             f"day {day} after {instant.isoformat()} falls outside the years 1 to 9999 that dates can have"

@@ -210,16 +210,23 @@ def dispute_window(order: Order, *, rules: Rulebook | None = None) -> Window:
 class _Protection:
     """The end of an order's protection under a rulebook, computed once, when first needed."""
 
-    __slots__ = ("_end", "order", "rules")
+    __slots__ = ("_completed", "_end", "order", "rules")
 
     def __init__(self, order: Order, rules: Rulebook) -> None:
         self.order, self.rules = order, rules
         self._end: pendulum.DateTime | None = None
+        self._completed: Deadline | None = None
 
     def end(self) -> pendulum.DateTime:
         if self._end is None:
             self._end = end_of_protection(self.order, "protection end", self.rules)
         return self._end
+
+    def completed(self) -> Deadline:
+        """The order's completion (C7), from the end of protection."""
+        if self._completed is None:
+            self._completed = _completion_deadline(self.order, self.end(), self.rules)
+        return self._completed
 
 
 def _window(order: Order, shipped: pendulum.DateTime, protection: _Protection, rules: Rulebook) -> Window:
@@ -262,7 +269,7 @@ def _latest_anchor(
         if order.received_at is not None and _days.key(order.received_at) < _days.key(delivery_end):
             return order.received_at
         return delivery_end
-    return _completion_deadline(order, protection.end(), rules).at
+    return protection.completed().at
 
 
 def opening_words(rules: Rulebook) -> str:
@@ -398,7 +405,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
         ),
-        _completion_deadline(order, end, rules),
+        protection.completed(),
         Deadline(
             name="dispute_closes",
             at=window.closes,
