@@ -255,3 +255,33 @@ def test_after_a_partial_refund_the_advice_and_reminders_agree_with_the_verdict(
     after = aliprotect.next_actions(ORDER, at=at, dispute=all_back, rules=RULES)
     assert all(a.action is not aliprotect.Action.OPEN_DISPUTE for a in after)
     assert aliprotect.upcoming([ORDER], at=at, within=pendulum.duration(days=60), disputes=[all_back]) == ()
+
+
+def test_values_pickle_and_copy_with_every_instant_exact_in_a_repeated_hour() -> None:
+    import copy
+    import pickle
+
+    paris = pendulum.timezone("Europe/Paris")
+    second_pass = pendulum.DateTime(2025, 10, 26, 2, 30, tzinfo=paris, fold=1)  # 01:30 UTC, not 00:30
+    order = aliprotect.Order(
+        id="F",
+        placed_at=second_pass,
+        shipped_at=second_pass,
+        protection_days=60,
+        extensions=[aliprotect.Extension(granted_at=second_pass.add(days=3), days=5)],
+    )
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.LATE), at=second_pass.add(days=10), rules=RULES)
+    values: list[object] = [
+        order,
+        dispute,
+        aliprotect.timeline(order, rules=RULES),
+        aliprotect.dispute_status(dispute, at=second_pass.add(days=10), rules=RULES),
+        aliprotect.TrackingEvent(at=second_pass, where=aliprotect.Location.IN_TRANSIT),
+    ]
+    for value in values:
+        for clone in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value), copy.copy(value)):
+            assert clone == value
+            assert aliprotect.to_json(clone) == aliprotect.to_json(value)  # every instant, with its offset
+    back = pickle.loads(pickle.dumps(order))
+    assert back.placed_at.utcoffset() == second_pass.utcoffset()
+    assert aliprotect.timeline(back, rules=RULES) == aliprotect.timeline(order, rules=RULES)

@@ -68,7 +68,7 @@ class Action(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Advice(_formatting.ShowsAsHtml):
+class Advice(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """One thing to do (or to wait for), by when, how urgent, and the rules behind it.
 
     Attributes:

@@ -34,7 +34,7 @@ class Ranked(enum.Enum):
 
 
 @attrs.frozen(kw_only=True)
-class Deadline(_formatting.ShowsAsHtml):
+class Deadline(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """A named instant, with the rules behind it: a deadline of an order or of a dispute.
 
     Attributes:
@@ -58,7 +58,7 @@ class Deadline(_formatting.ShowsAsHtml):
 
 
 @attrs.frozen(kw_only=True)
-class Window(_formatting.ShowsAsHtml):
+class Window(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """A half-open stretch of time ``[opens, closes)`` (convention C3).
 
     Example:
@@ -88,7 +88,7 @@ class Window(_formatting.ShowsAsHtml):
 
 
 @attrs.frozen(kw_only=True)
-class Verdict(_formatting.ShowsAsHtml):
+class Verdict(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """The answer to "may this be done now?", with the reason and the rules behind it.
 
     A verdict is truthy when the action is allowed, so ``if can_cancel(...):`` reads

@@ -20,7 +20,10 @@ Instants are compared in UTC (:func:`utc`), never by their wall-clock readings.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import NamedTuple
 
+import attrs
 import pendulum
 
 from aliprotect.errors import InvalidValueError, NaiveDatetimeError
@@ -141,6 +144,16 @@ def in_window(instant: pendulum.DateTime, opens: pendulum.DateTime, closes: pend
     return key(opens) <= key(instant) < key(closes)
 
 
+@functools.lru_cache(maxsize=512)
+def _known_zone(name: str) -> pendulum.Timezone | None:
+    """The pendulum zone called ``name``, or ``None`` when the tz database has none (the slow path
+    then says so)."""
+    try:
+        return pendulum.timezone(name)
+    except Exception:
+        return None
+
+
 def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
     """Read an ISO 8601 instant that states its offset or its zone (C1).
 
@@ -171,6 +184,22 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
         # "Z" names UTC; an offset, even +00:00, stays a fixed offset
         zone = pendulum.UTC if stamp.upper().endswith("Z") else pendulum.FixedTimezone(int(offset.total_seconds()))
         return pendulum.instance(parsed.replace(tzinfo=None), tz=zone)
+    if parsed.tzinfo is not None:
+        known = _known_zone(zone_name)
+        if known is not None:  # the common case, in the standard library's C code
+            local = parsed.astimezone(known)
+            if local.utcoffset() == parsed.utcoffset():
+                return pendulum.DateTime(
+                    local.year,
+                    local.month,
+                    local.day,
+                    local.hour,
+                    local.minute,
+                    local.second,
+                    local.microsecond,
+                    tzinfo=known,
+                    fold=local.fold,
+                )
     try:
         zone = pendulum.timezone(zone_name)
     except Exception:  # pendulum raises several kinds for an unknown zone name
@@ -198,3 +227,44 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
             f"{zone_name} at that time ({result.format('Z')}); fix one of them"
         )
     return result
+
+
+# --- pickling ---------------------------------------------------------------------------------
+# pendulum pickles a DateTime without its fold, so an instant in the hour a DST change repeats
+# would come back an hour off (and still compare equal, since same-zone comparison ignores
+# fold). The library's values pickle their instants with the fold instead: copies, pickles,
+# multiprocessing and Dask keep every instant exact.
+
+
+def rebuild(kind: type, names: tuple[str, ...], values: tuple[object, ...]) -> object:
+    """The value of type ``kind`` whose fields ``names`` have ``values`` (instants kept whole)."""
+    value: object = object.__new__(kind)
+    for name, item in zip(names, values, strict=True):
+        if isinstance(item, _Instant):
+            item = pendulum.DateTime(*item.wall, tzinfo=item.zone, fold=item.fold)
+        object.__setattr__(value, name, item)
+    return value
+
+
+class _Instant(NamedTuple):
+    wall: tuple[int, int, int, int, int, int, int]
+    zone: dt.tzinfo | None
+    fold: int
+
+
+class PicklesInstantsWhole:
+    """A mix-in for frozen attrs values: pickled with the fold of every instant they hold."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        names = tuple(field.name for field in attrs.fields(type(self)))  # type: ignore[arg-type]
+        values = tuple(_whole(getattr(self, name)) for name in names)
+        return (rebuild, (type(self), names, values))
+
+
+def _whole(value: object) -> object:
+    if type(value) is pendulum.DateTime:
+        wall = (value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
+        return _Instant(wall, value.tzinfo, value.fold)
+    return value

@@ -103,7 +103,7 @@ def _kind(value: DisputeEventKind) -> DisputeEventKind:
 
 
 @attrs.frozen(kw_only=True)
-class DisputeEvent:
+class DisputeEvent(_days.PicklesInstantsWhole):
     """One thing that happened in a dispute, at an instant.
 
     Build events with the transition functions (:func:`aliprotect.seller_accepts` and the others);
@@ -177,7 +177,7 @@ def _claim(value: Claim) -> Claim:
 
 
 @attrs.frozen(kw_only=True)
-class Dispute(_formatting.ShowsAsHtml):
+class Dispute(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """A dispute: the order, the claim, when it opened, under which rulebook, and what happened since.
 
     Open one with :func:`aliprotect.open_dispute`, move it on with the transition functions
@@ -248,7 +248,7 @@ class _Scheduled:
 
 
 @attrs.frozen(kw_only=True)
-class DisputeStatus(_formatting.ShowsAsHtml):
+class DisputeStatus(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """What a dispute is at an instant, why, and by when what must happen.
 
     Attributes:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 import types
 import typing
@@ -217,11 +218,16 @@ def _decode(data: Any, hint: Any, where: str) -> Any:
     raise _fail(where, f"has a type aliprotect cannot read: {hint!r}")  # pragma: no cover
 
 
+@functools.cache
+def _shape(cls: type) -> tuple[dict[str, Any], dict[str, attrs.Attribute[Any]]]:
+    """The type of each field of the attrs class ``cls``, and its fields: read once per class."""
+    return typing.get_type_hints(cls), {field.name: field for field in attrs.fields(cls)}
+
+
 def _attrs(data: Any, cls: type, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
-    hints = typing.get_type_hints(cls)
-    fields = {field.name: field for field in attrs.fields(cls)}
+    hints, fields = _shape(cls)
     unknown = sorted(set(data) - set(fields))
     if unknown:
         raise _fail(where, f"has fields {cls.__name__} does not have: {', '.join(unknown)}")

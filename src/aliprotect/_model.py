@@ -100,7 +100,7 @@ class Money:
 
 
 @attrs.frozen(kw_only=True)
-class Extension:
+class Extension(_days.PicklesInstantsWhole):
     """Days of buyer protection the seller granted at an instant (rule ``protection.extension``).
 
     Example:
@@ -140,7 +140,7 @@ def _order_id(value: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class Order(_formatting.ShowsAsHtml):
+class Order(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """An AliExpress order as the buyer sees it.
 
     Attributes:

@@ -49,7 +49,7 @@ def _text(value: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class TrackingEvent:
+class TrackingEvent(_days.PicklesInstantsWhole):
     """One line of the tracking: when, where, and the carrier's words.
 
     Example:
@@ -86,7 +86,7 @@ def _events(value: Iterable[TrackingEvent]) -> tuple[TrackingEvent, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Tracking:
+class Tracking(_days.PicklesInstantsWhole):
     """The seller's tracking number, when it was provided, and the tracking events, in time order.
 
     The tracking number must be the seller's own: a dispute is judged on it (seed 001

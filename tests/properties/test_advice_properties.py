@@ -24,7 +24,9 @@ def trackings(draw: st.DrawFn, order: Order) -> Tracking:
     provided = order.shipped_at.add(seconds=draw(st.integers(min_value=0, max_value=3 * DAY)))
     offsets = sorted(draw(st.lists(st.integers(min_value=-2 * DAY, max_value=80 * DAY), max_size=4)))
     events = [
-        TrackingEvent(at=max(provided.add(seconds=offset), order.placed_at), where=draw(st.sampled_from(Location)))
+        TrackingEvent(
+            at=max(provided.add(seconds=offset), order.placed_at, key=_days.utc), where=draw(st.sampled_from(Location))
+        )
         for offset in offsets
     ]
     events.sort(key=lambda event: _days.utc(event.at))

@@ -87,3 +87,30 @@ def test_adding_days_into_a_change_is_what_pendulum_does(case: tuple[pendulum.Da
     day = instant.date() + dt.timedelta(days=n)
     expected = pendulum.datetime(day.year, day.month, day.day, tz=instant.timezone)
     _same(_days.start_of_day_number(instant, n), expected)
+
+
+def _read_by_pendulum(text: str) -> pendulum.DateTime:
+    """What reading ``2025-03-01T10:00:00+01:00[Europe/Paris]`` gives through pendulum alone."""
+    stamp, _, name = text[:-1].partition("[")
+    return pendulum.instance(dt.datetime.fromisoformat(stamp)).in_timezone(pendulum.timezone(name))
+
+
+def _read_back(instant: pendulum.DateTime, text: str) -> None:
+    read = _days.parse_instant(text)
+    _same(read, _read_by_pendulum(text))
+    assert read.isoformat() == instant.isoformat()
+    assert _days.key(read) == _days.key(instant)
+
+
+@given(instants())
+def test_reading_an_instant_back_gives_the_same_instant_and_zone(instant: pendulum.DateTime) -> None:
+    zone = instant.tzinfo
+    if isinstance(zone, pendulum.Timezone) and not isinstance(zone, pendulum.FixedTimezone):
+        _read_back(instant, f"{instant.isoformat()}[{zone.name}]")
+
+
+@given(near_a_change())
+def test_reading_an_instant_in_a_repeated_or_skipped_hour_back(case: tuple[pendulum.DateTime, int]) -> None:
+    instant, n = case
+    moved = instant.add(days=n)
+    _read_back(moved, f"{moved.isoformat()}[{moved.timezone_name}]")
