@@ -121,8 +121,8 @@ def _protection_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) 
     """The ``protection_ends`` deadline, once ``end`` is known."""
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
-    timer = timer_end(order, shipped_at(order, "protection end"))  # ``end`` differs only when delivery cut it
-    if order.delivered_at is not None and _days.key(end) != _days.key(timer):
+    # ``end`` differs from the timer's end only when the parcel's delivery cut it
+    if order.delivered_at is not None and _days.key(end) != _days.key(timer_end(order, shipped_at(order, "end"))):
         left = rules.number("protection.period", "after_delivered")
         cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
