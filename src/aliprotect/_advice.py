@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any, SupportsIndex, overload
 
@@ -18,7 +19,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
-from aliprotect._answers import Ranked
+from aliprotect._answers import Deadline, Ranked
 from aliprotect._claims import ClaimKind
 from aliprotect._dispute import Dispute, DisputeEventKind, DisputeStatus, Outcome, Stage
 from aliprotect._dispute_machine import dispute_status
@@ -165,6 +166,16 @@ class _Advisor:
         self.order, self.at, self.rules, self.role = order, at, rules, role
         self.advice: list[Advice] = []
 
+    @functools.cached_property
+    def protection_ends(self) -> Deadline:
+        """The end of the order's protection, computed once for all the advice."""
+        return protection_end(self.order, rules=self.rules)
+
+    @functools.cached_property
+    def open_by_recommended(self) -> Deadline:
+        """The recommended open-by, computed once for all the advice."""
+        return recommended_open_by(self.order, rules=self.rules)
+
     def add(
         self, action: Action, text: str, urgency: Urgency, *rule_ids: str, by: pendulum.DateTime | None = None
     ) -> None:
@@ -235,8 +246,7 @@ class _Advisor:
 
     def open_by(self, opens: pendulum.DateTime, closes: pendulum.DateTime) -> None:
         """When to open a "not received" dispute: by the recommended date, or now."""
-        end = protection_end(self.order, rules=self.rules).at
-        recommended = recommended_open_by(self.order, rules=self.rules).at
+        end, recommended = self.protection_ends.at, self.open_by_recommended.at
         buffer = self.days("protection.settlement_buffer", "before_protection_end")
         # before the window opens, "now" means as soon as it opens
         urgency, now_or_from = (
@@ -349,7 +359,7 @@ class _Advisor:
         """``tracking.stalled``: not moving for 2 days or more in one place."""
         if self.before(_days.add_days(since, self.days("tracking.stalled", "stalled_after"))):
             return
-        end = protection_end(self.order, rules=self.rules).at
+        end = self.protection_ends.at
         running = self.before(end)
         still = f"not moving since {since.isoformat()}"
         if where is Location.ORIGIN_COUNTRY and running:
@@ -387,7 +397,7 @@ class _Advisor:
                 by=closes,
             )
         elif where is Location.NO_INFORMATION:
-            recommended = recommended_open_by(self.order, rules=self.rules).at
+            recommended = self.open_by_recommended.at
             if not self.before(recommended) and not self.before(opens):
                 self.add(
                     Action.OPEN_DISPUTE,
