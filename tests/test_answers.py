@@ -282,6 +282,26 @@ def test_values_pickle_and_copy_with_every_instant_exact_in_a_repeated_hour() ->
         for clone in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value), copy.copy(value)):
             assert clone == value
             assert aliprotect.to_json(clone) == aliprotect.to_json(value)  # every instant, with its offset
+    decision = aliprotect.record(aliprotect.can_cancel, order, at=second_pass, rules=RULES)
+    custom = RULES.derive(version="2025.1+reply7", changes={"dispute.seller_reply": 7})
+    for value in (decision, RULES, custom):
+        for clone in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):
+            assert clone == value
+            assert aliprotect.to_json(clone) == aliprotect.to_json(value)
+    assert pickle.loads(pickle.dumps(decision)).inputs["at"].utcoffset() == second_pass.utcoffset()
+    assert pickle.loads(pickle.dumps(custom)).parent == custom.parent
     back = pickle.loads(pickle.dumps(order))
     assert back.placed_at.utcoffset() == second_pass.utcoffset()
     assert aliprotect.timeline(back, rules=RULES) == aliprotect.timeline(order, rules=RULES)
+
+
+def test_an_order_near_the_year_1_is_compared_without_overflow() -> None:
+    east = pendulum.FixedTimezone(8 * 3600)  # 0001-01-01T03:00+08:00 is 0000-12-31 in UTC
+    order = aliprotect.Order(
+        id="Y1",
+        placed_at=pendulum.DateTime(1, 1, 1, 3, tzinfo=east),
+        shipped_at=pendulum.DateTime(1, 1, 1, 4, tzinfo=east),
+        protection_days=60,
+    )
+    assert [d.name for d in aliprotect.timeline(order, rules=RULES)][0] == "dispute_opens"
+    assert aliprotect.can_cancel(order, at=pendulum.DateTime(1, 1, 1, 3, 30, tzinfo=east), rules=RULES)

@@ -27,7 +27,7 @@ from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
-from aliprotect._timeline import dispute_window, in_transit_until, protection_end, recommended_open_by
+from aliprotect._timeline import dispute_window, in_transit_until, protection_end, recommended_deadline
 from aliprotect._tracking import Location, Tracking, for_order
 from aliprotect.errors import InvalidValueError, MissingFactError
 
@@ -174,7 +174,7 @@ class _Advisor:
     @functools.cached_property
     def open_by_recommended(self) -> Deadline:
         """The recommended open-by, computed once for all the advice."""
-        return recommended_open_by(self.order, rules=self.rules)
+        return recommended_deadline(self.order, self.protection_ends.at, self.rules)
 
     def add(
         self, action: Action, text: str, urgency: Urgency, *rule_ids: str, by: pendulum.DateTime | None = None

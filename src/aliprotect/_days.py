@@ -14,13 +14,15 @@ conventions are written once:
 - C5: business days are Monday to Friday in the zone of the instant counted from,
   with no public holidays.
 
-Instants are compared in UTC (:func:`utc`), never by their wall-clock readings.
+Instants are compared by their exact place on the time line (:func:`key`), never by their
+wall-clock readings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import attrs
@@ -237,13 +239,23 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
 
 
 def rebuild(kind: type, names: tuple[str, ...], values: tuple[object, ...]) -> object:
-    """The value of type ``kind`` whose fields ``names`` have ``values`` (instants kept whole)."""
-    value: object = object.__new__(kind)
-    for name, item in zip(names, values, strict=True):
-        if isinstance(item, _Instant):
-            item = pendulum.DateTime(*item.wall, tzinfo=item.zone, fold=item.fold)
-        object.__setattr__(value, name, item)
+    """The value of type ``kind`` made, and checked, from its fields ``names`` and ``values``
+    (instants kept whole)."""
+    return kind(**{name: _thawed(item) for name, item in zip(names, values, strict=True)})
+
+
+def _thawed(value: object) -> object:
+    if isinstance(value, _Instant):
+        return pendulum.DateTime(*value.wall, tzinfo=value.zone, fold=value.fold)
+    if isinstance(value, _Mapping):
+        return {key: _thawed(item) for key, item in value.items}
+    if type(value) is tuple:
+        return tuple(_thawed(item) for item in value)
     return value
+
+
+class _Mapping(NamedTuple):
+    items: tuple[tuple[str, object], ...]
 
 
 class _Instant(NamedTuple):
@@ -267,4 +279,8 @@ def _whole(value: object) -> object:
     if type(value) is pendulum.DateTime:
         wall = (value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond)
         return _Instant(wall, value.tzinfo, value.fold)
+    if isinstance(value, Mapping):  # a decision's inputs
+        return _Mapping(tuple((key, _whole(item)) for key, item in value.items()))
+    if type(value) is tuple:
+        return tuple(_whole(item) for item in value)
     return value

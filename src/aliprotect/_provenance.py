@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from aliprotect import _checks
+from aliprotect import _checks, _days
 from aliprotect._advice import Advice, AdviceList, next_actions
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
@@ -99,7 +99,7 @@ def _question(value: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class Decision:
+class Decision(_days.PicklesInstantsWhole):
     """A question asked of the library, its inputs, its answer and the rulebook it was answered with.
 
     Make one with :func:`record`; store it with :func:`aliprotect.to_json`; check it

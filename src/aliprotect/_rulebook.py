@@ -108,6 +108,10 @@ class Rulebook(_formatting.ShowsAsHtml):
     document: str = attrs.field(repr=False, eq=False)
     """The canonical JSON form of the rulebook document; ``fingerprint`` is its SHA-256."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled as its document, from which it is read back whole (its fingerprint included)."""
+        return (_from_document, (self.document,))
+
     def rule(self, rule_id: str) -> Rule:
         """The rule with id ``rule_id``.
 
@@ -338,3 +342,8 @@ def stated(rules: Rulebook, *rule_ids: str) -> tuple[str, ...]:
     for rule_id in rule_ids:
         rules.rule(rule_id)
     return rule_ids
+
+
+def _from_document(document: str) -> Rulebook:
+    """The rulebook whose canonical document is ``document`` (how a pickled rulebook is read back)."""
+    return Rulebook.from_dict(json.loads(document))

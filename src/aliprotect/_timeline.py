@@ -340,10 +340,10 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
         NotShippedError: the order has not shipped.
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
-    return _recommended_deadline(order, end_of_protection(order, "protection end", rules), rules)
+    return recommended_deadline(order, end_of_protection(order, "protection end", rules), rules)
 
 
-def _recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
+def recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
     """The ``open_by_recommended`` deadline, once the end of protection is known."""
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
     return Deadline(
@@ -417,7 +417,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     ]
     if receipt_completes(order, end) is None:
         deadlines.append(_protection_deadline(order, end, rules))
-        advised = _recommended_deadline(order, end, rules)
+        advised = recommended_deadline(order, end, rules)
         if _days.key(advised.at) < _days.key(window.closes):  # advice past the last chance is no advice
             deadlines.append(advised)
     deadlines.sort(key=lambda d: (_days.key(d.at), TIMELINE_NAMES.index(d.name)))
