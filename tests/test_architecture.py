@@ -54,6 +54,8 @@ ORDER = (
     "rules",
     "display",
     "_documents",
+    "_columnar",
+    "frames",
     "cli",
     "strategies",
     # the door
@@ -64,8 +66,11 @@ ORDER = (
 
 RANK = {name: rank for rank, name in enumerate(ORDER)}
 CORE = ORDER[: RANK["rules"]]
-SHELLS = frozenset({"display", "cli", "_documents", "strategies"})
-"""What the core must never import, besides Hypothesis."""
+SHELLS = frozenset({"display", "cli", "_documents", "strategies", "_columnar", "frames"})
+"""What the core must never import, besides Hypothesis (and the optional table libraries)."""
+
+OPTIONAL = frozenset({"narwhals", "numpy", "pyarrow", "pandas", "polars", "duckdb", "dask"})
+"""Libraries of the optional extras, which the core must never import."""
 
 LOGIC = ("_timeline", "_eligibility", "_dispute_machine", "_transitions", "_advice", "_reminders")
 """The modules whose numbers must all come from the rulebook."""
@@ -183,6 +188,12 @@ def core_violations(module: str, text: str, modules: set[str]) -> list[str]:
             for name in names
             if name.partition(".")[0] == "hypothesis"
         )
+        found.extend(
+            f"{module}.py line {node.lineno} imports {name}: a plain install does not have it; only "
+            "aliprotect.frames (the frames extra) may need it"
+            for name in names
+            if name.partition(".")[0] in OPTIONAL
+        )
     return found
 
 
@@ -294,6 +305,8 @@ def test_a_core_module_importing_a_shell_or_hypothesis_is_reported() -> None:
         "from aliprotect._documents import to_json\n"
         "def f():\n"
         "    import aliprotect.strategies\n"
+        "import numpy\n"
+        "from pyarrow import compute\n"
     )
     reports = core_violations("_advice", text, set(ORDER))
     assert sorted(report.split(":")[0] for report in reports) == [
@@ -302,6 +315,8 @@ def test_a_core_module_importing_a_shell_or_hypothesis_is_reported() -> None:
         "_advice.py line 3 imports display",
         "_advice.py line 4 imports _documents",
         "_advice.py line 6 imports strategies",
+        "_advice.py line 7 imports numpy",
+        "_advice.py line 8 imports pyarrow",
     ]
 
 

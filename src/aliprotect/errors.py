@@ -8,7 +8,8 @@ value that was wrong and what to do instead.
     ├── InvalidValueError          a field has a value the library cannot accept
     │   ├── NaiveDatetimeError     an instant without a timezone (C1)
     │   ├── TimeOrderError         events out of time order
-    │   └── MissingFactError       the rulebook needs a fact the order does not have
+    │   ├── MissingFactError       the rulebook needs a fact the order does not have
+    │   └── ColumnError            a table of orders lacks a column, or misnames one
     ├── NotShippedError            a question that needs the shipping instant
     ├── ActionRefusedError         the rules forbid the action at that instant
     │   ├── ClaimNotCoveredError   buyer protection does not cover the claim
@@ -34,6 +35,7 @@ __all__ = [
     "AliprotectDeprecationWarning",
     "AliprotectError",
     "ClaimNotCoveredError",
+    "ColumnError",
     "DisputeClosedError",
     "DocumentError",
     "FingerprintError",
@@ -83,6 +85,11 @@ class TimeOrderError(InvalidValueError):
 class MissingFactError(InvalidValueError):
     """The rulebook needs a fact of the order that it does not have, such as its carrier or
     the seller's promised delivery time. The message names the fact; nothing is assumed."""
+
+
+class ColumnError(InvalidValueError):
+    """A table of orders lacks a column the question needs, has a column that looks like a
+    misspelt one, or holds values of the wrong kind in one (:mod:`aliprotect.frames`)."""
 
 
 class NotShippedError(AliprotectError):

@@ -1,0 +1,993 @@
+"""Tables of orders: the timeline, the dispute window and the next action of every row at once.
+
+``pip install "aliprotect[frames]"``. A pandas, polars or pyarrow table goes in and the same
+kind comes out, with the answer's columns added; a DuckDB relation (or a polars LazyFrame)
+is read through Arrow and comes back as a pyarrow table (a polars DataFrame). It is built on
+`narwhals <https://narwhals-dev.github.io/narwhals/>`_, so the table is never copied into
+Python objects: the day arithmetic runs over whole columns, and its answers are exactly
+those of the scalar functions (the test suite proves it row by row, for every published
+rulebook, in zones with and without daylight saving).
+
+The input, one row per order (see :data:`ORDER_COLUMNS`):
+
+=================  =========  ==================================================================
+column             required   what it holds
+=================  =========  ==================================================================
+``id``             yes        the order number
+``placed_at``      yes        when the order was placed: a timezone-aware datetime column
+``shipped_at``     yes        when it shipped; null while it has not
+``protection_days`` yes       the length of the protection timer in days (whole numbers, > 0)
+``received_at``    no         when the buyer confirmed receipt
+``delivered_at``   no         when the tracking showed it delivered (rulebooks that cut protection)
+``carrier``        no         the carrier, for rulebooks whose numbers depend on it
+``promised_days``  no         the seller's promised delivery time, for rulebooks that use it
+``zone``           no         the IANA zone (or a fixed offset such as ``+08:00``) whose calendar
+                              counts the row's days; without it each instant counts days in its
+                              own column's zone, as a scalar instant does
+=================  =========  ==================================================================
+
+The extensions of protection the sellers granted go in a second table, ``extensions=``, one
+row per extension: ``id`` (the order's), ``granted_at``, ``days``.
+
+Nothing is guessed and nothing is dropped: a naive datetime column is refused (C1), a
+missing column is an error that names the closest column the table has, and a column whose
+name looks like one of these (``shipped`` for ``shipped_at``) is an error too, unless it is
+mapped with ``columns={"shipped_at": "shipped"}`` or marked as the table's own with
+``extra=("shipped",)``. Every other column comes back untouched. A row the scalar
+:class:`~aliprotect.Order` would refuse (shipped before it was placed, a protection timer of
+0 days) is refused with the same error, naming the row (counted from 0, like ``iloc``) and
+the order's id.
+
+Every instant the functions add is in UTC; each adds the columns ``rulebook`` and
+``fingerprint``, so a stored table says which rules answered it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import numpy.typing as npt
+import pendulum
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from aliprotect import _checks, _columnar, _days
+from aliprotect._advice import Action, Role, Urgency
+from aliprotect._answers import TIMELINE_NAMES
+from aliprotect._claims import ClaimKind
+from aliprotect._dispute_machine import MACHINE_RULES
+from aliprotect._registry import given_or_latest
+from aliprotect._rulebook import Rulebook, stated
+from aliprotect._schema import Unit
+from aliprotect.errors import (
+    AliprotectError,
+    ColumnError,
+    InvalidValueError,
+    MissingFactError,
+    NaiveDatetimeError,
+    TimeOrderError,
+)
+
+__all__ = [
+    "EXTENSION_COLUMNS",
+    "ORDER_COLUMNS",
+    "can_open",
+    "next_actions",
+    "timelines",
+]
+
+ORDER_COLUMNS: Mapping[str, str] = {
+    "id": "the order number (required)",
+    "placed_at": "when the order was placed (required; timezone-aware)",
+    "shipped_at": "when the seller shipped it, null while it has not (required; timezone-aware)",
+    "protection_days": "the length of the buyer-protection timer in whole days (required)",
+    "received_at": "when the buyer confirmed receipt (timezone-aware)",
+    "delivered_at": "when the tracking showed the parcel delivered (timezone-aware)",
+    "carrier": "the carrier or carrier group, for rulebooks whose numbers depend on it",
+    "promised_days": "the seller's promised delivery time in whole days, for rulebooks that use it",
+    "zone": "the IANA zone or fixed offset whose calendar counts the row's days",
+}
+"""The columns a table of orders can have, and what each holds."""
+
+EXTENSION_COLUMNS: Mapping[str, str] = {
+    "id": "the order number of the order extended (required)",
+    "granted_at": "when the seller granted the extension (required; timezone-aware)",
+    "days": "the days of protection it added, a whole number greater than 0 (required)",
+}
+"""The columns of a table of extensions of protection, one row per extension."""
+
+_REQUIRED = ("id", "placed_at", "shipped_at", "protection_days")
+_INSTANTS = ("placed_at", "shipped_at", "received_at", "delivered_at")
+_FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
+_US = dt.timedelta(microseconds=1)
+
+Bools = npt.NDArray[np.bool_]
+Ints = npt.NDArray[np.int64]
+T = TypeVar("T")
+
+
+class _At(NamedTuple):
+    """A column of instants: each row's zone (an index into the zone table) and its microseconds since 1970 UTC."""
+
+    zone: Ints
+    us: Ints
+
+
+def _choose(where: Bools, then: _At, otherwise: _At) -> _At:
+    return _At(np.where(where, then.zone, otherwise.zone), np.where(where, then.us, otherwise.us))
+
+
+# --- reading a table --------------------------------------------------------------------------
+
+
+def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
+    """``table`` as an eager narwhals DataFrame: a lazy one (DuckDB, a polars LazyFrame) is collected."""
+    try:
+        frame = nw.from_native(table)  # type: ignore[call-overload]
+    except TypeError:
+        raise InvalidValueError(
+            f"{argument}={type(table).__name__} is not a table: pass a pandas, polars or pyarrow table, "
+            "or a DuckDB relation"
+        ) from None
+    if isinstance(frame, nw.LazyFrame):
+        impl = frame.implementation
+        return frame.collect("polars" if impl is nw.Implementation.POLARS else "pyarrow")
+    if not isinstance(frame, nw.DataFrame):
+        raise InvalidValueError(f"{argument} is a single column; pass the whole table of {argument}")
+    return frame
+
+
+_ALIASES = {
+    "id": ("order_id", "order_no", "order_number", "orderid"),
+    "zone": ("timezone", "time_zone", "tz"),
+    "protection_days": ("protection", "protection_period"),
+    "promised_days": ("freight_commit_day", "delivery_days"),
+}
+"""Names a table often gives a fact, besides the ones :func:`difflib.get_close_matches` finds."""
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate that looks most like ``name``: the same letters in another case or spelling."""
+    pool = list(candidates)
+    folded = {candidate.casefold().strip().replace(" ", "_").replace("-", "_"): candidate for candidate in pool}
+    for key in (name, *_ALIASES.get(name, ())):
+        if key in folded:
+            return folded[key]
+    for key, candidate in folded.items():  # "shipped" for "shipped_at", "order_id" for "id"
+        if len(key) >= 4 and (name.startswith(key) or key.endswith(f"_{name}") or key.startswith(f"{name}_")):
+            return candidate
+    found = difflib.get_close_matches(name, list(folded), n=1, cutoff=0.75)
+    return folded[found[0]] if found else None
+
+
+def _columns(
+    frame: nw.DataFrame[Any],
+    known: Mapping[str, str],
+    required: Sequence[str],
+    columns: Mapping[str, str] | None,
+    extra: Iterable[str],
+    argument: str,
+) -> dict[str, str]:
+    """Which column of ``frame`` holds each known fact; refuses a missing or misnamed one."""
+    present = list(frame.columns)
+    mapping = dict(columns or {})
+    for name, given in mapping.items():
+        if name not in known:
+            raise ColumnError(
+                f"columns={{{name!r}: {given!r}}}: {name!r} is not a column aliprotect reads; "
+                f"it reads: {', '.join(known)}"
+            )
+        if given not in present:
+            raise ColumnError(f"columns={{{name!r}: {given!r}}}: {argument} has no column {given!r}")
+    extra = set(extra)
+    found: dict[str, str] = {}
+    for name in known:
+        column: str | None = mapping.get(name, name if name in present else None)
+        if column is not None:
+            found[name] = column
+            continue
+        strangers = [c for c in present if c not in extra and c not in mapping.values() and c not in known]
+        close = _closest(name, strangers)
+        if name in required:
+            hint = f"; the closest is {close!r}: rename it, or pass columns={{{name!r}: {close!r}}}" if close else ""
+            raise ColumnError(f"{argument} has no column {name!r} ({known[name]}){hint}")
+        if close is not None:
+            raise ColumnError(
+                f"{argument} has a column {close!r} that looks like {name!r} ({known[name]}), which it lacks: "
+                f"rename it, pass columns={{{name!r}: {close!r}}}, or pass extra=[{close!r}] if it is something "
+                "else of your own"
+            )
+    return found
+
+
+class _Reader:
+    """Reads the columns of one table into NumPy arrays, with errors that name the row and column."""
+
+    def __init__(self, frame: nw.DataFrame[Any], found: Mapping[str, str], argument: str) -> None:
+        self.frame, self.found, self.argument = frame, found, argument
+        self.rows = len(frame)
+        self.ids = pc.cast(frame[found["id"]].to_arrow(), pa.string()) if "id" in found else None
+
+    def where(self, row: int) -> str:
+        """``row 3 (order '8012')``: a row, counted from 0, and its order's id."""
+        if self.ids is None:
+            return f"row {row} of {self.argument}"
+        return f"row {row} of {self.argument} (order {self.ids[row].as_py()!r})"
+
+    def fail(self, error: type[AliprotectError], bad: Bools, message: str | Callable[[int], str]) -> None:
+        """Raise ``error`` for the first row of ``bad``, with how many rows share the problem."""
+        if not bad.any():
+            return
+        first = int(np.argmax(bad))
+        count = int(bad.sum())
+        others = f" ({count - 1} more rows have the same problem)" if count > 1 else ""
+        text = message(first) if callable(message) else message
+        raise error(f"{self.where(first)}: {text}{others}")
+
+    def _arrow(self, name: str) -> pa.Array:
+        column = self.frame[self.found[name]].to_arrow()
+        return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+    def has(self, name: str) -> bool:
+        return name in self.found
+
+    def valid(self, name: str) -> Bools:
+        if name not in self.found:
+            return np.zeros(self.rows, dtype=bool)
+        return np.asarray(self._arrow(name).is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+
+    def instants(self, name: str) -> tuple[Ints, Bools, str | None]:
+        """Microseconds since 1970 UTC, which rows hold one, and the column's own zone."""
+        if name not in self.found:
+            return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
+        column = self.found[name]
+        array = self._arrow(name)
+        if pa.types.is_null(array.type):
+            return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
+        if not pa.types.is_timestamp(array.type):
+            raise ColumnError(
+                f"column {column!r} of {self.argument} ({name}) holds {array.type}, not instants: make it a "
+                "timezone-aware datetime column, e.g. with pandas.to_datetime(..., utc=True)"
+            )
+        if array.type.tz is None:
+            raise NaiveDatetimeError(
+                f"column {column!r} of {self.argument} ({name}) holds datetimes without a timezone; aliprotect "
+                "never guesses one (C1): give the column its zone, e.g. .dt.tz_localize('Asia/Shanghai')"
+            )
+        try:
+            exact = array.cast(pa.timestamp("us", array.type.tz))
+        except pa.ArrowInvalid:
+            raise ColumnError(
+                f"column {column!r} of {self.argument} ({name}) holds instants finer than a microsecond, "
+                "which aliprotect cannot keep exactly; round them, e.g. with .dt.floor('us')"
+            ) from None
+        us = np.asarray(pc.cast(exact, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+        ok = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        self.fail(
+            InvalidValueError,
+            _columnar.in_range(us, ok),
+            f"{name} falls outside the years 1 to 9999 that aliprotect's instants can have",
+        )
+        return us, ok, array.type.tz
+
+    def whole(self, name: str, *, required: bool) -> tuple[Ints, Bools]:
+        """Whole numbers greater than 0, and which rows hold one."""
+        if name not in self.found:
+            return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool)
+        column = self.found[name]
+        array = self._arrow(name)
+        ok = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        if not (pa.types.is_null(array.type) or pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
+            raise ColumnError(
+                f"column {column!r} of {self.argument} ({name}) holds {array.type}, not whole numbers of days"
+            )
+        values = np.asarray(pc.cast(array, pa.float64()).fill_null(1).to_numpy(zero_copy_only=False))
+        if required:
+            self.fail(InvalidValueError, ~ok, f"{name} is missing; it is required (a whole number of days, like 60)")
+        bad = ok & ~((values > 0) & (values == np.floor(values)) & (values < 2**40))
+        self.fail(
+            InvalidValueError,
+            bad,
+            lambda row: f"{name}={values[row]!r} must be a whole number of days greater than 0, like 60",
+        )
+        return np.where(ok, values, 0).astype(np.int64), ok
+
+    def strings(self, name: str) -> tuple[Ints, list[str]]:
+        """Each row's code into the list of distinct strings returned (-1 for a null)."""
+        if name not in self.found:
+            return np.full(self.rows, -1, dtype=np.int64), []
+        column = self.found[name]
+        array = self._arrow(name)
+        if pa.types.is_dictionary(array.type):
+            array = array.dictionary_decode()
+        if pa.types.is_null(array.type):
+            return np.full(self.rows, -1, dtype=np.int64), []
+        if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+            raise ColumnError(f"column {column!r} of {self.argument} ({name}) holds {array.type}, not text")
+        encoded = pc.dictionary_encode(array)
+        codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+        return codes, [str(value) for value in encoded.dictionary.to_pylist()]
+
+
+# --- the facts of a table ----------------------------------------------------------------------
+
+
+def _zone_named(name: str) -> dt.tzinfo:
+    fixed = _FIXED_OFFSET.fullmatch(name)
+    if fixed:
+        sign, hours, minutes = fixed.groups()
+        seconds = (int(hours) * 3600 + int(minutes) * 60) * (-1 if sign == "-" else 1)
+        if abs(seconds) < 24 * 3600:
+            return pendulum.FixedTimezone(seconds)
+    try:
+        return pendulum.timezone(name)
+    except Exception:  # pendulum raises several kinds for an unknown zone name
+        raise InvalidValueError(
+            f"zone={name!r} is not in the tz database nor a fixed offset like +08:00; "
+            "use a name like Europe/Paris or America/New_York"
+        ) from None
+
+
+class _ZoneList:
+    """The zones a table uses, each once, with its index."""
+
+    def __init__(self) -> None:
+        self.zones: list[dt.tzinfo] = []
+        self._index: dict[str, int] = {}
+
+    def index(self, name: str) -> int:
+        if name not in self._index:
+            self.zones.append(_zone_named(name))
+            self._index[name] = len(self.zones) - 1
+        return self._index[name]
+
+
+class _Facts:
+    """The facts of every order of a table, column by column, checked as :class:`~aliprotect.Order` checks them."""
+
+    def __init__(self, reader: _Reader, extensions: _Reader | None) -> None:
+        self.reader = reader
+        rows = self.rows = reader.rows
+        self.zones = _ZoneList()
+        zone_codes, zone_names = reader.strings("zone")
+        if reader.has("zone"):
+            reader.fail(ColumnError, zone_codes < 0, "zone is missing; name the zone whose calendar counts its days")
+            indices = np.zeros(len(zone_names) + 1, dtype=np.int64)
+            for code, name in enumerate(zone_names):
+                try:
+                    indices[code] = self.zones.index(name)
+                except InvalidValueError as error:
+                    reader.fail(InvalidValueError, zone_codes == code, str(error))
+            row_zone = indices[zone_codes]
+        reader.fail(InvalidValueError, ~reader.valid("id"), "id is missing; every order needs its order number")
+        if reader.ids is not None:
+            empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(reader.ids), "").fill_null(False), dtype=bool)
+            reader.fail(InvalidValueError, empty, "id is empty; every order needs its order number")
+        self.instant: dict[str, _At] = {}
+        self.known: dict[str, Bools] = {}
+        for name in _INSTANTS:
+            us, ok, own_zone = reader.instants(name)
+            if reader.has("zone"):
+                zone = row_zone
+            else:
+                zone = np.full(rows, self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
+            self.instant[name], self.known[name] = _At(zone, us), ok
+        if not self.zones.zones:
+            self.zones.index("UTC")
+        reader.fail(InvalidValueError, ~self.known["placed_at"], "placed_at is missing; every order was placed")
+        self.protection, _ = reader.whole("protection_days", required=True)
+        self.promised, self.has_promised = reader.whole("promised_days", required=False)
+        self.carrier, self.carriers = reader.strings("carrier")
+        empty_carrier = np.asarray([not name.strip() for name in self.carriers], dtype=bool)
+        if len(self.carriers):
+            reader.fail(
+                InvalidValueError,
+                (self.carrier >= 0) & empty_carrier[np.maximum(self.carrier, 0)],
+                "carrier is empty; give the carrier's name, like 'EMS', or leave it null",
+            )
+        self._check_order()
+        self.ext_order = np.zeros(0, dtype=np.int64)
+        self.ext_granted = _At(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.ext_days = np.zeros(0, dtype=np.int64)
+        self.ext_reader = extensions
+        if extensions is not None:
+            self._read_extensions(extensions)
+
+    @property
+    def shipped(self) -> _At:
+        return self.instant["shipped_at"]
+
+    def _check_order(self) -> None:
+        reader, known, at = self.reader, self.known, self.instant
+        shipped = known["shipped_at"]
+        reader.fail(
+            TimeOrderError,
+            shipped & (at["shipped_at"].us < at["placed_at"].us),
+            "shipped_at is before placed_at; an order ships after it is placed",
+        )
+        for name, what in (("received_at", "receipt"), ("delivered_at", "delivery")):
+            reader.fail(
+                TimeOrderError,
+                known[name] & ~shipped,
+                f"{name} is set but shipped_at is null; set shipped_at to when the seller shipped",
+            )
+            reader.fail(
+                TimeOrderError,
+                known[name] & shipped & (at[name].us < at["shipped_at"].us),
+                f"{name} is before shipped_at; {what} comes after shipping",
+            )
+
+    def _read_extensions(self, extensions: _Reader) -> None:
+        reader = self.reader
+        if reader.ids is None or extensions.ids is None:  # pragma: no cover - both are required columns
+            raise ColumnError("orders and extensions both need an id column")
+        ids = reader.ids
+        if len(pc.unique(ids)) != len(ids):
+            counts = pc.value_counts(ids)
+            twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
+            raise InvalidValueError(
+                f"orders has the order id {twice!r} on more than one row, so its extensions cannot be matched; "
+                "give each order one row"
+            )
+        extensions.fail(InvalidValueError, ~extensions.valid("id"), "id is missing; name the order extended")
+        order = np.asarray(pc.index_in(extensions.ids, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False))
+        extensions.fail(InvalidValueError, order < 0, "its id is not the id of any order in orders")
+        granted, ok, own_zone = extensions.instants("granted_at")
+        extensions.fail(InvalidValueError, ~ok, "granted_at is missing; say when the seller granted the extension")
+        days, _ = extensions.whole("days", required=True)
+        order = order.astype(np.int64)
+        if self.reader.has("zone"):
+            zone = self.shipped.zone[order]
+        else:
+            zone = np.full(len(order), self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
+        self.ext_order, self.ext_granted, self.ext_days = order, _At(zone, granted), days
+
+    def check_extensions(self, engine: _Engine) -> None:
+        """Each extension granted after shipping and while protection ran, as :class:`~aliprotect.Order` checks."""
+        if not len(self.ext_order):
+            return
+        order, granted = self.ext_order, self.ext_granted.us
+        assert self.ext_reader is not None
+        where = self.ext_reader.fail
+        shipped = self.known["shipped_at"][order]
+        where(
+            TimeOrderError,
+            ~shipped,
+            "its order has no shipped_at; protection starts when the seller ships (C6), so set shipped_at first",
+        )
+        sort = np.lexsort((granted, order))
+        days = self.ext_days[sort]
+        ordered = order[sort]
+        total = np.cumsum(days) - days
+        first_of_order = np.r_[True, ordered[1:] != ordered[:-1]]
+        total -= np.maximum.accumulate(np.where(first_of_order, total, 0))
+        so_far = engine.add(
+            _At(self.shipped.zone[ordered], self.shipped.us[ordered]),
+            self.protection[ordered] + total,
+            np.ones(len(ordered), dtype=bool),
+        )
+        received = self.instant["received_at"].us[ordered]
+        stop = np.where(self.known["received_at"][ordered], np.minimum(so_far.us, received), so_far.us)
+        bad_early = np.zeros(len(order), dtype=bool)
+        bad_early[sort] = granted[sort] < self.shipped.us[ordered]
+        where(TimeOrderError, bad_early, "granted_at is before its order's shipped_at; protection starts then (C6)")
+        bad_late = np.zeros(len(order), dtype=bool)
+        bad_late[sort] = granted[sort] >= stop
+        where(
+            TimeOrderError,
+            bad_late,
+            "granted_at is not before its order's protection ended; an extension can only be granted while "
+            "protection is active (protection.extension)",
+        )
+
+    def extension_days(self, counted: Bools) -> Ints:
+        """The days of each order's extensions for which ``counted`` (one flag per extension) holds."""
+        if not len(self.ext_order):
+            return np.zeros(self.rows, dtype=np.int64)
+        return np.bincount(self.ext_order, weights=np.where(counted, self.ext_days, 0), minlength=self.rows).astype(
+            np.int64
+        )
+
+    def known_at(self, at: int) -> _Facts:
+        """The facts as they were known at ``at``: a shipment, receipt, delivery or extension after it has not
+        happened yet."""
+        known = object.__new__(_Facts)
+        known.__dict__.update(self.__dict__)
+        shipped = self.known["shipped_at"] & (self.shipped.us <= at)
+        known.known = dict(self.known)
+        known.known["shipped_at"] = shipped
+        for name in ("received_at", "delivered_at"):
+            known.known[name] = shipped & self.known[name] & (self.instant[name].us <= at)
+        if len(self.ext_order):
+            keep = shipped[self.ext_order] & (self.ext_granted.us <= at)
+            known.ext_order = self.ext_order[keep]
+            known.ext_granted = _At(self.ext_granted.zone[keep], self.ext_granted.us[keep])
+            known.ext_days = self.ext_days[keep]
+        return known
+
+
+# --- the rules over columns --------------------------------------------------------------------
+
+
+class _Engine:
+    """One rulebook's timeline over the columns of a table."""
+
+    def __init__(self, facts: _Facts, rules: Rulebook) -> None:
+        self.facts, self.rules = facts, rules
+        self._zones: _columnar.Zones | None = None
+        self._last_year = 0
+
+    def _zone_table(self, latest: int) -> _columnar.Zones:
+        year = dt.datetime.fromtimestamp(0, dt.UTC).year + int(latest // (365 * _columnar.DAY)) + 2
+        if self._zones is None or year > self._last_year:
+            self._last_year = max(year, 2040, self._last_year)
+            self._zones = _columnar.Zones(self.facts.zones.zones, self._last_year)
+        return self._zones
+
+    def _checked(self, result: Ints, rows: Bools, start: _At, days: Ints, what: str) -> Ints:
+        self.facts.reader.fail(
+            InvalidValueError,
+            _columnar.in_range(result, rows),
+            lambda row: (
+                f"{days[row]} {what} {self._iso(start, row)} falls outside the years 1 to 9999 that "
+                "dates can have; check the number of days"
+            ),
+        )
+        return result
+
+    def _iso(self, at: _At, row: int) -> str:
+        zone = self.facts.zones.zones[int(at.zone[row])]
+        return (
+            (_columnar.LOWEST + dt.timedelta(microseconds=int(at.us[row]) - _columnar.LOWEST_US))
+            .astimezone(zone)
+            .isoformat()
+        )
+
+    def add(self, start: _At, days: Ints, rows: Bools) -> _At:
+        """``days`` calendar days after each instant of ``rows`` (C2); other rows hold no meaning."""
+        days = np.where(rows, days, 0)
+        reach = np.abs(start.us).max(initial=0) + np.abs(days).max(initial=0) * _columnar.DAY
+        zones = self._zone_table(int(reach))
+        result = zones.add_days(start.zone, np.where(rows, start.us, 0), days)
+        return _At(start.zone, self._checked(result, rows, start, days, "days after"))
+
+    def day_number(self, start: _At, day: Ints, rows: Bools) -> _At:
+        """The first instant of the local date ``date(start) + day`` (C4)."""
+        day = np.where(rows, day, 0)
+        reach = np.abs(start.us).max(initial=0) + (np.abs(day).max(initial=0) + 1) * _columnar.DAY
+        zones = self._zone_table(int(reach))
+        result = zones.start_of_day_number(start.zone, np.where(rows, start.us, 0), day)
+        return _At(start.zone, self._checked(result, rows, start, day, "days into the local date of"))
+
+    def number(self, rule_id: str, name: str, unit: Unit, rows: Bools, *, by_carrier: bool) -> Ints:
+        """The rule's number for each row of ``rows``: per carrier when ``by_carrier``, as the scalar functions ask."""
+        if not rows.any():
+            return np.zeros(self.facts.rows, dtype=np.int64)
+        quantity = self.rules.quantity(rule_id, name, unit=unit)
+        if quantity.value is not None:
+            return np.full(self.facts.rows, quantity.value, dtype=np.int64)
+        out = np.zeros(self.facts.rows, dtype=np.int64)
+        codes = self.facts.carrier if by_carrier else np.full(self.facts.rows, -1, dtype=np.int64)
+        names: list[str | None] = [*self.facts.carriers, None]
+        for code in np.unique(codes[rows]):
+            chosen = rows & (codes == code)
+            try:
+                out[chosen] = self.rules.number(rule_id, name, unit=unit, carrier=names[int(code)])
+            except AliprotectError as error:
+                self.facts.reader.fail(type(error), chosen, str(error))
+        return out
+
+    def promised(self, rows: Bools, rule_id: str) -> Ints:
+        self.facts.reader.fail(
+            MissingFactError,
+            rows & ~self.facts.has_promised,
+            f"promised_days is missing; under rulebook {self.rules.version}, {rule_id} depends on the seller's "
+            "promised delivery time: add a promised_days column",
+        )
+        return self.facts.promised
+
+    def protection_end(self, rows: Bools) -> _At:
+        """When protection ends (``protection.period``, ``protection.extension``), as the scalar function does."""
+        facts, rules = self.facts, self.rules
+        if not rows.any():
+            return facts.shipped
+        if rules.has("protection.period", "at_most"):
+            longest = rules.number("protection.period", "at_most", unit=Unit.DAYS)
+            facts.reader.fail(
+                InvalidValueError,
+                rows & (facts.protection > longest),
+                lambda row: (
+                    f"protection_days={facts.protection[row]}: under rulebook {rules.version} the "
+                    f"protection timer is at most {longest} days (protection.period); set protection_days to "
+                    f"{longest} or less"
+                ),
+            )
+        everything = np.ones(len(facts.ext_order), dtype=bool)
+        total = facts.extension_days(everything)
+        timer = self.add(facts.shipped, facts.protection + total, rows)
+        delivered = facts.instant["delivered_at"]
+        cutting = rows & facts.known["delivered_at"]
+        if not cutting.any() or not rules.has("protection.period", "after_delivered"):
+            return timer
+        before = facts.extension_days(facts.ext_granted.us < delivered.us[facts.ext_order])
+        running = self.add(facts.shipped, facts.protection + before, cutting)
+        cut = cutting & (delivered.us < running.us)
+        left_days = rules.number("protection.period", "after_delivered", unit=Unit.DAYS)
+        left = self.add(delivered, np.full(facts.rows, left_days, dtype=np.int64), cut)
+        earlier = _choose(left.us < running.us, left, running)
+        return _choose(cut, self.add(earlier, total - before, cut), timer)
+
+    def window(self, rows: Bools, end: Callable[[], _At]) -> tuple[_At, _At, Bools | None]:
+        """When a dispute can be opened, ``[opens, closes)``, and which rows complete at receipt when that was
+        asked (``None`` when the end of protection was not needed)."""
+        facts, rules = self.facts, self.rules
+        shipped = facts.shipped
+        if not rows.any():
+            return shipped, shipped, np.zeros(facts.rows, dtype=bool)
+        rest = rows.copy()
+        if rules.has("open.earliest", "at_once_if_promised_at_most"):
+            limit = rules.number("open.earliest", "at_once_if_promised_at_most", unit=Unit.DAYS)
+            rest = rows & ~(self.promised(rows, "open.earliest") <= limit)
+        quantity = rules.quantity("open.earliest", "opens")
+        days = self.number("open.earliest", "opens", quantity.unit, rest, by_carrier=True)
+        if quantity.unit is Unit.DAYS:
+            opens = _choose(rest, self.add(shipped, days, rest), shipped)
+        else:
+            opens = _choose(rest, self.day_number(shipped, days, rest), shipped)
+        receipt: Bools | None = None
+        if rules.has("open.latest", "until_day_after_shipping"):
+            last = self.number("open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, rows, by_carrier=True)
+            closes = self.day_number(shipped, last + 1, rows)
+        else:
+            after = self.number("open.latest", "after_completion", Unit.DAYS, rows, by_carrier=False)
+            received = facts.instant["received_at"]
+            if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
+                delivery_end = self.add(shipped, self.promised(rows, "open.latest"), rows)
+                anchor = _choose(facts.known["received_at"] & (received.us < delivery_end.us), received, delivery_end)
+            else:
+                ends = end()
+                receipt = rows & facts.known["received_at"] & (received.us < ends.us)
+                anchor = _choose(receipt, received, ends)
+            closes = self.add(anchor, after, rows)
+        return opens, _choose(closes.us > opens.us, closes, opens), receipt
+
+    def check_stated(self, *rule_ids: str) -> None:
+        stated(self.rules, *rule_ids)
+
+
+class _Lazy:
+    """A value computed once, when first asked for."""
+
+    def __init__(self, compute: Callable[[], _At]) -> None:
+        self._compute = compute
+        self._value: _At | None = None
+
+    def __call__(self) -> _At:
+        if self._value is None:
+            self._value = self._compute()
+        return self._value
+
+
+# --- writing the answer ------------------------------------------------------------------------
+
+
+def _instant_column(at: _At, rows: Bools) -> pa.Array:
+    return pa.array(at.us, type=pa.int64(), mask=~rows).cast(pa.timestamp("us", "UTC"))
+
+
+def _text_column(codes: Ints, choices: Sequence[str]) -> pa.Array:
+    """Text from the index of each row into ``choices`` (-1 for null)."""
+    indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(list(choices), type=pa.string())).dictionary_decode()
+
+
+def _with(frame: nw.DataFrame[Any], columns: Mapping[str, pa.Array], rules: Rulebook) -> Any:
+    """``frame`` with ``columns`` and the rulebook's version and fingerprint added, as the caller's kind of table."""
+    added = {**columns, "rulebook": None, "fingerprint": None}
+    taken = [name for name in added if name in frame.columns]
+    if taken:
+        raise ColumnError(f"orders already has a column {taken[0]!r}, which the answer adds; rename or drop it first")
+    rows = len(frame)
+    arrays = dict(columns)
+    arrays["rulebook"] = _text_column(np.zeros(rows, dtype=np.int64), [rules.version])
+    arrays["fingerprint"] = _text_column(np.zeros(rows, dtype=np.int64), [rules.fingerprint])
+    new = nw.from_arrow(pa.table(arrays), backend=frame.implementation)
+    return frame.with_columns(*(new[name] for name in arrays)).to_native()
+
+
+def _prepare(
+    orders: object,
+    extensions: object | None,
+    columns: Mapping[str, str] | None,
+    extra: Iterable[str],
+    rules: Rulebook | None,
+) -> tuple[nw.DataFrame[Any], _Facts, _Engine]:
+    book = given_or_latest(rules)
+    frame = _native_frame(orders, "orders")
+    extra = tuple(extra)
+    reader = _Reader(frame, _columns(frame, ORDER_COLUMNS, _REQUIRED, columns, extra, "orders"), "orders")
+    ext_reader = None
+    if extensions is not None:
+        ext_frame = _native_frame(extensions, "extensions")
+        found = _columns(ext_frame, EXTENSION_COLUMNS, tuple(EXTENSION_COLUMNS), None, (), "extensions")
+        ext_reader = _Reader(ext_frame, found, "extensions")
+    facts = _Facts(reader, ext_reader)
+    engine = _Engine(facts, book)
+    facts.check_extensions(engine)
+    return frame, facts, engine
+
+
+def _at(value: dt.datetime, facts: _Facts) -> int:
+    instant = _days.aware(value, "at")
+    at = _days.key(instant) // _US
+    placed = facts.instant["placed_at"].us
+    facts.reader.fail(
+        TimeOrderError,
+        placed > at,
+        f"at={instant.isoformat()} is before the order was placed; ask about an order only once it exists, "
+        "e.g. keep the rows placed at or before at",
+    )
+    return int(at)
+
+
+# --- the questions -----------------------------------------------------------------------------
+
+
+def timelines(
+    orders: Any,
+    *,
+    rules: Rulebook | None = None,
+    extensions: Any | None = None,
+    columns: Mapping[str, str] | None = None,
+    extra: Iterable[str] = (),
+) -> Any:
+    """Every order's timeline: ``orders`` with one column per deadline, as :func:`aliprotect.timeline` gives.
+
+    The columns added, each an instant in UTC, null where the order has no such deadline:
+    ``dispute_opens``, ``open_by_recommended``, ``protection_ends``, ``completed``,
+    ``dispute_closes`` (an order not shipped has none; one whose buyer confirmed receipt
+    before protection ended has no ``protection_ends`` nor ``open_by_recommended``), and
+    ``rulebook`` and ``fingerprint``.
+
+    Args:
+        orders: a table of orders (see the module's input contract).
+        rules: the rulebook; the latest when left out.
+        extensions: a table of the extensions of protection granted, one row per extension.
+        columns: which column holds a fact, when it has another name: ``{"shipped_at": "shipped"}``.
+        extra: columns of the table's own that merely look like one aliprotect reads.
+
+    Raises:
+        ColumnError: a required column is missing, a column looks like a misnamed one, or a
+            column holds values of the wrong kind.
+        NaiveDatetimeError: an instant column has no timezone.
+        InvalidValueError, TimeOrderError, MissingFactError: a row that the scalar functions
+            refuse, named by its position and order id.
+
+    Example:
+        >>> import pandas as pd, aliprotect
+        >>> from aliprotect import frames
+        >>> orders = pd.DataFrame({
+        ...     "id": ["A1"],
+        ...     "placed_at": pd.to_datetime(["2025-03-01 10:00"]).tz_localize("Europe/Paris"),
+        ...     "shipped_at": pd.to_datetime(["2025-03-03 18:00"]).tz_localize("Europe/Paris"),
+        ...     "protection_days": [60],
+        ... })
+        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("2025.1"))
+        >>> str(table.loc[0, "dispute_opens"]), str(table.loc[0, "dispute_closes"])
+        ('2025-03-08 23:00:00+00:00', '2025-05-17 16:00:00+00:00')
+    """
+    frame, facts, engine = _prepare(orders, extensions, columns, extra, rules)
+    shipped = facts.known["shipped_at"]
+    end = _Lazy(lambda: engine.protection_end(shipped))
+    opens, closes, receipt = engine.window(shipped, end)
+    ends = end()
+    received = facts.instant["received_at"]
+    if receipt is None:
+        receipt = shipped & facts.known["received_at"] & (received.us < ends.us)
+    timer = shipped & ~receipt
+    buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, timer, by_carrier=False)
+    advised = engine.add(ends, -buffer, timer)
+    if shipped.any():
+        engine.check_stated("open.earliest", "open.latest", "protection.period", "escrow.release")
+    if timer.any():
+        engine.check_stated("protection.expiry_completes")
+    if len(facts.ext_order):
+        engine.check_stated("protection.extension")
+    completed = _choose(receipt, received, ends)
+    answer = {
+        "dispute_opens": _instant_column(opens, shipped),
+        "open_by_recommended": _instant_column(advised, timer & (advised.us < closes.us)),
+        "protection_ends": _instant_column(ends, timer),
+        "completed": _instant_column(completed, shipped),
+        "dispute_closes": _instant_column(closes, shipped),
+    }
+    return _with(frame, {name: answer[name] for name in TIMELINE_NAMES}, engine.rules)
+
+
+_REASONS = ("not_shipped", "too_early", "too_late", "received", "allowed")
+
+
+def can_open(
+    orders: Any,
+    *,
+    at: dt.datetime,
+    claim: ClaimKind = ClaimKind.NOT_RECEIVED,
+    rules: Rulebook | None = None,
+    extensions: Any | None = None,
+    columns: Mapping[str, str] | None = None,
+    extra: Iterable[str] = (),
+) -> Any:
+    """Whether a dispute of kind ``claim`` can be opened at ``at``, for every order: as
+    :func:`aliprotect.can_open_dispute` answers for an order with no earlier dispute.
+
+    The columns added: ``can_open`` (true or false), ``can_open_reason`` (``not_shipped``,
+    ``too_early``, ``too_late``, ``received`` for a "not received" claim after the buyer
+    confirmed receipt, or ``allowed``), ``can_open_rule_ids`` (the rule ids behind the
+    answer, comma-separated), ``rulebook`` and ``fingerprint``.
+
+    Orders with earlier disputes, or under a rulebook that waits while the parcel is in
+    transit (rulebook 2021.1, which needs the tracking), are for the scalar function:
+    the latter raises :class:`~aliprotect.errors.MissingFactError` for the rows it concerns.
+
+    Raises:
+        TimeOrderError: an order was placed after ``at``.
+        ColumnError, InvalidValueError, MissingFactError: as :func:`timelines`.
+    """
+    kind = _checks.member(claim, ClaimKind, "claim")
+    frame, facts, engine = _prepare(orders, extensions, columns, extra, rules)
+    at_us = _at(at, facts)
+    rules = engine.rules
+    shipped = facts.known["shipped_at"]
+    opens, closes, _ = engine.window(shipped, _Lazy(lambda: engine.protection_end(shipped)))
+    reason = np.full(facts.rows, _REASONS.index("allowed"), dtype=np.int64)
+    early = shipped & (at_us < opens.us)
+    late = shipped & ~early & (at_us >= closes.us)
+    received = facts.instant["received_at"]
+    after_receipt = np.zeros(facts.rows, dtype=bool)
+    if kind is ClaimKind.NOT_RECEIVED:
+        after_receipt = shipped & ~early & ~late & facts.known["received_at"] & (received.us <= at_us)
+    reason[~shipped] = _REASONS.index("not_shipped")
+    reason[early] = _REASONS.index("too_early")
+    reason[late] = _REASONS.index("too_late")
+    reason[after_receipt] = _REASONS.index("received")
+    allowed = reason == _REASONS.index("allowed")
+    if rules.rule("open.earliest").in_transit_waits:
+        promised = engine.promised(allowed, "open.earliest")
+        until = engine.add(facts.shipped, promised, allowed)
+        facts.reader.fail(
+            MissingFactError,
+            allowed & (at_us < until.us),
+            f"under rulebook {rules.version}, open.earliest waits while the parcel is in transit inside the "
+            "seller's promised delivery time, which has not ended at at: the answer needs the order's tracking; "
+            "ask aliprotect.can_open_dispute(order, ..., tracking=...) for this order",
+        )
+    cited = {
+        "not_shipped": ("open.earliest",),
+        "too_early": ("open.earliest",),
+        "too_late": ("open.latest",),
+        "received": ("open.not_received_before_receipt",),
+        "allowed": ("open.earliest", "open.latest")
+        + (("open.not_received_before_receipt",) if kind is ClaimKind.NOT_RECEIVED else ()),
+    }
+    for code, name in enumerate(_REASONS):
+        if (reason == code).any():
+            engine.check_stated(*cited[name])
+    if allowed.any():
+        engine.check_stated(*MACHINE_RULES)
+    return _with(
+        frame,
+        {
+            "can_open": pa.array(allowed),
+            "can_open_reason": _text_column(reason, _REASONS),
+            "can_open_rule_ids": _text_column(reason, [", ".join(cited[name]) for name in _REASONS]),
+        },
+        rules,
+    )
+
+
+# The most urgent advice of each order, as :func:`aliprotect.next_actions` sorts it, without a dispute
+# or tracking: one of these, by how the order stands at ``at``.
+_ADVICE = (
+    (Action.WAIT, Urgency.INFO, ("cancel.before_shipment",)),  # not shipped
+    (Action.OPEN_DISPUTE, Urgency.BY_DEADLINE, ("open.latest",)),  # received; or the window closes first
+    (Action.OPEN_DISPUTE, Urgency.BY_DEADLINE, ("protection.settlement_buffer", "protection.extension")),
+    (Action.OPEN_DISPUTE, Urgency.NOW, ("protection.settlement_buffer", "open.latest")),
+    (Action.OPEN_DISPUTE, Urgency.BY_DEADLINE, ("protection.settlement_buffer", "open.latest")),
+    (Action.ASK_EXTENSION, Urgency.NOW, ("protection.extension",)),
+    (Action.OPEN_DISPUTE, Urgency.NOW, ("protection.expiry_completes", "open.latest")),
+    (Action.OPEN_DISPUTE, Urgency.BY_DEADLINE, ("protection.expiry_completes", "open.latest")),
+)
+
+
+def next_actions(
+    orders: Any,
+    *,
+    at: dt.datetime,
+    role: Role = Role.BUYER,
+    rules: Rulebook | None = None,
+    extensions: Any | None = None,
+    columns: Mapping[str, str] | None = None,
+    extra: Iterable[str] = (),
+) -> Any:
+    """The most urgent thing to do about every order at ``at``: the first advice of
+    :func:`aliprotect.next_actions` for an order with no dispute and no tracking given.
+
+    As the scalar function does, it uses only what was known at ``at``: a shipment,
+    receipt, delivery or extension after ``at`` has not happened yet.
+
+    The columns added: ``next_action`` (an :class:`~aliprotect.Action` value such as
+    ``open_dispute``; null when nothing can be done any more), ``next_action_urgency``
+    (``now``, ``by_deadline`` or ``info``), ``next_action_by`` (its deadline, in UTC),
+    ``next_action_rule_ids``, ``rulebook`` and ``fingerprint``. For all of an order's
+    advice, with its words, ask :func:`aliprotect.next_actions` for that order.
+
+    Raises:
+        TimeOrderError: an order was placed after ``at``.
+        MissingFactError: under a rulebook that waits while the parcel is in transit
+            (2021.1), a row whose answer needs its tracking.
+        ColumnError, InvalidValueError: as :func:`timelines`.
+    """
+    role = _checks.member(role, Role, "role")
+    frame, all_facts, engine = _prepare(orders, extensions, columns, extra, rules)
+    at_us = _at(at, all_facts)
+    facts = engine.facts = all_facts.known_at(at_us)
+    rules = engine.rules
+    shipped = facts.known["shipped_at"]
+    end = _Lazy(lambda: engine.protection_end(shipped))
+    opens, closes, _ = engine.window(shipped, end)
+    live = shipped & (at_us < closes.us)
+    received = live & facts.known["received_at"]
+    rest = live & ~received
+    if rules.rule("open.earliest").in_transit_waits:
+        started = rest & (at_us >= opens.us)
+        until = engine.add(facts.shipped, engine.promised(started, "open.earliest"), started)
+        facts.reader.fail(
+            MissingFactError,
+            started & (at_us < until.us),
+            f"under rulebook {rules.version}, open.earliest waits while the parcel is in transit inside the "
+            "seller's promised delivery time, which has not ended at at: the advice needs the order's tracking; "
+            "ask aliprotect.next_actions(order, ..., tracking=...) for this order",
+        )
+    ends = end()
+    engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=True)
+    buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=False)
+    advised = engine.add(ends, -buffer, rest)
+    waiting = at_us < opens.us
+    last_chance = rest & ~(advised.us < closes.us)
+    by_advice = rest & ~last_chance & (at_us < advised.us) & ~(advised.us < opens.us)
+    running = rest & ~last_chance & ~by_advice & (at_us < ends.us)
+    ended = rest & ~last_chance & ~by_advice & ~running
+    ask_first = running & (waiting | (ends.us < closes.us))  # NOW before BY_DEADLINE; then the sooner `by`
+    kind = np.full(facts.rows, -1, dtype=np.int64)
+    kind[~shipped] = 0
+    kind[received | last_chance] = 1
+    kind[by_advice] = 2
+    kind[running & ~waiting] = 3
+    kind[running & waiting] = 4
+    kind[ask_first] = 5
+    kind[ended & ~waiting] = 6
+    kind[ended & waiting] = 7
+    by = _choose(by_advice, advised, closes)
+    by = _choose(ask_first, ends, by)
+    for code, (_, _, rule_ids) in enumerate(_ADVICE):
+        if (kind == code).any():
+            engine.check_stated(*rule_ids)
+    if rest.any():
+        engine.check_stated(ClaimKind.NOT_RECEIVED.rule_id, *(("dropship.reship",) if role is Role.DROPSHIPPER else ()))
+        rules.rule(ClaimKind.NOT_RECEIVED.rule_id)
+    return _with(
+        frame,
+        {
+            "next_action": _text_column(kind, [action.value for action, _, _ in _ADVICE]),
+            "next_action_urgency": _text_column(kind, [urgency.value for _, urgency, _ in _ADVICE]),
+            "next_action_by": _instant_column(by, kind > 0),
+            "next_action_rule_ids": _text_column(kind, [", ".join(ids) for _, _, ids in _ADVICE]),
+        },
+        rules,
+    )
