@@ -109,20 +109,30 @@ def main() -> None:
     _check_the_baseline_agrees()
     text = aliprotect.to_json(ORDER)
     rows = [
-        ("timeline() of one order / the same by hand", *ratio(
-            lambda: aliprotect.timeline(ORDER, rules=RULES), lambda: by_hand(SHIPPED, 60, 15), 2000
-        ), 3.0),
-        ("from_json of an order / to_json of it", *ratio(
-            lambda: aliprotect.from_json(text), lambda: aliprotect.to_json(ORDER), 2000
-        ), 3.0),
-        ("import aliprotect / import pendulum, attrs", *process_ratio(
-            "import aliprotect", "import pendulum, attrs"
-        ), 1.2),
-        ("aliprotect timeline / import pendulum, attrs", *process_ratio(
-            "from aliprotect.cli import main; main(['timeline', '--placed', '2025-03-01T10:00:00[Europe/Paris]', "
-            "'--shipped', '2025-03-03T18:00:00[Europe/Paris]'])",
-            "import pendulum, attrs",
-        ), 1.3),
+        (
+            "timeline() of one order / the same by hand",
+            *ratio(lambda: aliprotect.timeline(ORDER, rules=RULES), lambda: by_hand(SHIPPED, 60, 15), 2000),
+            3.0,
+        ),
+        (
+            "from_json of an order / to_json of it",
+            *ratio(lambda: aliprotect.from_json(text), lambda: aliprotect.to_json(ORDER), 2000),
+            3.0,
+        ),
+        (
+            "import aliprotect / import pendulum, attrs",
+            *process_ratio("import aliprotect", "import pendulum, attrs"),
+            1.2,
+        ),
+        (
+            "aliprotect timeline / import pendulum, attrs",
+            *process_ratio(
+                "from aliprotect.cli import main; main(['timeline', '--placed', '2025-03-01T10:00:00[Europe/Paris]', "
+                "'--shipped', '2025-03-03T18:00:00[Europe/Paris]'])",
+                "import pendulum, attrs",
+            ),
+            1.3,
+        ),
     ]
     print(f"{'what':48} {'ours':>10} {'baseline':>10} {'ratio':>7} {'target':>7}")
     for what, ours, baseline, times, target in rows:

@@ -26,6 +26,7 @@ library's :mod:`zoneinfo`), and each one is checked against it when the table is
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import zoneinfo
 from collections.abc import Sequence
@@ -56,6 +57,14 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 LOWEST_US = (LOWEST - _EPOCH) // dt.timedelta(microseconds=1)
 HIGHEST_US = (HIGHEST - _EPOCH) // dt.timedelta(microseconds=1)
 """The instants a pendulum ``DateTime`` can hold (years 1 to 9999), in microseconds."""
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_transitions(zone: dt.tzinfo, last_year: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """:func:`_transitions`, checked against the standard library, once per zone and horizon."""
+    starts, offsets = _transitions(zone, last_year)
+    _check(zone, starts, offsets)
+    return tuple(starts), tuple(offsets)
 
 
 def _transitions(zone: dt.tzinfo, last_year: int) -> tuple[list[int], list[int]]:
@@ -115,8 +124,7 @@ class Zones:
         local_keys: list[Array] = []
         all_offsets: list[Array] = []
         for index, zone in enumerate(zones):
-            starts, offsets = _transitions(zone, last_year)
-            _check(zone, starts, offsets)
+            starts, offsets = _checked_transitions(zone, last_year)
             base = index * _SPAN + _MID
             at = np.asarray(starts, dtype=np.int64)
             offset = np.asarray(offsets, dtype=np.int64)

@@ -137,6 +137,12 @@ def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
         ) from None
     if isinstance(frame, nw.LazyFrame):
         impl = frame.implementation
+        if impl is nw.Implementation.DUCKDB and "zone" not in frame.columns:
+            raise ColumnError(
+                f"{argument} is a DuckDB relation, whose TIMESTAMPTZ columns hold instants without a zone of "
+                "their own (DuckDB shows them in its session's zone): add a zone column naming the zone whose "
+                "calendar counts each row's days, e.g. SELECT *, 'Europe/Paris' AS zone FROM orders"
+            )
         return frame.collect("polars" if impl is nw.Implementation.POLARS else "pyarrow")
     if not isinstance(frame, nw.DataFrame):
         raise InvalidValueError(f"{argument} is a single column; pass the whole table of {argument}")
@@ -248,7 +254,7 @@ class _Reader:
             return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
         column = self.found[name]
         array = self._arrow(name)
-        if pa.types.is_null(array.type):
+        if array.null_count == len(array):  # no instant to misread, whatever its type says
             return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
         if not pa.types.is_timestamp(array.type):
             raise ColumnError(
@@ -294,7 +300,7 @@ class _Reader:
         self.fail(
             InvalidValueError,
             bad,
-            lambda row: f"{name}={values[row]!r} must be a whole number of days greater than 0, like 60",
+            lambda row: f"{name}={float(values[row]):g} must be a whole number of days greater than 0, like 60",
         )
         return np.where(ok, values, 0).astype(np.int64), ok
 
