@@ -137,13 +137,13 @@ def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
         ) from None
     if isinstance(frame, nw.LazyFrame):
         impl = frame.implementation
-        if impl is nw.Implementation.DUCKDB and "zone" not in frame.columns:
+        if impl.is_duckdb() and "zone" not in frame.columns:
             raise ColumnError(
                 f"{argument} is a DuckDB relation, whose TIMESTAMPTZ columns hold instants without a zone of "
                 "their own (DuckDB shows them in its session's zone): add a zone column naming the zone whose "
                 "calendar counts each row's days, e.g. SELECT *, 'Europe/Paris' AS zone FROM orders"
             )
-        return frame.collect("polars" if impl is nw.Implementation.POLARS else "pyarrow")
+        return frame.collect("polars" if impl.is_polars() else "pyarrow")
     if not isinstance(frame, nw.DataFrame):
         raise InvalidValueError(f"{argument} is a single column; pass the whole table of {argument}")
     return frame
