@@ -6,6 +6,10 @@ import os
 
 from hypothesis import HealthCheck, settings
 
+# The Spark test needs a JVM and pyspark, which .ci/run installs only where Java is present;
+# it runs there with ALIPROTECT_SPARK=1 (see CONTRIBUTING.md), and is not collected elsewhere.
+collect_ignore_glob = [] if os.environ.get("ALIPROTECT_SPARK") == "1" else ["spark/*"]
+
 settings.register_profile(
     "ci",
     max_examples=300,
