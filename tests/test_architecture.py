@@ -56,6 +56,7 @@ ORDER = (
     "_documents",
     "_columnar",
     "frames",
+    "_fast_check",
     "cli",
     "strategies",
     # the door
@@ -66,7 +67,7 @@ ORDER = (
 
 RANK = {name: rank for rank, name in enumerate(ORDER)}
 CORE = ORDER[: RANK["rules"]]
-SHELLS = frozenset({"display", "cli", "_documents", "strategies", "_columnar", "frames"})
+SHELLS = frozenset({"display", "cli", "_documents", "strategies", "_columnar", "frames", "_fast_check"})
 """What the core must never import, besides Hypothesis (and the optional table libraries)."""
 
 OPTIONAL = frozenset({"narwhals", "numpy", "pyarrow", "pandas", "polars", "duckdb", "dask"})
@@ -159,13 +160,20 @@ def upward_imports(module: str, text: str, order: tuple[str, ...] = ORDER) -> li
     ]
 
 
+LAZY = {
+    ("cli", "_fast_check"): "the frames extra's columnar check: a plain install has no NumPy or pyarrow, and "
+    "the other commands should not pay for importing them",
+}
+"""The only imports allowed below module top level, each with its reason."""
+
+
 def nested_imports(module: str, text: str, modules: set[str]) -> list[str]:
-    """The imports of the package's modules in ``module`` that are not at module top level."""
+    """The imports of the package's modules in ``module`` that are not at module top level (except :data:`LAZY`)."""
     return [
         f"{module}.py line {found.line} imports {found.module} below module top level "
         "(inside a function, a class or a block): move it to the top of the module"
         for found in package_imports(text, modules)
-        if not found.top_level
+        if not found.top_level and (module, found.module) not in LAZY
     ]
 
 

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, TextIO, TypeVar
 
+import pendulum
+
 from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._answers import Timeline
 from aliprotect._days import parse_instant
@@ -162,18 +164,56 @@ def _read(path: str) -> str:
 _Row = tuple[Order, Tracking | None]
 
 
+_CSV_COLUMNS = (
+    "id, placed_at, shipped_at, received_at, delivered_at, protection_days, extensions, amount, currency, carrier, "
+    "promised_days"
+)
+
+
+def _checked_header(path: str, names: Sequence[str] | None) -> list[str]:
+    if names is None or "placed_at" not in names:
+        raise InvalidValueError(
+            f"{path} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS})"
+        )
+    return list(names)
+
+
+def _csv_header(path: str) -> list[str]:
+    """The names of the CSV file's header row, which must name placed_at."""
+    try:
+        with open(path, encoding="utf-8", newline="") as source:
+            return _checked_header(path, next(csv.reader(source), None))
+    except OSError as error:
+        raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _json_items(path: str, text: str) -> list[object]:
+    """The orders of a JSON file (an array) or a JSON Lines file (one object per line)."""
+    if path.lower().endswith(".jsonl"):
+        items: list[object] = []
+        for line_number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as error:
+                raise InvalidValueError(f"{path} line {line_number} is not JSON: {error}") from None
+        return items
+    try:
+        loaded = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidValueError(f"{path} is not JSON: {error}") from None
+    if not isinstance(loaded, list):
+        raise InvalidValueError(f"{path} must hold a JSON array of orders")
+    return loaded
+
+
 def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectError]]:
-    """Each row of a CSV or JSON file of orders, numbered from 1, as an order (with its tracking,
-    which a JSON row may carry under the key ``tracking``) or the error it gives."""
+    """Each row of a CSV, JSON or JSON Lines file of orders, numbered from 1, as an order (with its
+    tracking, which a JSON row may carry under the key ``tracking``) or the error it gives."""
     text = _read(path)
-    if path.lower().endswith(".json"):
-        try:
-            items = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InvalidValueError(f"{path} is not JSON: {error}") from None
-        if not isinstance(items, list):
-            raise InvalidValueError(f"{path} must hold a JSON array of orders")
-        for number, item in enumerate(items, start=1):
+    if path.lower().endswith((".json", ".jsonl")):
+        for number, item in enumerate(_json_items(path, text), start=1):
             try:
                 fields = dict(item) if isinstance(item, Mapping) else item
                 raw = fields.pop("tracking", None) if isinstance(fields, dict) else None
@@ -183,12 +223,7 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectEr
                 yield number, error
         return
     reader = csv.DictReader(text.splitlines())
-    if reader.fieldnames is None or "placed_at" not in reader.fieldnames:
-        raise InvalidValueError(
-            f"{path} must be a CSV file with a header row naming at least placed_at "
-            "(columns: id, placed_at, shipped_at, received_at, delivered_at, protection_days, extensions, amount, "
-            "currency, carrier, promised_days)"
-        )
+    _checked_header(path, reader.fieldnames)
     for number, row in enumerate(reader, start=1):
         try:
             yield number, (_order_from_row(row, rules), None)
@@ -324,6 +359,83 @@ def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         )
 
 
+_Result = AliprotectError | tuple[str, tuple[Advice, ...]] | None
+"""A checked row: its error, its order's id and the advice that needs action, or ``None``."""
+
+_LARGE = 20 << 20
+"""A file this large (in bytes) is worth the columnar engine: say how to get it when it is missing."""
+
+
+def _advise_with(
+    at: pendulum.DateTime, role: Role, rules: Rulebook
+) -> Callable[[Order, Tracking | None], tuple[Advice, ...]]:
+    """The advice that needs action (more than information) for an order at ``at``."""
+
+    def advise(order: Order, tracking: Tracking | None) -> tuple[Advice, ...]:
+        advice = next_actions(order, at=at, role=role, rules=rules, tracking=tracking)
+        return tuple(item for item in advice if item.urgency is not Urgency.INFO)
+
+    return advise
+
+
+def _scalar_results(
+    path: str, rules: Rulebook, advise: Callable[[Order, Tracking | None], tuple[Advice, ...]]
+) -> Iterator[tuple[int, _Result]]:
+    for number, row in _rows(path, rules):
+        if isinstance(row, AliprotectError):
+            yield number, row
+            continue
+        order, tracking = row
+        try:
+            advice = advise(order, tracking)
+        except AliprotectError as error:
+            yield number, error
+            continue
+        yield number, (order.id, advice) if advice else None
+
+
+def _fast_engine() -> Any:
+    """The columnar ``check`` (the frames extra), or ``None`` when the extra is not installed."""
+    try:
+        import aliprotect._fast_check as fast  # the frames extra: imported only when check needs it
+    except ImportError:
+        return None
+    return fast
+
+
+def _results(
+    path: str, at: pendulum.DateTime, role: Role, rules: Rulebook, err: TextIO
+) -> Iterator[tuple[int, _Result]]:
+    """Each row of the file with its result: through the columnar engine for CSV and Parquet when the
+    frames extra is installed, else one order at a time."""
+    advise = _advise_with(at, role, rules)
+    suffix = pathlib.Path(path).suffix.lower()
+    if suffix in {".csv", ".parquet"}:
+        fast = _fast_engine()
+        if fast is None and suffix == ".parquet":
+            raise InvalidValueError(f"{path}: reading Parquet needs the frames extra: pip install 'aliprotect[frames]'")
+        if fast is None:
+            if _size(path) > _LARGE:
+                print(
+                    "aliprotect: hint: pip install 'aliprotect[frames]' checks large files many times faster", file=err
+                )
+        elif suffix == ".parquet":
+            return fast.check_parquet(path, at=at, role=role, rules=rules, advise=advise)  # type: ignore[no-any-return]
+        else:
+            header = _csv_header(path)
+            return fast.check_csv(  # type: ignore[no-any-return]
+                path, header, at=at, role=role, rules=rules, order_from_row=_order_from_row, advise=advise
+            )
+    return _scalar_results(path, rules, advise)
+
+
+def _size(path: str) -> int:
+    try:
+        return pathlib.Path(path).stat().st_size
+    except OSError:
+        return 0
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = rulebook(args.rulebook)
     at = parse_instant(args.at, field="--at")
@@ -331,24 +443,15 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     show_progress = args.progress or err.isatty()
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
-    count = 0
-    for count, row in _rows(args.file, rules):
-        if isinstance(row, AliprotectError):
-            bad.append((count, str(row)))
-        else:
-            order, tracking = row
-            try:
-                advice = tuple(
-                    a
-                    for a in next_actions(order, at=at, role=role, rules=rules, tracking=tracking)
-                    if a.urgency is not Urgency.INFO
-                )
-            except AliprotectError as error:
-                bad.append((count, str(error)))
-                advice = ()
-            if advice:
-                needing.append((order.id, advice))
-        if show_progress and count % _PROGRESS_EVERY == 0:
+    count = shown = 0
+    for number, result in _results(args.file, at, role, rules, err):
+        count = max(count, number)
+        if isinstance(result, AliprotectError):
+            bad.append((number, str(result)))
+        elif result is not None:
+            needing.append(result)
+        if show_progress and count - shown >= _PROGRESS_EVERY:
+            shown = count
             print(f"\rchecked {count} orders", end="", file=err, flush=True)
     if show_progress:
         print(f"\rchecked {count} orders", file=err)

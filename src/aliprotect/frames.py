@@ -357,7 +357,9 @@ class _ZoneList:
 class _Facts:
     """The facts of every order of a table, column by column, checked as :class:`~aliprotect.Order` checks them."""
 
-    def __init__(self, reader: _Reader, extensions: _Reader | None) -> None:
+    def __init__(
+        self, reader: _Reader, extensions: _Reader | None, cell_zones: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
         self.reader = reader
         rows = self.rows = reader.rows
         self.zones = _ZoneList()
@@ -379,7 +381,12 @@ class _Facts:
         self.known: dict[str, Bools] = {}
         for name in _INSTANTS:
             us, ok, own_zone = reader.instants(name)
-            if reader.has("zone"):
+            if cell_zones is not None and name in cell_zones:
+                encoded = pc.dictionary_encode(pa.array(cell_zones[name], type=pa.string()))
+                names = [self.zones.index(str(each)) for each in encoded.dictionary.to_pylist()]
+                codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+                zone = np.asarray(names, dtype=np.int64)[codes]
+            elif reader.has("zone"):
                 zone = row_zone
             else:
                 zone = np.full(rows, self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
@@ -713,6 +720,7 @@ def _prepare(
     columns: Mapping[str, str] | None,
     extra: Iterable[str],
     rules: Rulebook | None,
+    cell_zones: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[nw.DataFrame[Any], _Facts, _Engine]:
     book = given_or_latest(rules)
     frame = _native_frame(orders, "orders")
@@ -723,7 +731,7 @@ def _prepare(
         ext_frame = _native_frame(extensions, "extensions")
         found = _columns(ext_frame, EXTENSION_COLUMNS, tuple(EXTENSION_COLUMNS), None, (), "extensions")
         ext_reader = _Reader(ext_frame, found, "extensions")
-    facts = _Facts(reader, ext_reader)
+    facts = _Facts(reader, ext_reader, cell_zones)
     engine = _Engine(facts, book)
     facts.check_extensions(engine)
     return frame, facts, engine
@@ -940,7 +948,19 @@ def next_actions(
         ColumnError, InvalidValueError: as :func:`timelines`.
     """
     role = _checks.member(role, Role, "role")
-    frame, all_facts, engine = _prepare(orders, extensions, columns, extra, rules)
+    return _next_actions(*_prepare(orders, extensions, columns, extra, rules), at=at, role=role)
+
+
+def next_actions_by_cell(
+    orders: pa.Table, cell_zones: Mapping[str, Sequence[str]], *, at: dt.datetime, role: Role, rules: Rulebook
+) -> pa.Table:
+    """:func:`next_actions` of a table whose every instant cell has a zone of its own (``cell_zones``: for
+    each instant column, the zone of each row), as a scalar instant has: the command line's ``check`` of a
+    CSV file whose instants state their offsets."""
+    return _next_actions(*_prepare(orders, None, None, (), rules, cell_zones), at=at, role=role)
+
+
+def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, *, at: dt.datetime, role: Role) -> Any:
     at_us = _at(at, all_facts)
     facts = engine.facts = all_facts.known_at(at_us)
     rules = engine.rules

@@ -1,0 +1,382 @@
+"""The command line's ``check`` over a whole file at once, with :mod:`aliprotect.frames`.
+
+Only with the ``frames`` extra; the command line imports this module when ``check`` runs on a
+CSV or Parquet file and the extra is installed. The answers are the scalar path's, row for
+row, by construction:
+
+1. A batch of rows is read with pyarrow (CSV cells as text; Parquet columns as they are).
+2. The rows in the plain form every CSV export has (each instant ISO 8601 with its offset,
+   optionally with its zone in brackets, whole numbers of days, no extensions) are read column by column and checked as
+   :class:`~aliprotect.Order` checks them. Every other row goes to the scalar reader, which
+   gives it exactly the answer or the error it gives today.
+3. :func:`aliprotect.frames.next_actions` finds, for all plain rows at once, the orders whose
+   most urgent advice is more than information: the orders that need action.
+4. Only those orders are read as scalar values and advised by :func:`aliprotect.next_actions`,
+   for the words of their advice. The rest need nothing.
+
+So the scalar work is proportional to the orders that need action, not to the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pendulum
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from aliprotect import _columnar, _days, frames
+from aliprotect._advice import Advice, Role, Urgency
+from aliprotect._model import Order
+from aliprotect._rulebook import Rulebook
+from aliprotect._tracking import Tracking
+from aliprotect.errors import AliprotectError, InvalidValueError
+
+Result = AliprotectError | tuple[str, tuple[Advice, ...]] | None
+"""A row's result: its error, its order's id and the advice that needs action, or ``None`` when
+the order needs nothing. The rows that need nothing are not all listed: after each batch, the
+number of its last row comes with ``None``, so that every row is counted."""
+
+BATCH_BYTES = 8 << 20
+"""How much of a CSV file is read at a time: memory stays bounded, whatever the file's size."""
+
+_INSTANT = (
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2}):(?P<second>\d{2})"
+    r"(?:\.(?P<fraction>\d{1,6}))?(?P<offset>Z|[+-]\d{2}:\d{2})(?:\[(?P<zone>[A-Za-z0-9_+\-/]+)\])?$"
+)
+_INSTANTS = ("placed_at", "shipped_at", "received_at", "delivered_at")
+_NEEDING = (Urgency.NOW.value, Urgency.BY_DEADLINE.value)
+_Bools = npt.NDArray[np.bool_]
+_Ints = npt.NDArray[np.int64]
+
+
+def _days_from_civil(year: _Ints, month: _Ints, day: _Ints) -> _Ints:
+    """Days since 1970-01-01 of each proleptic Gregorian date (H. Hinnant's algorithm)."""
+    year = year - (month <= 2)
+    era = np.floor_divide(year, 400)
+    of_era = year - era * 400
+    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    return np.asarray(era * 146_097 + of_cycle - 719_468, dtype=np.int64)
+
+
+def _month_days(year: _Ints, month: _Ints) -> _Ints:
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    days = np.asarray([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)[np.clip(month, 0, 12)]
+    return np.asarray(days + ((month == 2) & leap), dtype=np.int64)
+
+
+class _Column:
+    """One column of ISO 8601 instants, read: microseconds since 1970 UTC, the zone each cell
+    names (its bracketed zone, or its offset), and which cells are empty or plain."""
+
+    def __init__(self, text: pa.Array) -> None:
+        self.empty = np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
+        parts = pc.extract_regex(text, _INSTANT)
+        self.plain = np.asarray(parts.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        rows = len(text)
+
+        def number(name: str, width: int = 0) -> _Ints:
+            field = pc.struct_field(parts, name).fill_null("0")
+            if width:
+                field = pc.utf8_rpad(pc.if_else(pc.equal(field, ""), "0", field), width, "0")
+            return np.asarray(pc.cast(field, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+        if not self.plain.any():
+            self.us = self.offset = np.zeros(rows, dtype=np.int64)
+            self.zone = pa.array([""] * rows, type=pa.string())
+            self.named = np.zeros(rows, dtype=bool)
+            return
+        year, month, day = number("year"), number("month"), number("day")
+        hour, minute, second = number("hour"), number("minute"), number("second")
+        fraction = number("fraction", 6)
+        offset_text = pc.struct_field(parts, "offset").fill_null("Z")
+        sign = np.where(np.asarray(pc.starts_with(offset_text, "-").to_numpy(zero_copy_only=False)), -1, 1)
+        hours = _ints(pc.utf8_slice_codeunits(offset_text, 1, 3))  # "" for "Z": 0
+        minutes = _ints(pc.utf8_slice_codeunits(offset_text, 4, 6))
+        self.plain &= (
+            (year >= 1)
+            & (month >= 1)
+            & (month <= 12)
+            & (day >= 1)
+            & (day <= _month_days(year, month))
+            & (hour <= 23)
+            & (minute <= 59)
+            & (second <= 59)
+            & (hours <= 23)
+            & (minutes <= 59)
+        )
+        self.offset = sign * (hours * 3600 + minutes * 60) * _columnar.MICROSECONDS
+        wall = (
+            (_days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second) * _columnar.MICROSECONDS
+        ) + fraction
+        self.us = wall - self.offset
+        self.plain &= ~_columnar.in_range(self.us, self.plain)
+        zone = pc.struct_field(parts, "zone").fill_null("")
+        named = pc.if_else(pc.equal(zone, ""), pc.if_else(pc.equal(offset_text, "Z"), "UTC", offset_text), zone)
+        self.named = np.asarray(pc.not_equal(zone, "").fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+        self.zone = named
+
+
+def _ints(text: pa.Array) -> _Ints:
+    cleaned = pc.if_else(pc.equal(text, ""), "0", text.fill_null("0"))
+    return np.asarray(pc.cast(cleaned, pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _whole_days(text: pa.Array) -> tuple[_Ints, _Bools, _Bools]:
+    """Whole numbers of days from text: their values, which cells are empty, and which are plain (> 0)."""
+    empty = np.asarray(pc.equal(text, "").to_numpy(zero_copy_only=False), dtype=bool)
+    digits = np.asarray(pc.match_substring_regex(text, r"^\d{1,9}$").to_numpy(zero_copy_only=False), dtype=bool)
+    values = _ints(pc.if_else(pa.array(digits), text, "0"))
+    return values, empty, digits & (values > 0)
+
+
+def _zones_agree(column: _Column, rows: _Bools) -> _Bools:
+    """Which cells of ``rows`` that name a zone in brackets name one of the tz database and state its
+    own offset at their instant (the scalar reader refuses the others, with its own message)."""
+    agree = np.ones(len(rows), dtype=bool)
+    check = rows & column.named & column.plain
+    if not check.any():
+        return agree
+    encoded = pc.dictionary_encode(column.zone)
+    codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    names = [str(name) for name in encoded.dictionary.to_pylist()]
+    known = np.asarray([_known(name) for name in names], dtype=bool)
+    agree[check] = known[codes[check]]
+    check &= agree
+    if not check.any():
+        return agree
+    zones = [frames_zone(name) if ok else frames_zone("UTC") for name, ok in zip(names, known, strict=True)]
+    latest = int(column.us[check].max()) // (365 * _columnar.DAY) + 1972
+    table = _columnar.Zones(zones, max(latest, 2040))
+    agree[check] = table.offset(codes[check], column.us[check]) == column.offset[check]
+    return agree
+
+
+def frames_zone(name: str) -> Any:
+    """The zone ``name`` as :mod:`aliprotect.frames` reads a zone column."""
+    return frames._zone_named(name)
+
+
+class _Batch:
+    """One batch of CSV rows, as text, and what the columnar engine says about them."""
+
+    def __init__(self, batch: pa.RecordBatch, rules: Rulebook) -> None:
+        self.batch = batch
+        self.rows = batch.num_rows
+        self.rules = rules
+        names = set(batch.schema.names)
+
+        def text(name: str) -> pa.Array:
+            if name not in names:
+                return pa.array([""] * self.rows, type=pa.string())
+            return pc.utf8_trim_whitespace(batch.column(name).fill_null(""))
+
+        self.text = text
+
+    def plain(self, at: int) -> tuple[_Bools, pa.Table, dict[str, pa.Array]]:
+        """Which rows are plain, and the table of them that :mod:`aliprotect.frames` reads."""
+        text = self.text
+        plain = ~np.asarray(pc.equal(text("id"), "").to_numpy(zero_copy_only=False), dtype=bool)
+        columns = {name: _Column(text(name)) for name in _INSTANTS}
+        placed = columns["placed_at"]
+        plain &= placed.plain & ~placed.empty
+        for name in _INSTANTS[1:]:
+            column = columns[name]
+            plain &= column.empty | column.plain
+        days, no_days, good_days = _whole_days(text("protection_days"))
+        plain &= no_days | good_days
+        promised, no_promise, good_promise = _whole_days(text("promised_days"))
+        plain &= no_promise | good_promise
+        plain &= np.asarray(pc.equal(text("extensions"), "").to_numpy(zero_copy_only=False), dtype=bool)
+        amount, currency = text("amount"), text("currency")
+        no_money = np.asarray(
+            pc.and_(pc.equal(amount, ""), pc.equal(currency, "")).to_numpy(zero_copy_only=False), dtype=bool
+        )
+        money = np.asarray(
+            pc.and_(
+                pc.match_substring_regex(amount, r"^\d{1,12}(\.\d{1,6})?$"),
+                pc.match_substring_regex(currency, r"^[A-Z]{3}$"),
+            ).to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+        plain &= no_money | money
+        shipped, received, delivered = columns["shipped_at"], columns["received_at"], columns["delivered_at"]
+        plain &= shipped.empty | (shipped.us >= placed.us)
+        for later in (received, delivered):
+            plain &= later.empty | (~shipped.empty & (later.us >= shipped.us))
+        plain &= placed.us <= at
+        for column in columns.values():
+            plain &= _zones_agree(column, plain)
+        default = 0
+        if (plain & no_days).any():
+            try:
+                default = self.rules.number("protection.period", "default")
+            except AliprotectError:  # the scalar reader reports it, row by row
+                plain &= ~no_days
+        chosen = np.flatnonzero(plain)
+
+        def instants(column: _Column) -> pa.Array:
+            return pa.array(column.us[chosen], type=pa.int64(), mask=column.empty[chosen]).cast(
+                pa.timestamp("us", "UTC")
+            )
+
+        table = pa.table(
+            {
+                "id": text("id").take(chosen),
+                "placed_at": instants(placed),
+                "shipped_at": instants(shipped),
+                "received_at": instants(received),
+                "delivered_at": instants(delivered),
+                "protection_days": pa.array(np.where(no_days, default, days)[chosen], type=pa.int64()),
+                "promised_days": pa.array(promised[chosen], type=pa.int64(), mask=no_promise[chosen]),
+                "carrier": pc.if_else(pc.equal(text("carrier"), ""), None, text("carrier")).take(chosen),
+            }
+        )
+        taken = pa.array(chosen)
+        zones = {
+            name: pc.if_else(pa.array(column.empty), "UTC", column.zone).take(taken) for name, column in columns.items()
+        }
+        return plain, table, zones
+
+
+def _known(name: str) -> bool:
+    try:
+        frames_zone(name)
+    except InvalidValueError:
+        return False
+    return True
+
+
+def _needing(
+    table: pa.Table, at: dt.datetime, role: Role, rules: Rulebook, zones: Mapping[str, Any] | None = None
+) -> _Bools | None:
+    """Which orders of ``table`` need action at ``at``; ``None`` when the engine refuses the table
+    (a row the scalar functions refuse), so that each row is asked on its own."""
+    try:
+        if zones is None:
+            answer = frames.next_actions(table, at=at, role=role, rules=rules)
+        else:
+            answer = frames.next_actions_by_cell(table, zones, at=at, role=role, rules=rules)
+    except AliprotectError:
+        return None
+    urgency = answer.column("next_action_urgency")
+    return np.asarray(
+        pc.is_in(urgency, value_set=pa.array(_NEEDING)).fill_null(False).to_numpy(zero_copy_only=False), dtype=bool
+    )
+
+
+Advise = Callable[[Order, Tracking | None], tuple[Advice, ...]]
+
+
+def check_csv(
+    path: str,
+    header: Sequence[str],
+    *,
+    at: pendulum.DateTime,
+    role: Role,
+    rules: Rulebook,
+    order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
+    advise: Advise,
+) -> Iterator[tuple[int, Result]]:
+    """Each data row of the CSV file ``path`` (numbered from 1) with its result."""
+    at_us = _days.key(at) // dt.timedelta(microseconds=1)
+    reader = pa_csv.open_csv(
+        path,
+        read_options=pa_csv.ReadOptions(block_size=BATCH_BYTES),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    number = 0
+    for record in reader:
+        batch = _Batch(record, rules)
+        plain, table, zones = batch.plain(at_us)
+        needing = _needing(table, at, role, rules, zones)
+        asked = np.ones(batch.rows, dtype=bool)  # the rows to read and advise one by one
+        if needing is not None:
+            asked[np.flatnonzero(plain)] = needing
+        chosen = np.flatnonzero(asked)
+        for index, row in zip(chosen.tolist(), record.take(pa.array(chosen)).to_pylist(), strict=True):
+            try:
+                order = order_from_row(row, rules)
+                advice = advise(order, None)
+            except AliprotectError as error:
+                yield number + index + 1, error
+                continue
+            yield number + index + 1, (order.id, advice) if advice else None
+        number += batch.rows
+        yield number, None  # the rows of the batch that need nothing: counted, not listed
+
+
+def check_parquet(
+    path: str, *, at: pendulum.DateTime, role: Role, rules: Rulebook, advise: Advise
+) -> Iterator[tuple[int, Result]]:
+    """Each row of the Parquet file ``path`` (numbered from 1) with its result: typed columns, as
+    :mod:`aliprotect.frames` reads them."""
+    try:
+        source = pq.ParquetFile(path)
+    except (OSError, pa.ArrowInvalid) as error:
+        raise InvalidValueError(f"cannot read {path} as Parquet: {error}") from None
+    number = 0
+    for record in source.iter_batches(batch_size=200_000):
+        table = pa.Table.from_batches([record])
+        needing = _needing(table, at, role, rules)  # a refused row: ask each row on its own
+        for index in range(table.num_rows):
+            number += 1
+            if needing is not None and not needing[index]:
+                yield number, None
+                continue
+            try:
+                order = _order_from_arrow(table, index)
+                advice = advise(order, None)
+            except AliprotectError as error:
+                yield number, error
+                continue
+            yield number, (order.id, advice) if advice else None
+
+
+def _order_from_arrow(table: pa.Table, index: int) -> Order:
+    """The order of row ``index`` of a typed table, with its instants in the row's zone."""
+    row = {name: table.column(name)[index].as_py() for name in table.column_names}
+    zone = frames_zone(row["zone"]) if row.get("zone") else None
+
+    def instant(name: str) -> Any:
+        value = row.get(name)
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return value  # a naive one, or none: Order refuses it or keeps it out, never guessing a zone
+        moment = pendulum.instance(value)
+        return moment.in_timezone(zone) if zone is not None else moment
+
+    return Order(
+        id=str(row.get("id")),
+        placed_at=instant("placed_at"),
+        shipped_at=instant("shipped_at"),
+        received_at=instant("received_at"),
+        delivered_at=instant("delivered_at"),
+        protection_days=_whole(row.get("protection_days")),
+        carrier=row.get("carrier"),
+        promised_days=_whole(row.get("promised_days")),
+    )
+
+
+def _whole(value: Any) -> Any:
+    """A whole number of days as an ``int``, as the table reader accepts it (60.0 is 60)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def header_of(path: str) -> list[str]:
+    """The names in the CSV file's header row."""
+    with open(path, encoding="utf-8", newline="") as source:
+        return next(csv.reader(source), [])
