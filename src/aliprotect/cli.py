@@ -417,7 +417,8 @@ def _results(
         if fast is None:
             if _size(path) > _LARGE:
                 print(
-                    "aliprotect: hint: pip install 'aliprotect[frames]' checks large files many times faster", file=err
+                    "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster",
+                    file=err,
                 )
         elif suffix == ".parquet":
             return fast.check_parquet(path, at=at, role=role, rules=rules, advise=advise)  # type: ignore[no-any-return]
@@ -547,14 +548,14 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        help="check many orders from a CSV or JSON file and print those that need action",
+        help="check many orders from a CSV, JSON, JSON Lines or Parquet file and print those that need action",
         description="Check many orders and print the ones that need action, most urgent first. A CSV file has "
         "a header row with the columns id, placed_at, shipped_at, received_at, delivered_at, protection_days, "
         "extensions (DAYS@INSTANT;...), amount, currency, carrier, promised_days; a JSON file holds an array of "
-        "orders.",
+        "orders, a JSON Lines file one order per line; a Parquet file (with the frames extra) typed columns.",
     )
     check.set_defaults(run=_check)
-    check.add_argument("file", metavar="FILE", help="a .csv or .json file of orders")
+    check.add_argument("file", metavar="FILE", help="a .csv, .json, .jsonl or .parquet file of orders")
     check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
     check.add_argument("--role", choices=[role.value for role in Role], default=Role.BUYER.value)
     check.add_argument("--progress", action="store_true", help="show progress on standard error")

@@ -1,0 +1,124 @@
+"""``aliprotect check`` of CSV, JSON Lines and Parquet files: each kind of file gives the same
+answer about the same orders, and a plain install says what it cannot do and how to get it."""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+from unittest import mock
+
+import pendulum
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from aliprotect import cli
+
+AT = "2025-04-25T09:00:00+02:00"
+ORDERS = [
+    # id, zone, placed, shipped, received, protection days
+    ("P1", "Europe/Paris", (2025, 3, 1, 10), (2025, 3, 3, 18), None, 60),
+    ("P2", "Europe/Paris", (2025, 3, 1, 11), (2025, 3, 2, 8), (2025, 3, 28, 12), 75),
+    ("P3", "Asia/Shanghai", (2025, 3, 20, 9), None, None, 60),
+    ("P4", "America/New_York", (2025, 2, 20, 9), (2025, 2, 22, 9), None, 60),
+    ("P5", "America/New_York", (2024, 11, 1, 9), (2024, 11, 2, 9), None, 60),
+]
+
+
+def _instant(zone: str, parts: tuple[int, ...] | None) -> pendulum.DateTime | None:
+    return None if parts is None else pendulum.datetime(*parts, tz=zone)
+
+
+def run(*argv: str, fast: bool = True) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    if fast:
+        status = cli.main(list(argv), out=out, err=err)
+    else:
+        with mock.patch.object(cli, "_fast_engine", return_value=None):
+            status = cli.main(list(argv), out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def _csv(path: pathlib.Path) -> None:
+    lines = ["id,placed_at,shipped_at,received_at,protection_days"]
+    for order_id, zone, placed, shipped, received, days in ORDERS:
+        cells = [_instant(zone, parts) for parts in (placed, shipped, received)]
+        written = ["" if cell is None else f"{cell.isoformat()}[{zone}]" for cell in cells]
+        lines.append(",".join([order_id, *written, str(days)]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _jsonl(path: pathlib.Path) -> None:
+    lines = []
+    for order_id, zone, placed, shipped, received, days in ORDERS:
+        fields = {"id": order_id, "protection_days": days}
+        for name, parts in (("placed_at", placed), ("shipped_at", shipped), ("received_at", received)):
+            instant = _instant(zone, parts)
+            if instant is not None:
+                fields[name] = f"{instant.isoformat()}[{zone}]"
+        lines.append(json.dumps(fields))
+    path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+
+
+def _parquet(path: pathlib.Path) -> None:
+    def column(index: int) -> pa.Array:
+        values = [_instant(order[1], order[index]) for order in ORDERS]  # type: ignore[arg-type]
+        return pa.array([None if value is None else value.in_timezone("UTC") for value in values]).cast(
+            pa.timestamp("us", "UTC")
+        )
+
+    table = pa.table(
+        {
+            "id": [order[0] for order in ORDERS],
+            "placed_at": column(2),
+            "shipped_at": column(3),
+            "received_at": column(4),
+            "protection_days": [order[5] for order in ORDERS],
+            "zone": [order[1] for order in ORDERS],
+        }
+    )
+    pq.write_table(table, path)
+
+
+def test_csv_json_lines_and_parquet_give_the_same_answer(tmp_path: pathlib.Path) -> None:
+    paths = {suffix: tmp_path / f"orders.{suffix}" for suffix in ("csv", "jsonl", "parquet")}
+    _csv(paths["csv"])
+    _jsonl(paths["jsonl"])
+    _parquet(paths["parquet"])
+    answers = {suffix: run("check", str(path), "--at", AT) for suffix, path in paths.items()}
+    status, out, err = answers["csv"]
+    assert (status, err) == (0, "")
+    assert out.startswith("2 of 5 orders need action")
+    assert "order P1" in out
+    assert "order P4" in out
+    assert "order P2" not in out  # its last chance, 15 days after receipt, has passed
+    assert answers["jsonl"] == answers["csv"]
+    assert answers["parquet"] == answers["csv"]
+    assert run("check", str(paths["csv"]), "--at", AT, fast=False) == answers["csv"]
+
+
+def test_a_json_lines_file_names_the_line_that_is_not_json(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    path.write_text('{"id": "J1", "placed_at": "2025-03-01T10:00:00Z"}\n{oops\n', encoding="utf-8")
+    status, _, err = run("check", str(path), "--at", AT)
+    assert status == 2
+    assert "orders.jsonl line 2 is not JSON" in err
+
+
+def test_a_plain_install_cannot_read_parquet_and_says_how_to(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _parquet(path)
+    status, out, err = run("check", str(path), "--at", AT, fast=False)
+    assert (status, out) == (2, "")
+    hint = "reading Parquet needs the frames extra: pip install 'aliprotect[frames]'"
+    assert err == f"aliprotect: error: {path}: {hint}\n"
+
+
+def test_a_plain_install_says_in_one_line_how_to_check_a_large_file_faster(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    _csv(path)
+    with mock.patch.object(cli, "_LARGE", 10):
+        status, out, err = run("check", str(path), "--at", AT, fast=False)
+    assert status == 0
+    assert err == "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster\n"
+    assert out.startswith("2 of 5 orders need action")
