@@ -60,8 +60,8 @@ def write(path: Path, rows: int, seed: int = 7) -> None:
 
 def run(path: Path, *, fast: bool) -> float:
     code = (
-        "import sys; from unittest import mock; from aliprotect import cli\n"
-        + ("" if fast else "mock.patch.object(cli, '_fast_engine', return_value=None).start()\n")
+        "import sys; from unittest import mock; from aliprotect import _cli_check, cli\n"
+        + ("" if fast else "mock.patch.object(_cli_check, 'fast_engine', return_value=None).start()\n")
         + f"sys.exit(cli.main(['check', {str(path)!r}, '--at', {AT!r}], out=open('/dev/null', 'w')))"
     )
     start = time.perf_counter()

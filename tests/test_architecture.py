@@ -57,6 +57,10 @@ ORDER = (
     "_columnar",
     "frames",
     "_fast_check",
+    "_cli_common",
+    "_cli_documents",
+    "_cli_rules",
+    "_cli_check",
     "cli",
     "strategies",
     # the door
@@ -67,7 +71,21 @@ ORDER = (
 
 RANK = {name: rank for rank, name in enumerate(ORDER)}
 CORE = ORDER[: RANK["rules"]]
-SHELLS = frozenset({"display", "cli", "_documents", "strategies", "_columnar", "frames", "_fast_check"})
+SHELLS = frozenset(
+    {
+        "display",
+        "cli",
+        "_cli_common",
+        "_cli_documents",
+        "_cli_rules",
+        "_cli_check",
+        "_documents",
+        "strategies",
+        "_columnar",
+        "frames",
+        "_fast_check",
+    }
+)
 """What the core must never import, besides Hypothesis (and the optional table libraries)."""
 
 OPTIONAL = frozenset({"narwhals", "numpy", "pyarrow", "pandas", "polars", "duckdb", "dask"})
@@ -161,8 +179,11 @@ def upward_imports(module: str, text: str, order: tuple[str, ...] = ORDER) -> li
 
 
 LAZY = {
-    ("cli", "_fast_check"): "the frames extra's columnar check: a plain install has no NumPy or pyarrow, and "
-    "the other commands should not pay for importing them",
+    ("cli", "_cli_documents"): "each command imports what it needs when it runs, so that each starts fast",
+    ("cli", "_cli_rules"): "each command imports what it needs when it runs, so that each starts fast",
+    ("cli", "_cli_check"): "each command imports what it needs when it runs, so that each starts fast",
+    ("_cli_check", "_fast_check"): "the frames extra's columnar check: a plain install has no NumPy or pyarrow, "
+    "and the other commands should not pay for importing them",
 }
 """The only imports allowed below module top level, each with its reason."""
 

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import aliprotect
+from aliprotect import cli
 from aliprotect.cli import main
 
 PLACED = "2025-03-01T10:00:00+08:00"
@@ -135,3 +137,14 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: pathlib.Path) -> No
     _, stderr = process.communicate()
     assert b"Traceback" not in stderr
     assert process.returncode == 1
+
+
+def test_the_parser_offers_every_role_of_the_advice() -> None:
+    assert tuple(role.value for role in aliprotect.Role) == cli.ROLES
+
+
+def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out.startswith("aliprotect ")

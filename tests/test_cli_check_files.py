@@ -12,7 +12,7 @@ import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from aliprotect import cli
+from aliprotect import _cli_check, cli
 
 AT = "2025-04-25T09:00:00+02:00"
 ORDERS = [
@@ -34,7 +34,7 @@ def run(*argv: str, fast: bool = True) -> tuple[int, str, str]:
     if fast:
         status = cli.main(list(argv), out=out, err=err)
     else:
-        with mock.patch.object(cli, "_fast_engine", return_value=None):
+        with mock.patch.object(_cli_check, "fast_engine", return_value=None):
             status = cli.main(list(argv), out=out, err=err)
     return status, out.getvalue(), err.getvalue()
 
@@ -117,7 +117,7 @@ def test_a_plain_install_cannot_read_parquet_and_says_how_to(tmp_path: pathlib.P
 def test_a_plain_install_says_in_one_line_how_to_check_a_large_file_faster(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "orders.csv"
     _csv(path)
-    with mock.patch.object(cli, "_LARGE", 10):
+    with mock.patch.object(_cli_check, "LARGE", 10):
         status, out, err = run("check", str(path), "--at", AT, fast=False)
     assert status == 0
     assert err == "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster\n"

@@ -6,6 +6,8 @@ import inspect
 import pathlib
 import pkgutil
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -66,8 +68,10 @@ def test_the_door_is_small_and_every_other_module_is_private() -> None:
     modules = {name for _, name, _ in pkgutil.iter_modules(aliprotect.__path__)}
     public = {name for name in modules if not name.startswith("_")}
     assert public == {"cli", "display", "errors", "frames", "rules", "strategies"}
-    # the door opens these namespaces itself; cli and strategies are imported on purpose
-    assert {"display", "errors", "rules"} <= set(vars(aliprotect))
+    # the door opens these namespaces itself (display and rules when first asked for); cli, frames and
+    # strategies are imported on purpose
+    assert all(inspect.ismodule(getattr(aliprotect, name)) for name in ("display", "errors", "rules"))
+    assert {"display", "errors", "rules"} <= set(dir(aliprotect))
 
 
 def test_every_public_function_has_an_example_or_is_covered_by_a_page() -> None:
@@ -96,3 +100,15 @@ def test_the_command_line_page_shows_real_output(capsys: pytest.CaptureFixture[s
 def test_the_changelog_has_an_unreleased_section() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "\n## Unreleased\n" in changelog
+
+
+def test_the_door_imports_a_module_only_when_one_of_its_names_is_first_asked_for() -> None:
+    listed = "print(sorted(name for name in sys.modules if name.startswith('aliprotect')))"
+    code = f"import sys, aliprotect; {listed}; aliprotect.Order; {listed}"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = (eval(line) for line in result.stdout.splitlines())
+    assert before == ["aliprotect", "aliprotect.errors"]
+    assert {"aliprotect._model", "aliprotect.display"} <= set(after)  # the display is ready for a notebook
+    assert set(aliprotect.__all__) <= set(dir(aliprotect))
+    with pytest.raises(AttributeError, match="no attribute 'Ordr'"):
+        aliprotect.Ordr  # noqa: B018

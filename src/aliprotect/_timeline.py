@@ -9,6 +9,7 @@ version it came from.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import pendulum
 
@@ -18,8 +19,10 @@ from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
-from aliprotect._tracking import Tracking
 from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError
+
+if TYPE_CHECKING:
+    from aliprotect._tracking import Tracking
 
 
 def not_shipped(order: Order, question: str) -> NotShippedError:

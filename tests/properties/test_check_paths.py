@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
-from aliprotect import Order, cli, strategies
+from aliprotect import Order, _cli_check, cli, strategies
 
 BOOKS = tuple(aliprotect.rulebooks())
 HEADER = (
@@ -106,7 +106,7 @@ def _run(arguments: list[str], *, fast: bool) -> tuple[int, str, str]:
     if fast:
         status = cli.main(arguments, out=out, err=err)
     else:
-        with mock.patch.object(cli, "_fast_engine", return_value=None):
+        with mock.patch.object(_cli_check, "fast_engine", return_value=None):
             status = cli.main(arguments, out=out, err=err)
     return status, out.getvalue(), err.getvalue()
 

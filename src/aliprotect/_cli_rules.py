@@ -1,0 +1,61 @@
+"""The command line's ``rules`` and ``rulebooks``: the rules of a rulebook, and the published rulebooks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TextIO
+
+from aliprotect._cli_common import dump
+from aliprotect._registry import rulebook, rulebooks
+from aliprotect._rulebook import Rulebook
+from aliprotect.display import number_text
+
+
+def show_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    book = rulebook(args.rulebook)
+    if args.json:
+        dump(json.loads(book.document), out)
+        return
+    print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
+    for rule in book.rules.values():
+        numbers = ", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())
+        print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)
+        print(f"    {rule.summary}", file=out)
+        print(f"    sources: {', '.join(str(c) for c in rule.citations)}", file=out)
+    if book.not_stated:
+        print(f"not stated by its sources: {', '.join(book.not_stated)}", file=out)
+    if book.conflicts:
+        print("where the sources disagree:", file=out)
+    for conflict in book.conflicts:
+        print(f"  {conflict.topic}: {conflict.follows}", file=out)
+
+
+def _date(book: Rulebook) -> str | None:
+    return None if book.in_force_from is None else book.in_force_from.isoformat()
+
+
+def show_rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    books = rulebooks()
+    if args.json:
+        dump(
+            [
+                {
+                    "version": book.version,
+                    "title": book.title,
+                    "in_force_from": _date(book),
+                    "in_force_certainty": book.in_force_certainty.value,
+                    "published": book.published.isoformat(),
+                    "fingerprint": book.fingerprint,
+                }
+                for book in books
+            ],
+            out,
+        )
+        return
+    for book in books:
+        print(
+            f"{book.version}  in force from {_date(book) or 'an unknown date'} ({book.in_force_certainty.value})  "
+            f"{book.fingerprint}  {book.title}",
+            file=out,
+        )
