@@ -204,7 +204,14 @@ def _results(
         else:
             header = _csv_header(path)
             return fast.check_csv(  # type: ignore[no-any-return]
-                path, header, at=at, role=role, rules=rules, order_from_row=_order_from_row, advise=advise
+                path,
+                header,
+                at=at,
+                role=role,
+                rules=rules,
+                order_from_row=_order_from_row,
+                advise=advise,
+                one_by_one=lambda: _scalar_results(path, rules, advise),
             )
     return _scalar_results(path, rules, advise)
 

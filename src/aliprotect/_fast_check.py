@@ -285,19 +285,50 @@ def check_csv(
     rules: Rulebook,
     order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
     advise: Advise,
+    one_by_one: Callable[[], Iterator[tuple[int, Result]]],
 ) -> Iterator[tuple[int, Result]]:
-    """Each data row of the CSV file ``path`` (numbered from 1) with its result."""
+    """Each data row of the CSV file ``path`` (numbered from 1) with its result.
+
+    A file pyarrow reads otherwise than Python's :mod:`csv` would (a header that names a column
+    twice or starts with a byte-order mark, a row with more or fewer cells than the header, text
+    that is not UTF-8) is read ``one_by_one``, from the first row not yet answered, so that its
+    answer is the scalar path's.
+    """
+    number = 0
+    if len(set(header)) != len(header) or any(name.startswith("\ufeff") for name in header):
+        yield from one_by_one()
+        return
+    try:
+        for answers, rows in _csv_batches(path, header, at, role, rules, order_from_row, advise):
+            yield from ((number + index, answer) for index, answer in answers)
+            number += rows
+            yield number, None  # the rows of the batch that need nothing: counted, not listed
+    except pa.ArrowException:
+        yield from ((row, answer) for row, answer in one_by_one() if row > number)
+
+
+def _csv_batches(
+    path: str,
+    header: Sequence[str],
+    at: pendulum.DateTime,
+    role: Role,
+    rules: Rulebook,
+    order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
+    advise: Advise,
+) -> Iterator[tuple[list[tuple[int, Result]], int]]:
+    """Each batch's answers (row numbers from 1 within the batch) for its rows that need action or are
+    not plain, and the batch's number of rows."""
     at_us = _days.key(at) // dt.timedelta(microseconds=1)
     reader = pa_csv.open_csv(
         path,
         read_options=pa_csv.ReadOptions(block_size=BATCH_BYTES),
+        parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
             column_types={name: pa.string() for name in header},
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
     )
-    number = 0
     for record in reader:
         batch = _Batch(record, rules)
         plain, table, zones = batch.plain(at_us)
@@ -306,16 +337,16 @@ def check_csv(
         if needing is not None:
             asked[np.flatnonzero(plain)] = needing
         chosen = np.flatnonzero(asked)
+        answers: list[tuple[int, Result]] = []
         for index, row in zip(chosen.tolist(), record.take(pa.array(chosen)).to_pylist(), strict=True):
             try:
                 order = order_from_row(row, rules)
                 advice = advise(order, None)
             except AliprotectError as error:
-                yield number + index + 1, error
+                answers.append((index + 1, error))
                 continue
-            yield number + index + 1, (order.id, advice) if advice else None
-        number += batch.rows
-        yield number, None  # the rows of the batch that need nothing: counted, not listed
+            answers.append((index + 1, (order.id, advice) if advice else None))
+        yield answers, batch.rows
 
 
 def check_parquet(

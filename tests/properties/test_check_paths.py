@@ -6,7 +6,9 @@ The files are generated: orders of every zone written in every form an instant c
 offset, "Z", an offset and a zone, a zone alone), with extensions, amounts, carriers and
 promised delivery times, and rows broken in the ways real files are (an empty or naive
 instant, a date that does not exist, an offset that is not the zone's, a shipment before the
-order, a bad number of days, a bad amount), under every published rulebook.
+order, a bad number of days, a bad amount), in files laid out as real files are (Windows line
+ends, a cell with a line break, a row with a cell too many, a byte-order mark, a column named
+twice), under every published rulebook.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def rows(draw: st.DrawFn, book: Any) -> dict[str, str]:
         "currency": "" if order.amount is None else order.amount.currency,
         "carrier": draw(st.sampled_from(carriers)),
         "promised_days": draw(st.sampled_from(["", "7", "20", "45"])),
-        "note": draw(st.sampled_from(["", "gift", "a, b"])),
+        "note": draw(st.sampled_from(["", "gift", "a, b", 'two\nlines, "quoted"'])),
     }
     if draw(st.integers(min_value=0, max_value=5)) == 0:  # one row in six is broken
         field = draw(st.sampled_from(sorted(BROKEN)))
@@ -117,12 +119,21 @@ def test_the_columnar_check_prints_what_the_scalar_check_prints(data: st.DataObj
     written = data.draw(st.lists(rows(book), min_size=1, max_size=12, unique_by=lambda row: row["id"]))
     at = data.draw(st.sampled_from(["2016-06-01T00:00:00Z", "2024-03-01T12:00:00+01:00", "2030-01-01T00:00:00Z"]))
     role = data.draw(st.sampled_from(["buyer", "dropshipper"]))
+    layout = data.draw(st.sampled_from(["plain", "crlf", "ragged", "byte-order mark", "header twice"]))
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / "orders.csv"
-        with path.open("w", encoding="utf-8", newline="") as file:
-            writer = csv.DictWriter(file, fieldnames=HEADER)
-            writer.writeheader()
-            writer.writerows(written)
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=HEADER, lineterminator="\r\n" if layout == "crlf" else "\n")
+        writer.writeheader()
+        writer.writerows(written)
+        content = text.getvalue()
+        if layout == "ragged":  # a row with a cell more, as spreadsheets sometimes write
+            content += f"{written[0]['id']}x,{written[0]['placed_at']},,,,60,,,,,,,extra\n"
+        elif layout == "byte-order mark":
+            content = "\ufeff" + content
+        elif layout == "header twice":
+            content = content.replace("note", "carrier", 1)
+        path.write_text(content, encoding="utf-8")
         arguments = ["check", str(path), "--at", at, "--rulebook", book.version, "--role", role]
         for extra in ([], ["--json"]):
             assert _run(arguments + extra, fast=True) == _run(arguments + extra, fast=False)
