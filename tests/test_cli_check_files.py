@@ -11,6 +11,7 @@ from unittest import mock
 import pendulum
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from aliprotect import _cli_check, cli
 
@@ -122,3 +123,72 @@ def test_a_plain_install_says_in_one_line_how_to_check_a_large_file_faster(tmp_p
     assert status == 0
     assert err == "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster\n"
     assert out.startswith("2 of 5 orders need action")
+
+
+def _parquet_with(
+    path: pathlib.Path, change: dict[str, object] | None = None, rename: dict[str, str] | None = None
+) -> None:
+    _parquet(path)
+    table = pq.read_table(path)
+    for name, values in (change or {}).items():
+        table = table.set_column(table.schema.get_field_index(name), name, pa.array(values))
+    if rename:
+        table = table.rename_columns([rename.get(name, name) for name in table.column_names])
+    pq.write_table(table, path)
+
+
+@pytest.mark.parametrize(
+    ("rename", "message"),
+    [
+        ({"shipped_at": "shipped"}, "no column 'shipped_at'"),
+        ({"zone": "timezone"}, "'timezone' that looks like 'zone'"),
+        ({"id": "order_id"}, "no column 'id'"),
+        ({"zone": "extensions"}, "has an extensions column"),
+    ],
+)
+def test_a_parquet_file_with_a_wrong_column_is_refused_whole(
+    tmp_path: pathlib.Path, rename: dict[str, str], message: str
+) -> None:
+    path = tmp_path / "orders.parquet"
+    _parquet_with(path, rename=rename)
+    status, out, err = run("check", str(path), "--at", AT)
+    assert (status, out) == (2, "")
+    assert message in err
+    assert err.count("\n") == 1
+
+
+def test_a_parquet_row_without_an_id_is_a_bad_row_and_the_others_are_checked(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _parquet_with(path, change={"id": [None, "P2", "P3", "P4", "P5"]})
+    status, out, err = run("check", str(path), "--at", AT)
+    assert status == 2
+    assert out.startswith("1 of 4 orders need action")  # P4; the row without an id is not an order
+    assert "order None" not in out
+    assert "aliprotect: row 1: id=None must be a non-empty string" in err
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "A,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,213503982",  # days past the year 9999
+        "A,2025-03-01T00:00:00+05:45[+0545],2025-03-02T00:00:00+05:45[+0545],60",  # not a zone of the tz database
+        "A,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,60,a\u2028line separator",
+    ],
+)
+def test_odd_rows_get_the_same_answer_on_both_paths(tmp_path: pathlib.Path, row: str) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(f"id,placed_at,shipped_at,protection_days,note\n{row}\nB,2025-03-01T00:00:00Z,,60\n", "utf-8")
+    for at in ("2025-03-20T00:00:00Z", "2026-01-01T00:00:00Z"):
+        assert run("check", str(path), "--at", at) == run("check", str(path), "--at", at, fast=False)
+
+
+def test_a_file_that_is_not_utf8_is_refused_in_one_line_naming_the_byte(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(b"id,placed_at\nA1,2025-03-01T10:00:00+01:00\xff\n")
+    for fast in (True, False):
+        status, out, err = run("check", str(path), "--at", AT, fast=fast)
+        assert (status, out) == (2, "")
+        assert (
+            err
+            == f"aliprotect: error: {path} is not UTF-8 text: byte 41 (0xff) cannot be read; save the file as UTF-8\n"
+        )

@@ -9,6 +9,7 @@ import pathlib
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pendulum
 import polars as pl
@@ -188,7 +189,7 @@ def test_naive_and_wrong_kinds_of_columns_are_refused() -> None:
     with pytest.raises(NaiveDatetimeError, match=r"column 'placed_at'.*without a timezone"):
         frames.timelines(naive, rules=RULES)
     text = store().assign(placed_at=["2025-03-01", "2025-03-01", "2025-03-20"])
-    with pytest.raises(ColumnError, match=r"column 'placed_at'.*not instants"):
+    with pytest.raises(ColumnError, match=r"column 'placed_at'.*holds String values, not a datetime column"):
         frames.timelines(text, rules=RULES)
     fraction = store().assign(protection_days=[60.5, 60, 60])
     with pytest.raises(InvalidValueError, match=r"row 0 of orders \(order 'A1'\): protection_days=60.5"):
@@ -279,3 +280,60 @@ def _check_asked(table: Any, extensions: Any, rules: Any, at: Any, asked: dict[s
     assert column_micros(actions, "next_action_by") == [_stored_micros(first["by"])], (order_id, at)
     rule_ids = None if first["rule_ids"] is None else ", ".join(first["rule_ids"])
     assert column_values(actions, "next_action_rule_ids") == [rule_ids], (order_id, at)
+
+
+# --- found by review: each once a wrong answer or a foreign exception --------------------------
+
+
+def test_a_column_of_python_objects_is_refused_rather_than_read_in_its_first_values_zone() -> None:
+    tokyo = pendulum.datetime(2025, 3, 1, 10, tz="Asia/Tokyo")
+    angeles = pendulum.datetime(2025, 3, 1, 10, tz="America/Los_Angeles")
+    mixed = pd.DataFrame(
+        {
+            "id": ["T", "L"],
+            "placed_at": pd.Series([tokyo, angeles], dtype=object),
+            "shipped_at": pd.Series([tokyo.add(days=1), angeles.add(days=1)], dtype=object),
+            "protection_days": [60, 60],
+        }
+    )
+    with pytest.raises(ColumnError, match=r"column 'placed_at'.*holds Object values"):
+        frames.timelines(mixed, rules=RULES)
+    naive = mixed.assign(placed_at=pd.Series([tokyo, dt.datetime(2025, 3, 1, 10)], dtype=object))
+    with pytest.raises(ColumnError, match="not a datetime column with one zone"):
+        frames.timelines(naive, rules=RULES)
+    kinds = store().assign(protection_days=pd.Series([60, "x", 60], dtype=object, index=[101, 102, 103]))
+    with pytest.raises(ColumnError, match=r"column 'protection_days'.*more than one kind.*whole numbers"):
+        frames.timelines(kinds, rules=RULES)
+
+
+def test_day_counts_and_local_dates_past_the_year_9999_are_refused_as_the_scalar_functions_refuse_them() -> None:
+    huge = store().assign(protection_days=[213_503_982, 60, 60])
+    with pytest.raises(InvalidValueError, match=r"row 0 of orders \(order 'A1'\): 213503982 days after"):
+        frames.timelines(huge, rules=RULES)
+    unsigned = store().assign(protection_days=np.array([2**60, 60, 60], dtype=np.uint64))
+    with pytest.raises(InvalidValueError, match="must be a whole number of days"):
+        frames.timelines(unsigned, rules=RULES)
+    late = pd.DataFrame(
+        {
+            "id": ["K"],
+            "placed_at": [pd.Timestamp("9999-12-31 20:00", tz="UTC")],
+            "shipped_at": [pd.Timestamp("9999-12-31 20:00", tz="UTC")],
+            "protection_days": [60],
+            "zone": ["Asia/Tokyo"],
+        }
+    )
+    with pytest.raises(InvalidValueError, match="placed_at falls on a local date outside the years 1 to 9999"):
+        frames.timelines(late, rules=RULES)
+
+
+def test_string_view_columns_and_repeated_ids_without_extensions_are_read() -> None:
+    table = pa.Table.from_pandas(store().assign(zone="Europe/Paris"), preserve_index=False)
+    viewed = table.set_column(table.schema.get_field_index("zone"), "zone", table["zone"].cast(pa.string_view()))
+    assert (
+        column_micros(frames.timelines(viewed, rules=RULES), "dispute_closes") == _scalar_deadlines()["dispute_closes"]
+    )
+    twice = store().assign(id=["A1", "A1", "A3"])
+    empty = pd.DataFrame(
+        {"id": pd.Series([], dtype=str), "granted_at": pd.Series([], dtype="datetime64[us, UTC]"), "days": []}
+    )
+    assert len(frames.timelines(twice, rules=RULES, extensions=empty)) == 3

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import pathlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -81,6 +82,9 @@ def _csv_header(path: str) -> list[str]:
             return _checked_header(path, next(csv.reader(source), None))
     except OSError as error:
         raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        read(path)  # says which byte of the file is not UTF-8
+        raise
 
 
 def _json_items(path: str, text: str) -> list[object]:
@@ -118,7 +122,7 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectEr
             except AliprotectError as error:
                 yield number, error
         return
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     _checked_header(path, reader.fieldnames)
     for number, row in enumerate(reader, start=1):
         try:

@@ -4,7 +4,6 @@ extensions written DAYS@INSTANT, and printing JSON."""
 from __future__ import annotations
 
 import json
-import pathlib
 from typing import Any, TextIO
 
 from aliprotect._days import parse_instant
@@ -40,10 +39,22 @@ def optional_instant(text: str | None, field: str) -> Any:
 
 
 def read(path: str) -> str:
+    """The text of the UTF-8 file ``path``, its line ends as they are."""
     try:
-        return pathlib.Path(path).read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="") as source:
+            return source.read()
     except OSError as error:
         raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise not_utf8(path, error) from None
+
+
+def not_utf8(path: str, error: UnicodeDecodeError) -> InvalidValueError:
+    """The error for a file that is not UTF-8 text, naming the first byte that is not."""
+    return InvalidValueError(
+        f"{path} is not UTF-8 text: byte {error.start} (0x{error.object[error.start]:02x}) cannot be read; "
+        "save the file as UTF-8"
+    )
 
 
 def dump(data: object, out: TextIO) -> None:

@@ -37,7 +37,7 @@ from aliprotect._advice import Advice, Role, Urgency
 from aliprotect._model import Order
 from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Tracking
-from aliprotect.errors import AliprotectError, InvalidValueError
+from aliprotect.errors import AliprotectError, ColumnError, InvalidValueError, NaiveDatetimeError
 
 Result = AliprotectError | tuple[str, tuple[Advice, ...]] | None
 """A row's result: its error, its order's id and the advice that needs action, or ``None`` when
@@ -248,23 +248,22 @@ class _Batch:
 
 
 def _known(name: str) -> bool:
-    try:
-        frames_zone(name)
-    except InvalidValueError:
-        return False
-    return True
+    """Whether ``name`` is a zone of the tz database, as the scalar reader asks of a zone in brackets."""
+    return _days._known_zone(name) is not None
 
 
 def _needing(
     table: pa.Table, at: dt.datetime, role: Role, rules: Rulebook, zones: Mapping[str, Any] | None = None
 ) -> _Bools | None:
-    """Which orders of ``table`` need action at ``at``; ``None`` when the engine refuses the table
-    (a row the scalar functions refuse), so that each row is asked on its own."""
+    """Which orders of ``table`` need action at ``at``; ``None`` when the engine refuses one of its rows,
+    so that each row is asked on its own. A table whose columns are wrong is refused as a whole."""
     try:
         if zones is None:
             answer = frames.next_actions(table, at=at, role=role, rules=rules)
         else:
             answer = frames.next_actions_by_cell(table, zones, at=at, role=role, rules=rules)
+    except (ColumnError, NaiveDatetimeError):
+        raise
     except AliprotectError:
         return None
     urgency = answer.column("next_action_urgency")
@@ -358,6 +357,11 @@ def check_parquet(
         source = pq.ParquetFile(path)
     except (OSError, pa.ArrowInvalid) as error:
         raise InvalidValueError(f"cannot read {path} as Parquet: {error}") from None
+    if "extensions" in source.schema_arrow.names:
+        raise ColumnError(
+            f"{path} has an extensions column, which check does not read from a Parquet file; check orders "
+            "with extensions from a CSV or JSON file, or use aliprotect.frames with an extensions table"
+        )
     number = 0
     for record in source.iter_batches(batch_size=200_000):
         table = pa.Table.from_batches([record])
@@ -379,6 +383,7 @@ def check_parquet(
 def _order_from_arrow(table: pa.Table, index: int) -> Order:
     """The order of row ``index`` of a typed table, with its instants in the row's zone."""
     row = {name: table.column(name)[index].as_py() for name in table.column_names}
+    order_id: Any = row.get("id")  # a missing one is refused by Order
     zone = frames_zone(row["zone"]) if row.get("zone") else None
 
     def instant(name: str) -> Any:
@@ -389,7 +394,7 @@ def _order_from_arrow(table: pa.Table, index: int) -> Order:
         return moment.in_timezone(zone) if zone is not None else moment
 
     return Order(
-        id=str(row.get("id")),
+        id=order_id,
         placed_at=instant("placed_at"),
         shipped_at=instant("shipped_at"),
         received_at=instant("received_at"),

@@ -103,9 +103,21 @@ EXTENSION_COLUMNS: Mapping[str, str] = {
 """The columns of a table of extensions of protection, one row per extension."""
 
 _REQUIRED = ("id", "placed_at", "shipped_at", "protection_days")
+_KINDS = {
+    "placed_at": "timezone-aware datetimes",
+    "shipped_at": "timezone-aware datetimes",
+    "received_at": "timezone-aware datetimes",
+    "delivered_at": "timezone-aware datetimes",
+    "granted_at": "timezone-aware datetimes",
+    "protection_days": "whole numbers",
+    "promised_days": "whole numbers",
+    "days": "whole numbers",
+}
 _INSTANTS = ("placed_at", "shipped_at", "received_at", "delivered_at")
 _FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
 _US = dt.timedelta(microseconds=1)
+_FARTHEST = 3_660_000
+"""More days than the years 1 to 9999 hold: a count this large leaves them, whatever it is added to."""
 
 Bools = npt.NDArray[np.bool_]
 Ints = npt.NDArray[np.int64]
@@ -237,7 +249,15 @@ class _Reader:
         raise error(f"{self.where(first)}: {text}{others}")
 
     def _arrow(self, name: str) -> pa.Array:
-        column = self.frame[self.found[name]].to_arrow()
+        column_name = self.found[name]
+        series = self.frame[column_name]
+        try:
+            column = series.to_arrow()
+        except pa.ArrowException:
+            raise ColumnError(
+                f"column {column_name!r} of {self.argument} ({name}) holds values of more than one kind "
+                f"({series.dtype}); give it one type, such as {_KINDS.get(name, 'text')}"
+            ) from None
         return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
     def has(self, name: str) -> bool:
@@ -256,6 +276,14 @@ class _Reader:
         array = self._arrow(name)
         if array.null_count == len(array):  # no instant to misread, whatever its type says
             return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
+        if not isinstance(self.frame[column].dtype, nw.Datetime):
+            # a column of Python objects (pandas' object dtype): its values may each have a zone of their
+            # own, or none, and reading it as one zone would guess
+            raise ColumnError(
+                f"column {column!r} of {self.argument} ({name}) holds {self.frame[column].dtype} values, not a "
+                "datetime column with one zone: convert it, e.g. with pandas.to_datetime(..., utc=True), and "
+                "name each row's zone in a zone column"
+            )
         if not pa.types.is_timestamp(array.type):
             raise ColumnError(
                 f"column {column!r} of {self.argument} ({name}) holds {array.type}, not instants: make it a "
@@ -293,7 +321,7 @@ class _Reader:
             raise ColumnError(
                 f"column {column!r} of {self.argument} ({name}) holds {array.type}, not whole numbers of days"
             )
-        values = np.asarray(pc.cast(array, pa.float64()).fill_null(1).to_numpy(zero_copy_only=False))
+        values = np.asarray(pc.cast(array, pa.float64(), safe=False).fill_null(1).to_numpy(zero_copy_only=False))
         if required:
             self.fail(InvalidValueError, ~ok, f"{name} is missing; it is required (a whole number of days, like 60)")
         bad = ok & ~((values > 0) & (values == np.floor(values)) & (values < 2**40))
@@ -314,6 +342,8 @@ class _Reader:
             array = array.dictionary_decode()
         if pa.types.is_null(array.type):
             return np.full(self.rows, -1, dtype=np.int64), []
+        if pa.types.is_string_view(array.type):
+            array = array.cast(pa.string())
         if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
             raise ColumnError(f"column {column!r} of {self.argument} ({name}) holds {array.type}, not text")
         encoded = pc.dictionary_encode(array)
@@ -441,13 +471,15 @@ class _Facts:
         if reader.ids is None or extensions.ids is None:  # pragma: no cover - both are required columns
             raise ColumnError("orders and extensions both need an id column")
         ids = reader.ids
-        if len(pc.unique(ids)) != len(ids):
+        if len(pc.unique(ids)) != len(ids) and len(extensions.ids):
             counts = pc.value_counts(ids)
-            twice = counts.filter(pc.greater(counts.field("counts"), 1))[0]["values"].as_py()
-            raise InvalidValueError(
-                f"orders has the order id {twice!r} on more than one row, so its extensions cannot be matched; "
-                "give each order one row"
-            )
+            repeated = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+            extended = pc.filter(repeated, pc.is_in(repeated, value_set=extensions.ids))
+            if len(extended):
+                raise InvalidValueError(
+                    f"orders has the order id {extended[0].as_py()!r} on more than one row, so its extensions "
+                    "cannot be matched; give each order one row"
+                )
         extensions.fail(InvalidValueError, ~extensions.valid("id"), "id is missing; name the order extended")
         order = np.asarray(pc.index_in(extensions.ids, value_set=ids).fill_null(-1).to_numpy(zero_copy_only=False))
         extensions.fail(InvalidValueError, order < 0, "its id is not the id of any order in orders")
@@ -543,10 +575,26 @@ class _Engine:
             self._zones = _columnar.Zones(self.facts.zones.zones, self._last_year)
         return self._zones
 
-    def _checked(self, result: Ints, rows: Bools, start: _At, days: Ints, what: str) -> Ints:
+    def _guarded(self, start: _At, days: Ints, rows: Bools, what: str) -> Ints:
+        """``days`` for ``rows`` (0 elsewhere), refusing a count that must leave the years 1 to 9999."""
+        days = np.where(rows, days, 0)
         self.facts.reader.fail(
             InvalidValueError,
-            _columnar.in_range(result, rows),
+            np.abs(days) > _FARTHEST,
+            lambda row: (
+                f"{days[row]} {what} {self._iso(start, row)} falls outside the years 1 to 9999 that "
+                "dates can have; check the number of days"
+            ),
+        )
+        return days
+
+    def _checked(self, result: Ints, rows: Bools, start: _At, days: Ints, what: str, zones: _columnar.Zones) -> Ints:
+        """``result``, refused where it or its local date falls outside the years 1 to 9999, as the scalar
+        functions refuse it."""
+        outside = _columnar.in_range(result, rows) | _columnar.in_range(zones.wall(start.zone, result), rows)
+        self.facts.reader.fail(
+            InvalidValueError,
+            outside,
             lambda row: (
                 f"{days[row]} {what} {self._iso(start, row)} falls outside the years 1 to 9999 that "
                 "dates can have; check the number of days"
@@ -555,28 +603,45 @@ class _Engine:
         return result
 
     def _iso(self, at: _At, row: int) -> str:
-        zone = self.facts.zones.zones[int(at.zone[row])]
-        return (
-            (_columnar.LOWEST + dt.timedelta(microseconds=int(at.us[row]) - _columnar.LOWEST_US))
-            .astimezone(zone)
-            .isoformat()
-        )
+        moment = _columnar.LOWEST + dt.timedelta(microseconds=int(at.us[row]) - _columnar.LOWEST_US)
+        try:
+            return moment.astimezone(self.facts.zones.zones[int(at.zone[row])]).isoformat()
+        except OverflowError:  # its local date is past the year 9999: say it in UTC
+            return moment.isoformat()
+
+    def check_local_dates(self) -> None:
+        """Each instant of the table has a local date in the years 1 to 9999, as a scalar instant must."""
+        facts = self.facts
+        instants = [(name, facts.instant[name], facts.known[name], facts.reader) for name in _INSTANTS]
+        if facts.ext_reader is not None:
+            instants.append(
+                ("granted_at", facts.ext_granted, np.ones(len(facts.ext_order), dtype=bool), facts.ext_reader)
+            )
+        for name, at, known, reader in instants:
+            if not known.any():
+                continue
+            zones = self._zone_table(int(np.abs(at.us[known]).max()))
+            reader.fail(
+                InvalidValueError,
+                _columnar.in_range(zones.wall(at.zone, at.us), known),
+                f"{name} falls on a local date outside the years 1 to 9999 that aliprotect's instants can have",
+            )
 
     def add(self, start: _At, days: Ints, rows: Bools) -> _At:
         """``days`` calendar days after each instant of ``rows`` (C2); other rows hold no meaning."""
-        days = np.where(rows, days, 0)
+        days = self._guarded(start, days, rows, "days after")
         reach = np.abs(start.us).max(initial=0) + np.abs(days).max(initial=0) * _columnar.DAY
         zones = self._zone_table(int(reach))
         result = zones.add_days(start.zone, np.where(rows, start.us, 0), days)
-        return _At(start.zone, self._checked(result, rows, start, days, "days after"))
+        return _At(start.zone, self._checked(result, rows, start, days, "days after", zones))
 
     def day_number(self, start: _At, day: Ints, rows: Bools) -> _At:
         """The first instant of the local date ``date(start) + day`` (C4)."""
-        day = np.where(rows, day, 0)
+        day = self._guarded(start, day, rows, "days into the local date of")
         reach = np.abs(start.us).max(initial=0) + (np.abs(day).max(initial=0) + 1) * _columnar.DAY
         zones = self._zone_table(int(reach))
         result = zones.start_of_day_number(start.zone, np.where(rows, start.us, 0), day)
-        return _At(start.zone, self._checked(result, rows, start, day, "days into the local date of"))
+        return _At(start.zone, self._checked(result, rows, start, day, "days into the local date of", zones))
 
     def number(self, rule_id: str, name: str, unit: Unit, rows: Bools, *, by_carrier: bool) -> Ints:
         """The rule's number for each row of ``rows``: per carrier when ``by_carrier``, as the scalar functions ask."""
@@ -733,6 +798,7 @@ def _prepare(
         ext_reader = _Reader(ext_frame, found, "extensions")
     facts = _Facts(reader, ext_reader, cell_zones)
     engine = _Engine(facts, book)
+    engine.check_local_dates()
     facts.check_extensions(engine)
     return frame, facts, engine
 
