@@ -135,9 +135,10 @@ class Zones:
             utc_keys.append(at + base)
             local_keys.append(local + base)
             all_offsets.append(offset * MICROSECONDS)
-        self._utc = np.concatenate(utc_keys)
-        self._local = np.concatenate(local_keys)
-        self._offsets = np.concatenate(all_offsets)
+        end = np.asarray([len(zones) * _SPAN + _MID], dtype=np.int64)  # after every zone's last period
+        self._utc = np.concatenate([*utc_keys, end])
+        self._local = np.concatenate([*local_keys, end])
+        self._offsets = np.concatenate([*all_offsets, np.zeros(1, dtype=np.int64)])
 
     def _key(self, zone: Array, instant: Array) -> Array:
         return zone * _SPAN + _MID + np.floor_divide(instant, MICROSECONDS)
@@ -153,18 +154,41 @@ class Zones:
     def instant(self, zone: Array, wall: Array) -> Array:
         """Each wall-clock time read as pendulum reads it in its row's zone: a repeated time is its
         second pass; a skipped time moves forward by the gap (C2)."""
-        return wall - self._offsets[np.searchsorted(self._local, self._key(zone, wall), side="right") - 1]
+        return self.instant_and_wall(zone, wall)[0]
 
-    def add_days(self, zone: Array, instant: Array, days: Array) -> Array:
+    def instant_and_wall(self, zone: Array, wall: Array) -> tuple[Array, Array]:
+        """:meth:`instant`, and the wall-clock time of each instant found: ``wall`` itself, or, for a
+        time the clocks skipped, that time moved forward by the gap. One search, not two."""
+        period = np.searchsorted(self._local, self._key(zone, wall), side="right") - 1
+        instant = wall - self._offsets[period]
+        skipped = self._key(zone, instant) >= self._utc[period + 1]  # past the next change: in its gap
+        return instant, np.where(skipped, instant + self._offsets[np.minimum(period + 1, len(self._utc) - 1)], wall)
+
+    def add_days(self, zone: Array, instant: Array, days: Array, wall: Array | None = None) -> Array:
         """``days`` calendar days after each instant, keeping its wall-clock time (C2); a row with
         0 days keeps its instant as it is, as pendulum's ``add(days=0)`` does."""
-        moved = self.instant(zone, self.wall(zone, instant) + days * DAY)
-        return np.where(days == 0, instant, moved)
+        return self.add_days_and_wall(zone, instant, days, wall)[0]
 
-    def start_of_day_number(self, zone: Array, instant: Array, day: Array) -> Array:
+    def add_days_and_wall(
+        self, zone: Array, instant: Array, days: Array, wall: Array | None = None
+    ) -> tuple[Array, Array]:
+        """:meth:`add_days`, and the wall-clock time of each result; ``wall`` is that of ``instant``, when
+        known."""
+        start = self.wall(zone, instant) if wall is None else wall
+        moved, moved_wall = self.instant_and_wall(zone, start + days * DAY)
+        kept = days == 0
+        return np.where(kept, instant, moved), np.where(kept, start, moved_wall)
+
+    def start_of_day_number(self, zone: Array, instant: Array, day: Array, wall: Array | None = None) -> Array:
         """The first instant of the local date ``date(instant) + day`` (C4)."""
-        midnight = np.floor_divide(self.wall(zone, instant), DAY) * DAY
-        return self.instant(zone, midnight + day * DAY)
+        return self.start_of_day_number_and_wall(zone, instant, day, wall)[0]
+
+    def start_of_day_number_and_wall(
+        self, zone: Array, instant: Array, day: Array, wall: Array | None = None
+    ) -> tuple[Array, Array]:
+        """:meth:`start_of_day_number`, and the wall-clock time of each result."""
+        start = self.wall(zone, instant) if wall is None else wall
+        return self.instant_and_wall(zone, np.floor_divide(start, DAY) * DAY + day * DAY)
 
 
 def in_range(instant: Array, valid: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:

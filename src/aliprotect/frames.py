@@ -125,14 +125,19 @@ T = TypeVar("T")
 
 
 class _At(NamedTuple):
-    """A column of instants: each row's zone (an index into the zone table) and its microseconds since 1970 UTC."""
+    """A column of instants: each row's zone (an index into the zone table), its microseconds since 1970
+    UTC and, when known, its wall-clock time there (microseconds since 1970-01-01, local)."""
 
     zone: Ints
     us: Ints
+    wall: Ints | None = None
 
 
 def _choose(where: Bools, then: _At, otherwise: _At) -> _At:
-    return _At(np.where(where, then.zone, otherwise.zone), np.where(where, then.us, otherwise.us))
+    wall = None
+    if then.wall is not None and otherwise.wall is not None:
+        wall = np.where(where, then.wall, otherwise.wall)
+    return _At(np.where(where, then.zone, otherwise.zone), np.where(where, then.us, otherwise.us), wall)
 
 
 # --- reading a table --------------------------------------------------------------------------
@@ -560,6 +565,16 @@ class _Facts:
 # --- the rules over columns --------------------------------------------------------------------
 
 
+def _near_the_ends(instants: Ints, rows: Bools) -> bool:
+    """Whether an instant of ``rows`` lies within two days of the years 1 to 9999's ends, where its
+    local date, a day or so away, may lie outside them."""
+    if not rows.any():
+        return False
+    chosen = instants[rows]
+    margin = 2 * _columnar.DAY
+    return bool(chosen.min() < _columnar.LOWEST_US + margin or chosen.max() > _columnar.HIGHEST_US - margin)
+
+
 class _Engine:
     """One rulebook's timeline over the columns of a table."""
 
@@ -567,12 +582,14 @@ class _Engine:
         self.facts, self.rules = facts, rules
         self._zones: _columnar.Zones | None = None
         self._last_year = 0
+        self._walls: dict[int, tuple[Ints, Ints]] = {}
 
     def _zone_table(self, latest: int) -> _columnar.Zones:
         year = dt.datetime.fromtimestamp(0, dt.UTC).year + int(latest // (365 * _columnar.DAY)) + 2
         if self._zones is None or year > self._last_year:
             self._last_year = max(year, 2040, self._last_year)
             self._zones = _columnar.Zones(self.facts.zones.zones, self._last_year)
+            self._walls.clear()  # found with a shorter table
         return self._zones
 
     def _guarded(self, start: _At, days: Ints, rows: Bools, what: str) -> Ints:
@@ -591,7 +608,9 @@ class _Engine:
     def _checked(self, result: Ints, rows: Bools, start: _At, days: Ints, what: str, zones: _columnar.Zones) -> Ints:
         """``result``, refused where it or its local date falls outside the years 1 to 9999, as the scalar
         functions refuse it."""
-        outside = _columnar.in_range(result, rows) | _columnar.in_range(zones.wall(start.zone, result), rows)
+        outside = _columnar.in_range(result, rows)
+        if _near_the_ends(result, rows):  # a local date may leave the years its instant is in
+            outside |= _columnar.in_range(zones.wall(start.zone, result), rows)
         self.facts.reader.fail(
             InvalidValueError,
             outside,
@@ -618,7 +637,7 @@ class _Engine:
                 ("granted_at", facts.ext_granted, np.ones(len(facts.ext_order), dtype=bool), facts.ext_reader)
             )
         for name, at, known, reader in instants:
-            if not known.any():
+            if not _near_the_ends(at.us, known):
                 continue
             zones = self._zone_table(int(np.abs(at.us[known]).max()))
             reader.fail(
@@ -627,21 +646,30 @@ class _Engine:
                 f"{name} falls on a local date outside the years 1 to 9999 that aliprotect's instants can have",
             )
 
+    def _wall(self, start: _At, zones: _columnar.Zones) -> Ints:
+        """The wall-clock times of ``start``: known, or found once for each column of instants."""
+        if start.wall is not None:
+            return start.wall
+        key = id(start.us)
+        if key not in self._walls:
+            self._walls[key] = (start.us, zones.wall(start.zone, start.us))  # keeps the array, so its id stays
+        return self._walls[key][1]
+
     def add(self, start: _At, days: Ints, rows: Bools) -> _At:
         """``days`` calendar days after each instant of ``rows`` (C2); other rows hold no meaning."""
         days = self._guarded(start, days, rows, "days after")
         reach = np.abs(start.us).max(initial=0) + np.abs(days).max(initial=0) * _columnar.DAY
         zones = self._zone_table(int(reach))
-        result = zones.add_days(start.zone, np.where(rows, start.us, 0), days)
-        return _At(start.zone, self._checked(result, rows, start, days, "days after", zones))
+        result, wall = zones.add_days_and_wall(start.zone, start.us, days, self._wall(start, zones))
+        return _At(start.zone, self._checked(result, rows, start, days, "days after", zones), wall)
 
     def day_number(self, start: _At, day: Ints, rows: Bools) -> _At:
         """The first instant of the local date ``date(start) + day`` (C4)."""
         day = self._guarded(start, day, rows, "days into the local date of")
         reach = np.abs(start.us).max(initial=0) + (np.abs(day).max(initial=0) + 1) * _columnar.DAY
         zones = self._zone_table(int(reach))
-        result = zones.start_of_day_number(start.zone, np.where(rows, start.us, 0), day)
-        return _At(start.zone, self._checked(result, rows, start, day, "days into the local date of", zones))
+        result, wall = zones.start_of_day_number_and_wall(start.zone, start.us, day, self._wall(start, zones))
+        return _At(start.zone, self._checked(result, rows, start, day, "days into the local date of", zones), wall)
 
     def number(self, rule_id: str, name: str, unit: Unit, rows: Bools, *, by_carrier: bool) -> Ints:
         """The rule's number for each row of ``rows``: per carrier when ``by_carrier``, as the scalar functions ask."""

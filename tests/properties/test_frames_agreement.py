@@ -213,6 +213,11 @@ def test_day_arithmetic_over_columns_equals_the_scalar_one_near_every_change(
     step = np.asarray([days], dtype=np.int64)
     assert zones.add_days(zone, at, step)[0] == micros(_days.add_days(instant, days))
     assert zones.start_of_day_number(zone, at, step)[0] == micros(_days.start_of_day_number(instant, days))
+    for moved, moved_wall in (
+        zones.add_days_and_wall(zone, at, step),
+        zones.start_of_day_number_and_wall(zone, at, step),
+    ):  # the wall-clock time found with an instant is that instant's own
+        assert moved_wall[0] == zones.wall(zone, moved)[0]
     naive = dt.datetime(*instant.timetuple()[:6], instant.microsecond)
     wall = naive - dt.datetime(1970, 1, 1)
     assert zones.wall(zone, at)[0] == wall // dt.timedelta(microseconds=1)
