@@ -30,7 +30,14 @@ class Ranked(enum.Enum):
     @property
     def rank(self) -> int:
         """The member's position in the order of its enum, 0 for the first."""
-        return list(type(self)).index(self)
+        found = _RANKS.get(self)
+        if found is None:
+            found = _RANKS[self] = list(type(self)).index(self)
+        return found
+
+
+_RANKS: dict[Ranked, int] = {}
+"""Each member's rank, found once: advice is sorted by it, many times per order."""
 
 
 @attrs.frozen(kw_only=True)
