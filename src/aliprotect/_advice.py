@@ -146,9 +146,14 @@ def _known_at(order: Order, at: pendulum.DateTime) -> Order:
     """The order as it was known at ``at``: a shipment, receipt, delivery or extension after it
     has not happened yet."""
 
-    def happened(instant: pendulum.DateTime | None) -> bool:
-        return instant is not None and _days.key(instant) <= _days.key(at)
+    now = _days.key(at)
 
+    def happened(instant: pendulum.DateTime | None) -> bool:
+        return instant is not None and _days.key(instant) <= now
+
+    facts = (order.shipped_at, order.received_at, order.delivered_at, *(e.granted_at for e in order.extensions))
+    if all(instant is None or happened(instant) for instant in facts):
+        return order  # everything known had happened by `at`: the order as it is
     shipped = order.shipped_at if happened(order.shipped_at) else None
     return attrs.evolve(
         order,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -34,7 +35,7 @@ import pyarrow.parquet as pq
 
 from aliprotect import _columnar, _days, frames
 from aliprotect._advice import Advice, Role, Urgency
-from aliprotect._model import Order
+from aliprotect._model import Money, Order
 from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Tracking
 from aliprotect.errors import AliprotectError, ColumnError, InvalidValueError, NaiveDatetimeError
@@ -173,13 +174,20 @@ class _Batch:
         self.rows = batch.num_rows
         self.rules = rules
         names = set(batch.schema.names)
+        texts: dict[str, pa.Array] = {}
 
         def text(name: str) -> pa.Array:
-            if name not in names:
-                return pa.array([""] * self.rows, type=pa.string())
-            return pc.utf8_trim_whitespace(batch.column(name).fill_null(""))
+            """The column's cells as text, trimmed as ``str.strip()`` trims; read once."""
+            if name not in texts:
+                if name not in names:
+                    texts[name] = pa.array([""] * self.rows, type=pa.string())
+                else:
+                    texts[name] = pc.utf8_trim(batch.column(name).fill_null(""), frames._SPACES)
+            return texts[name]
 
         self.text = text
+        self._cells: dict[str, list[str]] = {}
+        self._zones: dict[str, list[str]] = {}
 
     def plain(self, at: int) -> tuple[_Bools, pa.Table, dict[str, pa.Array]]:
         """Which rows are plain, and the table of them that :mod:`aliprotect.frames` reads."""
@@ -244,7 +252,77 @@ class _Batch:
         zones = {
             name: pc.if_else(pa.array(column.empty), "UTC", column.zone).take(taken) for name, column in columns.items()
         }
+        self.columns, self.default = columns, default
+        self.days, self.no_days, self.promised, self.no_promise = days, no_days, promised, no_promise
         return plain, table, zones
+
+    def cells(self, name: str) -> list[str]:
+        """The column's trimmed text as Python strings, made once per batch."""
+        if name not in self._cells:
+            self._cells[name] = self.text(name).to_pylist()
+        return self._cells[name]
+
+    def order(self, index: int) -> Order:
+        """The order of the plain row ``index``, made from the columns already read: the same value the
+        scalar reader makes from the row's text, without reading the text again."""
+        columns, cells = self.columns, self.cells
+
+        def instant(name: str) -> pendulum.DateTime | None:
+            column = columns[name]
+            if name not in self._zones:
+                self._zones[name] = column.zone.to_pylist()
+            return _instant(column, index, self._zones[name][index])
+
+        placed = instant("placed_at")
+        if placed is None:  # a plain row has one: the scalar reader's refusal, should it not
+            raise InvalidValueError("placed_at is empty; every order needs the instant it was placed")
+        amount = cells("amount")[index]
+        return Order(
+            id=cells("id")[index],
+            placed_at=placed,
+            shipped_at=instant("shipped_at"),
+            received_at=instant("received_at"),
+            delivered_at=instant("delivered_at"),
+            protection_days=self.default if self.no_days[index] else int(self.days[index]),
+            amount=Money(amount, cells("currency")[index]) if amount else None,
+            carrier=cells("carrier")[index] or None,
+            promised_days=None if self.no_promise[index] else int(self.promised[index]),
+        )
+
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_EPOCH_UTC = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def _instant(column: _Column, index: int, zone_name: str) -> pendulum.DateTime | None:
+    """Cell ``index`` of a plain column as :func:`aliprotect.parse_instant` reads its text: in its zone
+    in brackets (with the fold the zone gives it), in UTC for "Z", or at its fixed offset."""
+    if column.empty[index]:
+        return None
+    at = dt.timedelta(microseconds=int(column.us[index]))
+    if column.named[index]:
+        zone: dt.tzinfo | None = _days._known_zone(zone_name)
+        local = (_EPOCH_UTC + at).astimezone(zone)
+    else:
+        offset = int(column.offset[index])
+        zone = pendulum.UTC if zone_name == "UTC" else _fixed(offset // 1_000_000)
+        local = _EPOCH + at + dt.timedelta(microseconds=offset)
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=zone,
+        fold=local.fold,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed(seconds: int) -> pendulum.FixedTimezone:
+    return pendulum.FixedTimezone(seconds)
 
 
 def _known(name: str) -> bool:
@@ -339,7 +417,7 @@ def _csv_batches(
         answers: list[tuple[int, Result]] = []
         for index, row in zip(chosen.tolist(), record.take(pa.array(chosen)).to_pylist(), strict=True):
             try:
-                order = order_from_row(row, rules)
+                order = batch.order(index) if plain[index] else order_from_row(row, rules)
                 advice = advise(order, None)
             except AliprotectError as error:
                 answers.append((index + 1, error))

@@ -116,6 +116,9 @@ _KINDS = {
 _INSTANTS = ("placed_at", "shipped_at", "received_at", "delivered_at")
 _FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
 _US = dt.timedelta(microseconds=1)
+_SPACES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
+"""The characters Python's ``str.strip`` removes (a few more than Unicode's white space): an id is empty,
+for a table as for an :class:`~aliprotect.Order`, when nothing else is left."""
 _FARTHEST = 3_660_000
 """More days than the years 1 to 9999 hold: a count this large leaves them, whatever it is added to."""
 
@@ -410,7 +413,7 @@ class _Facts:
             row_zone = indices[zone_codes]
         reader.fail(InvalidValueError, ~reader.valid("id"), "id is missing; every order needs its order number")
         if reader.ids is not None:
-            empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(reader.ids), "").fill_null(False), dtype=bool)
+            empty = np.asarray(pc.equal(pc.utf8_trim(reader.ids, _SPACES), "").fill_null(False), dtype=bool)
             reader.fail(InvalidValueError, empty, "id is empty; every order needs its order number")
         self.instant: dict[str, _At] = {}
         self.known: dict[str, Bools] = {}

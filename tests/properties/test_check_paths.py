@@ -14,18 +14,22 @@ twice), under every published rulebook.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import pathlib
 import tempfile
 from typing import Any
 from unittest import mock
 
+import attrs
+import numpy as np
 import pendulum
+import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
 import aliprotect
-from aliprotect import Order, _cli_check, cli, strategies
+from aliprotect import Order, _cli_check, _columnar, _fast_check, cli, strategies
 
 BOOKS = tuple(aliprotect.rulebooks())
 HEADER = (
@@ -73,7 +77,7 @@ BROKEN = {
     "amount": ["12.50", "-1"],
     "currency": ["usd", "EUR"],
     "extensions": ["15", "0@2025-03-10T00:00:00Z"],
-    "id": [""],
+    "id": ["", "\x1c", " \u3000"],
 }
 
 
@@ -137,3 +141,26 @@ def test_the_columnar_check_prints_what_the_scalar_check_prints(data: st.DataObj
         arguments = ["check", str(path), "--at", at, "--rulebook", book.version, "--role", role]
         for extra in ([], ["--json"]):
             assert _run(arguments + extra, fast=True) == _run(arguments + extra, fast=False)
+
+
+def _exactly(value: object) -> object:
+    """A value with everything that can tell two equal instants apart: zone type and name, and fold."""
+    if isinstance(value, dt.datetime):
+        return (value.isoformat(), type(value), type(value.tzinfo), getattr(value.tzinfo, "name", None), value.fold)
+    if isinstance(value, tuple):
+        return tuple(_exactly(item) for item in value)
+    return value
+
+
+@given(data=st.data())
+def test_a_plain_row_read_from_its_columns_is_the_order_the_scalar_reader_makes(data: st.DataObject) -> None:
+    book = data.draw(st.sampled_from(BOOKS))
+    written = data.draw(st.lists(rows(book), min_size=1, max_size=12))
+    record = pa.RecordBatch.from_pylist(written, schema=pa.schema([(name, pa.string()) for name in HEADER]))
+    batch = _fast_check._Batch(record, book)
+    plain, _, _ = batch.plain(_columnar.HIGHEST_US)
+    for index in np.flatnonzero(plain).tolist():
+        fast = batch.order(index)
+        scalar = _cli_check._order_from_row(written[index], book)
+        for field in attrs.fields(Order):
+            assert _exactly(getattr(fast, field.name)) == _exactly(getattr(scalar, field.name)), field.name
