@@ -19,7 +19,6 @@ So the scalar work is proportional to the orders that need action, not to the fi
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -154,16 +153,13 @@ def _zones_agree(column: _Column, rows: _Bools) -> _Bools:
     check &= agree
     if not check.any():
         return agree
-    zones = [frames_zone(name) if ok else frames_zone("UTC") for name, ok in zip(names, known, strict=True)]
+    zones = [
+        frames._zone_named(name) if ok else frames._zone_named("UTC") for name, ok in zip(names, known, strict=True)
+    ]
     latest = int(column.us[check].max()) // (365 * _columnar.DAY) + 1972
     table = _columnar.Zones(zones, max(latest, 2040))
     agree[check] = table.offset(codes[check], column.us[check]) == column.offset[check]
     return agree
-
-
-def frames_zone(name: str) -> Any:
-    """The zone ``name`` as :mod:`aliprotect.frames` reads a zone column."""
-    return frames._zone_named(name)
 
 
 class _Batch:
@@ -462,7 +458,7 @@ def _order_from_arrow(table: pa.Table, index: int) -> Order:
     """The order of row ``index`` of a typed table, with its instants in the row's zone."""
     row = {name: table.column(name)[index].as_py() for name in table.column_names}
     order_id: Any = row.get("id")  # a missing one is refused by Order
-    zone = frames_zone(row["zone"]) if row.get("zone") else None
+    zone = frames._zone_named(row["zone"]) if row.get("zone") else None
 
     def instant(name: str) -> Any:
         value = row.get(name)
@@ -488,9 +484,3 @@ def _whole(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def header_of(path: str) -> list[str]:
-    """The names in the CSV file's header row."""
-    with open(path, encoding="utf-8", newline="") as source:
-        return next(csv.reader(source), [])

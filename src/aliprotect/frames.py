@@ -362,7 +362,7 @@ class _Reader:
 # --- the facts of a table ----------------------------------------------------------------------
 
 
-def _zone_named(name: str) -> dt.tzinfo:
+def _zone_named(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
     fixed = _FIXED_OFFSET.fullmatch(name)
     if fixed:
         sign, hours, minutes = fixed.groups()
