@@ -192,3 +192,9 @@ def test_a_file_that_is_not_utf8_is_refused_in_one_line_naming_the_byte(tmp_path
             err
             == f"aliprotect: error: {path} is not UTF-8 text: byte 41 (0xff) cannot be read; save the file as UTF-8\n"
         )
+
+
+def test_with_the_frames_extra_check_has_its_columnar_engine() -> None:
+    # the tests above compare the columnar path with the scalar one: they would compare the scalar
+    # path with itself if the engine failed to import
+    assert _cli_check.fast_engine() is not None
