@@ -198,3 +198,47 @@ def test_with_the_frames_extra_check_has_its_columnar_engine() -> None:
     # the tests above compare the columnar path with the scalar one: they would compare the scalar
     # path with itself if the engine failed to import
     assert _cli_check.fast_engine() is not None
+
+
+def _typed(path: pathlib.Path, **columns: pa.Array) -> None:
+    moment = pa.array([1_740_823_200_000_000], pa.timestamp("us", "UTC"))  # 2025-03-01T10:00:00Z
+    shipped = pa.array([1_740_996_000_000_000], pa.timestamp("us", "UTC"))  # 2025-03-03T10:00:00Z
+    table = {"id": pa.array(["T1"]), "placed_at": moment, "shipped_at": shipped, "protection_days": pa.array([60])}
+    pq.write_table(pa.table({**table, **columns}), path)
+
+
+def test_a_parquet_file_with_numeric_order_ids_lists_its_orders_by_those_numbers(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _typed(path, id=pa.array([8012345678901234]))
+    status, out, err = run("check", str(path), "--at", "2025-03-20T00:00:00Z")
+    assert (status, err) == (0, "")
+    assert out.startswith("1 of 1 orders need action")
+    assert "order 8012345678901234" in out
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"placed_at": pa.array([400_000_000_000], pa.timestamp("s", "UTC"))}, "placed_at"),
+        ({"zone": pa.array([""])}, "zone=''"),
+    ],
+)
+def test_a_parquet_row_python_cannot_read_is_a_bad_row_not_a_traceback(
+    tmp_path: pathlib.Path, columns: dict[str, pa.Array], message: str
+) -> None:
+    path = tmp_path / "orders.parquet"
+    _typed(path, **columns)
+    status, out, err = run("check", str(path), "--at", "2025-03-20T00:00:00Z")
+    assert status == 2
+    assert out.startswith("0 of 0 orders need action")
+    assert err.startswith("aliprotect: row 1: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_a_parquet_column_in_a_zone_the_tz_database_lacks_is_refused_whole(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _typed(path, placed_at=pa.array([1_740_823_200_000_000], pa.timestamp("us", "Mars/Base")))
+    status, out, err = run("check", str(path), "--at", "2025-03-20T00:00:00Z")
+    assert (status, out) == (2, "")
+    assert err.startswith("aliprotect: error: column 'placed_at' of orders (placed_at): zone='Mars/Base'")

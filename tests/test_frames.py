@@ -337,3 +337,11 @@ def test_string_view_columns_and_repeated_ids_without_extensions_are_read() -> N
         {"id": pd.Series([], dtype=str), "granted_at": pd.Series([], dtype="datetime64[us, UTC]"), "days": []}
     )
     assert len(frames.timelines(twice, rules=RULES, extensions=empty)) == 3
+
+
+def test_an_id_column_of_mixed_kinds_and_an_offset_past_59_minutes_are_refused() -> None:
+    mixed = store().assign(id=pd.Series(["A1", 3, "A3"], dtype=object, index=[101, 102, 103]))
+    with pytest.raises(ColumnError, match=r"column 'id' of orders \(id\) holds values that are not all text"):
+        frames.timelines(mixed, rules=RULES)
+    with pytest.raises(InvalidValueError, match="'\\+05:99' is not in the tz database"):
+        frames.timelines(store().assign(zone="+05:99"), rules=RULES)

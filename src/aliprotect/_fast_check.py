@@ -454,11 +454,34 @@ def check_parquet(
             yield number, (order.id, advice) if advice else None
 
 
+_READ = ("id", "placed_at", "shipped_at", "received_at", "delivered_at", "protection_days", "carrier", "promised_days")
+
+
 def _order_from_arrow(table: pa.Table, index: int) -> Order:
-    """The order of row ``index`` of a typed table, with its instants in the row's zone."""
-    row = {name: table.column(name)[index].as_py() for name in table.column_names}
+    """The order of row ``index`` of a typed table, with its instants in the row's zone: asked of a row
+    only when the table as a whole was refused for one of its rows, so each row says what is wrong
+    with it. Only the columns check reads are read."""
+    row: dict[str, Any] = {}
+    for name in _READ:
+        if name not in table.column_names:
+            continue
+        column = table.column(name)
+        if name == "id":
+            column = pc.cast(column, pa.string())  # as aliprotect.frames reads an id: numbers as text
+        try:
+            row[name] = column[index].as_py()
+        except (OverflowError, ValueError, pa.ArrowException):
+            raise InvalidValueError(
+                f"{name} holds a value Python cannot read ({column.type}): outside the years 1 to 9999, or in "
+                "a zone the tz database lacks"
+            ) from None
+    zone = None
+    if "zone" in table.column_names:
+        named = table.column("zone")[index].as_py()
+        if named is None:
+            raise InvalidValueError("zone is missing; name the zone whose calendar counts its days")
+        zone = frames._zone_named(str(named))
     order_id: Any = row.get("id")  # a missing one is refused by Order
-    zone = frames._zone_named(row["zone"]) if row.get("zone") else None
 
     def instant(name: str) -> Any:
         value = row.get(name)

@@ -114,7 +114,7 @@ _KINDS = {
     "days": "whole numbers",
 }
 _INSTANTS = ("placed_at", "shipped_at", "received_at", "delivered_at")
-_FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
+_FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])([01]\d|2[0-3]):?([0-5]\d)")
 _US = dt.timedelta(microseconds=1)
 _SPACES = "".join(chr(code) for code in range(0x3001) if chr(code).isspace())
 """The characters Python's ``str.strip`` removes (a few more than Unicode's white space): an id is empty,
@@ -238,7 +238,15 @@ class _Reader:
     def __init__(self, frame: nw.DataFrame[Any], found: Mapping[str, str], argument: str) -> None:
         self.frame, self.found, self.argument = frame, found, argument
         self.rows = len(frame)
-        self.ids = pc.cast(frame[found["id"]].to_arrow(), pa.string()) if "id" in found else None
+        self.ids = None
+        if "id" in found:
+            try:
+                self.ids = pc.cast(frame[found["id"]].to_arrow(), pa.string())
+            except pa.ArrowException:
+                raise ColumnError(
+                    f"column {found['id']!r} of {argument} (id) holds values that are not all text or all "
+                    "numbers; give it one type, such as text"
+                ) from None
 
     def where(self, row: int) -> str:
         """``row 3 (order '8012')``: a row, counted from 0, and its order's id."""
@@ -427,7 +435,7 @@ class _Facts:
             elif reader.has("zone"):
                 zone = row_zone
             else:
-                zone = np.full(rows, self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
+                zone = np.full(rows, self._column_zone(reader, name, own_zone), dtype=np.int64)
             self.instant[name], self.known[name] = _At(zone, us), ok
         if not self.zones.zones:
             self.zones.index("UTC")
@@ -449,6 +457,15 @@ class _Facts:
         self.ext_reader = extensions
         if extensions is not None:
             self._read_extensions(extensions)
+
+    def _column_zone(self, reader: _Reader, name: str, own_zone: str | None) -> int:
+        """The index of a column's own zone, refused as a column when the tz database lacks it."""
+        if not own_zone:
+            return 0
+        try:
+            return self.zones.index(own_zone)
+        except InvalidValueError as error:
+            raise ColumnError(f"column {reader.found[name]!r} of {reader.argument} ({name}): {error}") from None
 
     @property
     def shipped(self) -> _At:
