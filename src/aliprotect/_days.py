@@ -156,6 +156,21 @@ def _known_zone(name: str) -> pendulum.Timezone | None:
         return None
 
 
+def as_pendulum(local: dt.datetime, zone: dt.tzinfo) -> pendulum.DateTime:
+    """The pendulum ``DateTime`` of ``local``'s wall-clock time and fold in ``zone`` (a pendulum zone)."""
+    return pendulum.DateTime(
+        local.year,
+        local.month,
+        local.day,
+        local.hour,
+        local.minute,
+        local.second,
+        local.microsecond,
+        tzinfo=zone,
+        fold=local.fold,
+    )
+
+
 def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
     """Read an ISO 8601 instant that states its offset or its zone (C1).
 
@@ -191,17 +206,7 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
         if known is not None:  # the common case, in the standard library's C code
             local = parsed.astimezone(known)
             if local.utcoffset() == parsed.utcoffset():
-                return pendulum.DateTime(
-                    local.year,
-                    local.month,
-                    local.day,
-                    local.hour,
-                    local.minute,
-                    local.second,
-                    local.microsecond,
-                    tzinfo=known,
-                    fold=local.fold,
-                )
+                return as_pendulum(local, known)
     try:
         zone = pendulum.timezone(zone_name)
     except Exception:  # pendulum raises several kinds for an unknown zone name

@@ -303,17 +303,9 @@ def _instant(column: _Column, index: int, zone_name: str) -> pendulum.DateTime |
         offset = int(column.offset[index])
         zone = pendulum.UTC if zone_name == "UTC" else _fixed(offset // 1_000_000)
         local = _EPOCH + at + dt.timedelta(microseconds=offset)
-    return pendulum.DateTime(
-        local.year,
-        local.month,
-        local.day,
-        local.hour,
-        local.minute,
-        local.second,
-        local.microsecond,
-        tzinfo=zone,
-        fold=local.fold,
-    )
+    if zone is None:  # a plain cell's zone in brackets is one the tz database has; the scalar reader's words
+        raise InvalidValueError(f"zone {zone_name!r} is not in the tz database; use a name like Europe/Paris")
+    return _days.as_pendulum(local, zone)
 
 
 @functools.lru_cache(maxsize=256)
