@@ -23,6 +23,7 @@ from aliprotect.errors import (
 from aliprotect.rules import Certainty, RuleChange
 
 rulebook_module = importlib.import_module("aliprotect._registry")
+rulebook_documents = importlib.import_module("rulebook_documents")  # scripts/, on the path in pyproject.toml
 
 # A published rulebook never changes: its fingerprint is frozen here. Changing the rules
 # means publishing a new version, with a CHANGELOG entry saying which orders it affects.
@@ -100,13 +101,39 @@ def test_the_rulebook_in_force_on_a_date() -> None:
 
 def test_a_new_version_is_the_latest_and_in_force_from_its_date(monkeypatch: pytest.MonkeyPatch) -> None:
     text = _published_text("2026.1", in_force_from="2026-07-01", reply=7)
-    monkeypatch.setattr(
-        rulebook_module, "_published", lambda: {"2025.1": _published_text(), "2026.1": text}
-    )  # only these
-    monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+    _publish_only(monkeypatch, {"2025.1": _published_text(), "2026.1": text})
     assert aliprotect.rulebook().version == "2026.1"
     assert aliprotect.rulebook(on=dt.date(2026, 6, 30)).version == "2025.1"
     assert aliprotect.rulebook(on=dt.date(2026, 7, 1)).version == "2026.1"
+
+
+def _publish_only(monkeypatch: pytest.MonkeyPatch, texts: dict[str, str]) -> None:
+    """Make the registry publish only these rulebooks, given as TOML texts by version."""
+    documents = {version: Rulebook.from_toml(text).document for version, text in texts.items()}
+    monkeypatch.setattr(rulebook_module, "_published", lambda: tuple(documents))
+    monkeypatch.setattr(rulebook_module, "_document", documents.__getitem__)
+    monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+
+
+def test_each_published_json_file_is_its_toml_file() -> None:
+    # the package loads the JSON files; people read and edit the TOML files
+    folder = importlib.resources.files("aliprotect") / "rulebooks"
+    names = {entry.name for entry in folder.iterdir()}
+    tomls = {name.removesuffix(".toml") for name in names if name.endswith(".toml")}
+    assert {name.removesuffix(".json") for name in names if name.endswith(".json")} == tomls
+    for version in tomls:
+        text = (folder / f"{version}.toml").read_text(encoding="utf-8")
+        loaded = aliprotect.rulebook(version)
+        assert (folder / f"{version}.json").read_text(encoding="utf-8") == rulebook_documents.as_json(text), (
+            f"{version}.json is not {version}.toml: run python scripts/rulebook_documents.py"
+        )
+        from_toml = Rulebook.from_toml(text)
+        assert loaded == from_toml
+
+        def in_order(book: Rulebook) -> list[object]:  # rules, sources and carrier groups show in this order
+            return [list(book.sources.items()), list(book.carriers.items()), [repr(r) for r in book.rules.values()]]
+
+        assert in_order(loaded) == in_order(from_toml)
 
 
 def _published_text(version: str = "2025.1", *, in_force_from: str = "2025-01-01", reply: int = 5) -> str:
@@ -273,12 +300,7 @@ def test_a_stored_decision_is_reproduced_after_a_new_rulebook_is_published(monke
     stored = aliprotect.to_json(decision)
 
     # later: rulebook 2026.1 gives the seller 7 days and becomes the latest
-    monkeypatch.setattr(
-        rulebook_module,
-        "_published",
-        lambda: {"2025.1": _published_text(), "2026.1": _published_text("2026.1", reply=7)},
-    )
-    monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+    _publish_only(monkeypatch, {"2025.1": _published_text(), "2026.1": _published_text("2026.1", reply=7)})
     assert aliprotect.rulebook().version == "2026.1"
     replayed = aliprotect.replay(aliprotect.from_json(stored))
     assert replayed.holds

@@ -275,8 +275,9 @@ def test_a_citation_of_a_whole_source_reads_back_as_the_source() -> None:
 
 def test_a_published_file_must_carry_its_own_version(monkeypatch: pytest.MonkeyPatch) -> None:
     module = importlib.import_module("aliprotect._registry")
-    monkeypatch.setattr(module, "_published", lambda: {"2030.1": PUBLISHED_TEXT})
-    with pytest.raises(MalformedRulebookError, match=r"the rulebook file 2030.1.toml says version='2025.1'"):
+    monkeypatch.setattr(module, "_published", lambda: ("2030.1",))
+    monkeypatch.setattr(module, "_document", lambda version: aliprotect.Rulebook.from_toml(PUBLISHED_TEXT).document)
+    with pytest.raises(MalformedRulebookError, match=r"the rulebook file 2030.1.json says version='2025.1'"):
         module._load.__wrapped__("2030.1")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.resources
 from types import MappingProxyType
 
 import pytest
@@ -13,7 +14,16 @@ from aliprotect.errors import MalformedRulebookError, UnstatedRuleError
 from aliprotect.rules import SCHEMA, Feeds, RuleSpec, Unit
 
 _toml = importlib.import_module("aliprotect._toml")
-_published = importlib.import_module("aliprotect._registry")._published
+
+
+def _published() -> dict[str, str]:
+    """The TOML text of each published rulebook, by version."""
+    folder = importlib.resources.files("aliprotect") / "rulebooks"
+    return {
+        entry.name.removesuffix(".toml"): entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".toml")
+    }
 
 
 def test_every_published_rulebook_states_or_leaves_out_every_rule_of_the_schema() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -216,6 +215,8 @@ class Rulebook(_formatting.ShowsAsHtml):
             MalformedRulebookError: the text is not TOML, or breaks the schema; the
                 message names the place and what is wrong.
         """
+        import tomllib  # here, not at the top: published rulebooks load from JSON, and start-up is faster without it
+
         try:
             data = tomllib.loads(text)
         except (tomllib.TOMLDecodeError, TypeError) as error:
