@@ -323,7 +323,9 @@ class _Advisor:
             return  # the number is not known yet at `at`
         events = tracking.known_at(self.at)
         if not events:
-            quiet = _days.add_days(tracking.provided_at, self.days("tracking.not_available", "max"))
+            quiet = _days.add_days(
+                tracking.provided_at, self.days("tracking.not_available", "max"), self.rules.days_counted_in
+            )
             if self.before(quiet) and _days.key(quiet) < _days.key(closes):  # never wait past the last chance
                 self.add(
                     Action.WAIT,
@@ -362,7 +364,9 @@ class _Advisor:
         self, since: pendulum.DateTime, where: Location, opens: pendulum.DateTime, closes: pendulum.DateTime
     ) -> None:
         """``tracking.stalled``: not moving for 2 days or more in one place."""
-        if self.before(_days.add_days(since, self.days("tracking.stalled", "stalled_after"))):
+        if self.before(
+            _days.add_days(since, self.days("tracking.stalled", "stalled_after"), self.rules.days_counted_in)
+        ):
             return
         end = self.protection_ends.at
         running = self.before(end)
@@ -417,10 +421,12 @@ class _Advisor:
         """``tracking.inactive``: 5 business days without news, counted in the buyer's zone (C5)."""
         buyer_zone = self.order.placed_at.timezone or self.order.placed_at.tzinfo
         local = since.in_timezone(buyer_zone)  # type: ignore[arg-type]
-        ask_from = _days.add_business_days(local, self.days("tracking.inactive", "inactive", Unit.BUSINESS_DAYS))
+        ask_from = _days.add_business_days(
+            local, self.days("tracking.inactive", "inactive", Unit.BUSINESS_DAYS), self.rules.days_counted_in
+        )
         if self.before(ask_from):
             return
-        dispute_from = _days.add_days(ask_from, self.days("tracking.inactive", "then"))
+        dispute_from = _days.add_days(ask_from, self.days("tracking.inactive", "then"), self.rules.days_counted_in)
         if self.before(dispute_from):
             self.add(
                 Action.CONTACT_SELLER,

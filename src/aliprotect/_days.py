@@ -78,8 +78,22 @@ def _resolved(wall: pendulum.DateTime) -> pendulum.DateTime:
     return second  # repeated: the second pass; otherwise the same instant
 
 
-def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
-    """``days`` calendar days after ``instant`` in its own zone (C2); negative goes back."""
+def _in_zone_of(result: pendulum.DateTime, instant: pendulum.DateTime) -> pendulum.DateTime:
+    """``result``, an instant counted on another calendar, shown in ``instant``'s zone."""
+    zone = instant.timezone
+    if zone is not None:
+        return result.in_timezone(zone)
+    return pendulum.instance(result.astimezone(instant.tzinfo))
+
+
+def add_days(instant: pendulum.DateTime, days: int, calendar: str | None = None) -> pendulum.DateTime:
+    """``days`` calendar days after ``instant`` in its own zone (C2); negative goes back.
+
+    With ``calendar`` (a rulebook's ``days_counted_in``), the days are counted on that
+    zone's calendar instead, and the result is given in ``instant``'s zone.
+    """
+    if calendar is not None:
+        return _in_zone_of(add_days(instant.in_timezone(calendar), days), instant)
     try:
         zone = type(instant.tzinfo)
         if days and type(instant) is pendulum.DateTime and zone in (_ZONE, _FIXED):
@@ -93,8 +107,14 @@ def add_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
         ) from None
 
 
-def start_of_day_number(instant: pendulum.DateTime, day: int) -> pendulum.DateTime:
-    """The first instant of the local date ``date(instant) + day`` in ``instant``'s zone (C4)."""
+def start_of_day_number(instant: pendulum.DateTime, day: int, calendar: str | None = None) -> pendulum.DateTime:
+    """The first instant of the local date ``date(instant) + day`` in ``instant``'s zone (C4).
+
+    With ``calendar`` (a rulebook's ``days_counted_in``), the local date and the start of
+    the day are that zone's, and the result is given in ``instant``'s zone.
+    """
+    if calendar is not None:
+        return _in_zone_of(start_of_day_number(instant.in_timezone(calendar), day), instant)
     try:
         local_date = _date_of(instant) + dt.timedelta(days=day)
     except OverflowError:
@@ -109,13 +129,16 @@ def start_of_day_number(instant: pendulum.DateTime, day: int) -> pendulum.DateTi
     return pendulum.datetime(local_date.year, local_date.month, local_date.day, tz=instant.timezone or zone)
 
 
-def add_business_days(instant: pendulum.DateTime, days: int) -> pendulum.DateTime:
+def add_business_days(instant: pendulum.DateTime, days: int, calendar: str | None = None) -> pendulum.DateTime:
     """``days`` business days (Monday to Friday, C5) after ``instant``, in its own zone.
 
     Each step moves one calendar day forward and counts it only when it falls on a
     weekday, keeping the wall-clock time (C2): Friday 10:00 plus one business day is
-    Monday 10:00, and so is Saturday 10:00 plus one.
+    Monday 10:00, and so is Saturday 10:00 plus one. With ``calendar``, the days and
+    weekdays are that zone's, and the result is given in ``instant``'s zone.
     """
+    if calendar is not None:
+        return _in_zone_of(add_business_days(instant.in_timezone(calendar), days), instant)
     result = instant
     counted = 0
     while counted < days:

@@ -106,6 +106,13 @@ class Rulebook(_formatting.ShowsAsHtml):
     fingerprint: str
     document: str = attrs.field(repr=False, eq=False)
     """The canonical JSON form of the rulebook document; ``fingerprint`` is its SHA-256."""
+    days_counted_in: str | None = attrs.field(default=None, kw_only=True)
+    """The IANA zone whose calendar counts every number of days of this rulebook, whatever
+    the zone of the instant counted from; ``None`` (most rulebooks) counts them in the
+    instant's own zone (C2, C4). ``"Asia/Shanghai"``, which has no daylight saving, makes
+    every day 24 hours long, as AliExpress's own countdown counts them."""
+    days_counted_in_citations: tuple[Citation, ...] = attrs.field(default=(), kw_only=True, repr=False)
+    """The sources that show the calendar of ``days_counted_in``."""
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its document, from which it is read back whole (its fingerprint included)."""

@@ -44,7 +44,7 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     ``after_delivered``); extensions granted after that still add their days."""
     if order.shipped_at is None:
         raise not_shipped(order, question)
-    end = timer_end(order, order.shipped_at)
+    end = timer_end(order, order.shipped_at, rules)
     if rules.has("protection.period", "at_most"):
         longest = days_of(rules, "protection.period", "at_most")
         if order.protection_days > longest:
@@ -59,11 +59,11 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     after: list[int] = []
     for extension in order.extensions:
         (before if _days.key(extension.granted_at) < _days.key(delivered) else after).append(extension.days)
-    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before))
+    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before), rules.days_counted_in)
     if not _days.key(delivered) < _days.key(running_until):
         return end  # shown delivered after the timer ran out: nothing left to cut
-    left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"))
-    return _days.add_days(min(running_until, left, key=_days.key), sum(after))
+    left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"), rules.days_counted_in)
+    return _days.add_days(min(running_until, left, key=_days.key), sum(after), rules.days_counted_in)
 
 
 def asked_at(order: Order, at: dt.datetime) -> pendulum.DateTime:
@@ -125,7 +125,9 @@ def _protection_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) 
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
     # ``end`` differs from the timer's end only when the parcel's delivery cut it
-    if order.delivered_at is not None and _days.key(end) != _days.key(timer_end(order, shipped_at(order, "end"))):
+    if order.delivered_at is not None and _days.key(end) != _days.key(
+        timer_end(order, shipped_at(order, "end"), rules)
+    ):
         left = rules.number("protection.period", "after_delivered")
         cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
@@ -238,10 +240,10 @@ def _window(order: Order, shipped: pendulum.DateTime, protection: _Protection, r
     if rules.has("open.latest", "until_day_after_shipping"):
         # "until day N": day N is still inside, so the window shuts as day N + 1 starts (C3, C4)
         last_day = days_of(rules, "open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, order.carrier)
-        closes = _days.start_of_day_number(shipped, last_day + 1)
+        closes = _days.start_of_day_number(shipped, last_day + 1, rules.days_counted_in)
     else:
         after = days_of(rules, "open.latest", "after_completion")
-        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after)
+        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after, rules.days_counted_in)
     return Window(
         opens=opens,
         closes=max(opens, closes, key=_days.key),  # a custom rulebook could make it empty, never inverted
@@ -259,8 +261,8 @@ def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulu
     quantity = rules.quantity("open.earliest", "opens")
     days = days_of(rules, "open.earliest", "opens", quantity.unit, order.carrier)
     if quantity.unit is Unit.DAYS:
-        return _days.add_days(shipped, days)
-    return _days.start_of_day_number(shipped, days)
+        return _days.add_days(shipped, days, rules.days_counted_in)
+    return _days.start_of_day_number(shipped, days, rules.days_counted_in)
 
 
 def _latest_anchor(
@@ -319,7 +321,7 @@ def in_transit_until(
 
 def promised_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook, rule_id: str) -> pendulum.DateTime:
     """The end of the seller's promised delivery time: its days after shipping (C2)."""
-    return _days.add_days(shipped, promised_days(order, rules, rule_id))
+    return _days.add_days(shipped, promised_days(order, rules, rule_id), rules.days_counted_in)
 
 
 def promised_days(order: Order, rules: Rulebook, rule_id: str) -> int:
@@ -351,7 +353,7 @@ def recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) 
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
     return Deadline(
         name="open_by_recommended",
-        at=_days.add_days(end, -buffer),
+        at=_days.add_days(end, -buffer, rules.days_counted_in),
         description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
         rule_ids=("protection.settlement_buffer", *stated(rules, *_protection_rules(order))),
         rulebook=rules.version,
@@ -429,7 +431,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
     )
 
 
-def timer_end(order: Order, shipped: pendulum.DateTime) -> pendulum.DateTime:
+def timer_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
     """When the protection timer runs out, before any cut at delivery: ``shipped_at`` plus
     ``protection_days`` plus every extension (C6)."""
-    return _days.add_days(shipped, order.protection_days + order.extension_days)
+    return _days.add_days(shipped, order.protection_days + order.extension_days, rules.days_counted_in)

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import importlib
 import json
+import zoneinfo
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -142,6 +143,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         raise _fail("[sources]", "every source must be a table with a title")
 
     in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
+    days_counted_in, days_counted_in_citations = _calendar(head, sources)
     not_stated = head.get("not_stated", [])
     if not isinstance(not_stated, list) or not all(isinstance(r, str) and r in SCHEMA for r in not_stated):
         raise _fail(
@@ -227,7 +229,32 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "conflicts": tuple(conflicts),
         "fingerprint": fingerprint(document),
         "document": document,
+        "days_counted_in": days_counted_in,
+        "days_counted_in_citations": days_counted_in_citations,
     }
+
+
+def _calendar(head: Mapping[str, Any], sources: Mapping[str, str]) -> tuple[str | None, tuple[Citation, ...]]:
+    """``[rulebook].days_counted_in``, an IANA zone, and its citations; ``None`` and none when left out."""
+    zone = head.get("days_counted_in")
+    if zone is None:
+        if "days_counted_in_citations" in head:
+            raise _fail("[rulebook].days_counted_in_citations", "must be left out when days_counted_in is")
+        return None, ()
+    if not isinstance(zone, str) or not _is_zone(zone):
+        raise _fail(
+            "[rulebook].days_counted_in", f"must name an IANA time zone such as 'Asia/Shanghai', found {zone!r}"
+        )
+    citations = _citations(head.get("days_counted_in_citations"), sources, "[rulebook].days_counted_in_citations")
+    return zone, citations
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def fingerprint(document: str) -> str:
