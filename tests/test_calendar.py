@@ -86,3 +86,23 @@ def test_the_calendar_is_part_of_the_rulebook_and_of_its_fingerprint() -> None:
 def test_a_bad_calendar_is_refused(text: str, message: str) -> None:
     with pytest.raises(MalformedRulebookError, match=message):
         Rulebook.from_toml(text)
+
+
+def test_tables_count_on_the_rulebook_s_calendar_too() -> None:
+    pd = pytest.importorskip("pandas")
+    frames = pytest.importorskip("aliprotect.frames")
+    shipped = [ORDER.shipped_at.add(days=offset, hours=hours) for offset in range(-3, 4) for hours in (0, 7, 13)]
+    table = pd.DataFrame(
+        {
+            "id": [f"C{i}" for i in range(len(shipped))],
+            "placed_at": pd.to_datetime([ORDER.placed_at.isoformat()] * len(shipped), utc=True).tz_convert(PACIFIC),
+            "shipped_at": pd.to_datetime([s.isoformat() for s in shipped], utc=True).tz_convert(PACIFIC),
+            "protection_days": [90] * len(shipped),
+        }
+    )
+    answers = frames.timelines(table, rules=CHINA)
+    for row, instant in enumerate(shipped):
+        order = Order(id=f"C{row}", placed_at=ORDER.placed_at, shipped_at=instant, protection_days=90)
+        expected = aliprotect.timeline(order, rules=CHINA)
+        for deadline in expected:
+            assert answers[deadline.name][row].to_pydatetime() == deadline.at, (row, deadline.name)

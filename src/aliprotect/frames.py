@@ -292,7 +292,7 @@ class _Reader:
         array = self._arrow(name)
         if array.null_count == len(array):  # no instant to misread, whatever its type says
             return np.zeros(self.rows, dtype=np.int64), np.zeros(self.rows, dtype=bool), None
-        if not isinstance(self.frame[column].dtype, nw.Datetime):
+        if not _datetime_column(self.frame[column]):
             # a column of Python objects (pandas' object dtype): its values may each have a zone of their
             # own, or none, and reading it as one zone would guess
             raise ColumnError(
@@ -398,6 +398,16 @@ class _ZoneList:
             self.zones.append(_zone_named(name))
             self._index[name] = len(self.zones) - 1
         return self._index[name]
+
+
+def _datetime_column(series: nw.Series[Any]) -> bool:
+    """Whether ``series`` is a column of datetimes (not of Python objects that may each have a zone)."""
+    if isinstance(series.dtype, nw.Datetime):
+        return True
+    # narwhals 2 reads pandas' datetime64[us, America/Los_Angeles] as Unknown: its pattern for
+    # zone names has no "_", "-" or digits; pandas' own dtype says what the column is
+    native = getattr(nw.to_native(series), "dtype", None)
+    return series.dtype == nw.Unknown and str(native).startswith("datetime64[")
 
 
 class _Facts:
@@ -541,6 +551,7 @@ class _Facts:
             _At(self.shipped.zone[ordered], self.shipped.us[ordered]),
             self.protection[ordered] + total,
             np.ones(len(ordered), dtype=bool),
+            own_zone=True,
         )
         received = self.instant["received_at"].us[ordered]
         stop = np.where(self.known["received_at"][ordered], np.minimum(so_far.us, received), so_far.us)
@@ -600,9 +611,12 @@ class _Engine:
 
     def __init__(self, facts: _Facts, rules: Rulebook) -> None:
         self.facts, self.rules = facts, rules
+        # the rulebook's days_counted_in: the zone whose calendar counts its days, for every row
+        self._calendar = None if rules.days_counted_in is None else facts.zones.index(rules.days_counted_in)
         self._zones: _columnar.Zones | None = None
         self._last_year = 0
-        self._walls: dict[int, tuple[Ints, Ints]] = {}
+        self._walls: dict[tuple[int, int], tuple[Ints, Ints, Ints]] = {}
+        self._calendar_zones: dict[int, Ints] = {}
 
     def _zone_table(self, latest: int) -> _columnar.Zones:
         year = dt.datetime.fromtimestamp(0, dt.UTC).year + int(latest // (365 * _columnar.DAY)) + 2
@@ -670,13 +684,26 @@ class _Engine:
         """The wall-clock times of ``start``: known, or found once for each column of instants."""
         if start.wall is not None:
             return start.wall
-        key = id(start.us)
-        if key not in self._walls:
-            self._walls[key] = (start.us, zones.wall(start.zone, start.us))  # keeps the array, so its id stays
-        return self._walls[key][1]
+        key = (id(start.us), id(start.zone))
+        if key not in self._walls:  # keeps the arrays, so that their ids stay theirs
+            self._walls[key] = (start.us, start.zone, zones.wall(start.zone, start.us))
+        return self._walls[key][2]
 
-    def add(self, start: _At, days: Ints, rows: Bools) -> _At:
-        """``days`` calendar days after each instant of ``rows`` (C2); other rows hold no meaning."""
+    def _on_calendar(self, start: _At) -> _At:
+        """``start`` in the rulebook's ``days_counted_in`` zone, when it has one."""
+        if self._calendar is None:
+            return start
+        size = len(start.zone)
+        if size not in self._calendar_zones:  # one array per length, so that _wall finds its walls again
+            self._calendar_zones[size] = np.full(size, self._calendar, dtype=np.int64)
+        return _At(self._calendar_zones[size], start.us)
+
+    def add(self, start: _At, days: Ints, rows: Bools, *, own_zone: bool = False) -> _At:
+        """``days`` calendar days after each instant of ``rows`` (C2), on the rulebook's calendar
+        unless ``own_zone`` (as an :class:`~aliprotect.Order` checks itself); other rows hold no meaning."""
+        if self._calendar is not None and not own_zone:
+            counted = self.add(self._on_calendar(start), days, rows, own_zone=True)
+            return _At(start.zone, counted.us)
         days = self._guarded(start, days, rows, "days after")
         reach = np.abs(start.us).max(initial=0) + np.abs(days).max(initial=0) * _columnar.DAY
         zones = self._zone_table(int(reach))
@@ -684,7 +711,10 @@ class _Engine:
         return _At(start.zone, self._checked(result, rows, start, days, "days after", zones), wall)
 
     def day_number(self, start: _At, day: Ints, rows: Bools) -> _At:
-        """The first instant of the local date ``date(start) + day`` (C4)."""
+        """The first instant of the local date ``date(start) + day`` (C4), on the rulebook's calendar."""
+        if self._calendar is not None and start.zone.size and not (start.zone == self._calendar).all():
+            counted = self.day_number(self._on_calendar(start), day, rows)
+            return _At(start.zone, counted.us)
         day = self._guarded(start, day, rows, "days into the local date of")
         reach = np.abs(start.us).max(initial=0) + (np.abs(day).max(initial=0) + 1) * _columnar.DAY
         zones = self._zone_table(int(reach))
