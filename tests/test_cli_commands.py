@@ -96,7 +96,8 @@ def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     assert [line.split()[0] for line in lines] == [book.version for book in aliprotect.rulebooks()]
     assert lines[0].startswith("2013.1  in force from 2013-08-01 (stated)")
     assert lines[3].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
-    assert lines[4].startswith("undated.1  in force from an unknown date (unknown)")
+    assert lines[4].startswith("observed.1  in force from 2019-03-06 (seen)")
+    assert lines[5].startswith("undated.1  in force from an unknown date (unknown)")
     status, out, _ = run("rulebooks", "--json")
     listed = {book["version"]: book for book in json.loads(out)}
     assert listed["2025.1"]["fingerprint"] == RULES.fingerprint

@@ -240,7 +240,8 @@ def test_the_docs_compare_the_eras_side_by_side() -> None:
     text = comparison_markdown(aliprotect.rulebooks())
     assert "### 2020.1 → 2021.1" in text
     assert "| `protection.period` | quantities.default | 90 | 60 |" in text
-    assert "### 2025.1 → undated.1" in text
+    assert "### 2025.1 → observed.1" in text
+    assert "### observed.1 → undated.1" in text
     assert "| `open.latest` | anchor | promised_delivery_or_receipt | — |" in text  # 2021.1 → 2025.1
     assert "23 (express)/27 (ems)/39 (post) day_number" in text
 

@@ -32,6 +32,7 @@ GOLDEN = {
     "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
     "2021.1": "sha256:096cd08c8cd7a112c3035d8f1fb9ac0b95ff5344c83c8916f5fbcff8c92dc7c4",
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+    "observed.1": "sha256:e0d71e5d69e085d257898c5c0da06c6d5c806c4e90c63207caece35d98241ed0",
     "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
     "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
     "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
@@ -67,6 +68,7 @@ def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
         "2020.1",
         "2021.1",
         "2025.1",
+        "observed.1",
         "undated.1",
         "undated.2",
         "undated.3",
@@ -75,7 +77,7 @@ def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
     assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
     assert all(book.parent is None for book in books)
-    undated = books[4]
+    undated = books[5]
     assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
 
 

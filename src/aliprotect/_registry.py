@@ -12,11 +12,12 @@ from aliprotect._rulebook import Rulebook
 from aliprotect.errors import InvalidValueError, MalformedRulebookError, UnknownRulebookError
 
 
-def _version_key(version: str) -> tuple[int, int, int]:
-    """Calendar versions (``2025.1``) in time order, then the undated ones (``undated.1``)."""
+def _version_key(version: str) -> tuple[int, int, str, int]:
+    """Calendar versions (``2025.1``) in time order, then the others by family and number
+    (``observed.1``, then ``undated.1``, ``undated.2``)."""
     head, _, number = version.partition(".")
     count = int(number) if number.isdigit() else 0
-    return (1, 0, count) if not head.isdigit() else (0, int(head), count)
+    return (1, 0, head, count) if not head.isdigit() else (0, int(head), "", count)
 
 
 def _dated(version: str) -> bool:
@@ -77,6 +78,7 @@ def rulebooks() -> tuple[Rulebook, ...]:
         2020.1 2020-06-06 seen
         2021.1 2021-12-01 seen
         2025.1 2025-01-01 seen
+        observed.1 2019-03-06 seen
         undated.1 None unknown
         undated.2 None unknown
         undated.3 None unknown
@@ -91,8 +93,9 @@ def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebo
         version: a published version such as ``"2025.1"``; ``None`` for the latest.
             Pin a version in an app so its decisions can be reproduced later.
         on: instead of a version, a date: the rulebook in force on it, the published one
-            with the latest ``in_force_from`` on or before it. An aware datetime counts by
-            its own local date.
+            with a calendar version (``2025.1``) and the latest ``in_force_from`` on or
+            before it. An aware datetime counts by its own local date. Other families
+            (``observed.1``, ``undated.1``) are chosen by name only.
 
     Raises:
         UnknownRulebookError: no published rulebook has that version, or none was in
@@ -131,7 +134,8 @@ def _in_force(on: dt.date) -> Rulebook:
         day = on
     else:
         raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
-    dated = [book for book in rulebooks() if book.in_force_from is not None]
+    # only calendar versions are eras; another family (observed.1) is asked for by name
+    dated = [book for book in rulebooks() if _dated(book.version) and book.in_force_from is not None]
     candidates = [book for book in dated if book.in_force_from is not None and book.in_force_from <= day]
     if not candidates:
         earliest = min(book.in_force_from for book in dated if book.in_force_from is not None)
