@@ -376,3 +376,13 @@ def test_a_countdown_of_another_status_is_not_compared() -> None:
     silent = aliexpress.reconcile(detail(countdown=None), rules=OBSERVED)
     assert not silent.comparable
     assert "no over_time_left" in silent.reason
+
+
+def test_a_record_nested_deeper_than_any_order_is_refused() -> None:
+    deep: dict[str, object] = detail()
+    for _ in range(500):
+        deep = {"target": deep}
+    with pytest.raises(InvalidValueError, match=r"nests more than 32 levels deep"):
+        aliexpress.order_from_api(deep)
+    with pytest.raises(InvalidValueError, match=r"nests more than 32 levels deep"):
+        aliexpress.orders_from_api(deep)

@@ -61,6 +61,7 @@ ORDER = (
     "_cli_common",
     "_cli_documents",
     "_cli_rules",
+    "_cli_aliexpress",
     "_cli_check",
     "cli",
     "strategies",
@@ -79,6 +80,7 @@ SHELLS = frozenset(
         "_cli_common",
         "_cli_documents",
         "_cli_rules",
+        "_cli_aliexpress",
         "_cli_check",
         "_documents",
         "aliexpress",
@@ -184,6 +186,8 @@ LAZY = {
     ("cli", "_cli_documents"): "each command imports what it needs when it runs, so that each starts fast",
     ("cli", "_cli_rules"): "each command imports what it needs when it runs, so that each starts fast",
     ("cli", "_cli_check"): "each command imports what it needs when it runs, so that each starts fast",
+    ("cli", "_cli_aliexpress"): "each command imports what it needs when it runs, so that each starts fast",
+    ("_cli_check", "_cli_aliexpress"): "AliExpress's records are read only for check --aliexpress",
     ("_cli_check", "_fast_check"): "the frames extra's columnar check: a plain install has no NumPy or pyarrow, "
     "and the other commands should not pay for importing them",
 }

@@ -186,12 +186,35 @@ def fast_engine() -> Any:
     return fast
 
 
-def _results(
-    path: str, at: pendulum.DateTime, role: Role, rules: Rulebook, err: TextIO
+def _aliexpress_results(
+    path: str, repeated_hour: Any, advise: Callable[[Order, Tracking | None], tuple[Advice, ...]]
 ) -> Iterator[tuple[int, _Result]]:
-    """Each row of the file with its result: through the columnar engine for CSV and Parquet when the
-    frames extra is installed, else one order at a time."""
+    """Each AliExpress record of the file with its result. The records carry no tracking events, so
+    the advice is given without tracking (a shipment's number alone says nothing of its progress)."""
+    from aliprotect import _cli_aliexpress  # AliExpress's records: only for --aliexpress
+
+    for number, found in _cli_aliexpress.orders(path, repeated_hour):
+        if isinstance(found, AliprotectError):
+            yield number, found
+            continue
+        try:
+            advice = advise(found.order, None)
+        except AliprotectError as error:
+            yield number, error
+            continue
+        yield number, (found.order.id, advice) if advice else None
+
+
+def _results(
+    path: str, at: pendulum.DateTime, role: Role, rules: Rulebook, err: TextIO, args: argparse.Namespace
+) -> Iterator[tuple[int, _Result]]:
+    """Each row of the file with its result: AliExpress's records one at a time; CSV and Parquet
+    through the columnar engine when the frames extra is installed; else one order at a time."""
     advise = _advise_with(at, role, rules)
+    if args.aliexpress:
+        if not path.lower().endswith((".json", ".jsonl")):
+            raise InvalidValueError(f"{path}: AliExpress's records are read from a .json or .jsonl file")
+        return _aliexpress_results(path, args.repeated_hour, advise)
     suffix = pathlib.Path(path).suffix.lower()
     if suffix in {".csv", ".parquet"}:
         fast = fast_engine()
@@ -235,7 +258,7 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
     count = shown = 0
-    for number, result in _results(args.file, at, role, rules, err):
+    for number, result in _results(args.file, at, role, rules, err, args):
         count = max(count, number)
         if isinstance(result, AliprotectError):
             bad.append((number, str(result)))
@@ -273,7 +296,7 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                     file=out,
                 )
     for number, reason in bad:
-        print(f"aliprotect: row {number}: {reason}", file=err)
+        print(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}", file=err)
     if bad:
         print(f"aliprotect: error: {len(bad)} bad rows of {count}; the other rows were checked", file=err)
         raise BadRows

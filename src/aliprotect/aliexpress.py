@@ -254,7 +254,7 @@ class Reconciliation(_days.PicklesInstantsWhole):
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
-_ORDER_KEYS = frozenset({"gmt_create", "order_status", "product_list", "child_order_list"})
+_ORDER_KEYS = frozenset({"id", "order_id", "gmt_create", "order_status", "product_list", "child_order_list"})
 _ENVELOPES = ("target", "result", "data", "value")
 _LISTS = ("target_list", "order_list", "order_dto", "orders", "list")
 
@@ -264,8 +264,14 @@ def _snake(key: str) -> str:
     return _CAMEL.sub("_", key).lower()
 
 
-def _normalized(value: object) -> object:
+_DEEPEST = 32
+"""How deeply a record may nest: AliExpress's records nest about six levels."""
+
+
+def _normalized(value: object, depth: int = 0) -> object:
     """``value`` with every object's keys in snake_case (as the API writes them; SDKs write camelCase)."""
+    if depth > _DEEPEST:
+        raise InvalidValueError(f"the record nests more than {_DEEPEST} levels deep; an order record nests about six")
     if isinstance(value, Mapping):
         result: dict[str, object] = {}
         for key, item in value.items():
@@ -274,10 +280,10 @@ def _normalized(value: object) -> object:
                 raise InvalidValueError(
                     f"the record has both {name!r} and another spelling of it ({key!r}); give each field once"
                 )
-            result[name] = _normalized(item)
+            result[name] = _normalized(item, depth + 1)
         return result
     if isinstance(value, list):
-        return [_normalized(item) for item in value]
+        return [_normalized(item, depth + 1) for item in value]
     return value
 
 

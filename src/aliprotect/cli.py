@@ -140,6 +140,12 @@ def _rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     _cli_rules.show_rulebooks(args, out, err)
 
 
+def _reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from aliprotect import _cli_aliexpress  # AliExpress's records
+
+    _cli_aliexpress.reconcile(args, out, err)
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from aliprotect import _cli_check  # the advice, the documents and, with the frames extra, the columnar engine
 
@@ -222,10 +228,32 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
     check.add_argument("--role", choices=ROLES, default=ROLES[0], help="whose advice: a buyer's or a dropshipper's")
     check.add_argument("--progress", action="store_true", help="show progress on standard error")
+    check.add_argument(
+        "--aliexpress",
+        action="store_true",
+        help="FILE holds AliExpress order records (a JSON array, JSON Lines, or a list response), in US Pacific time",
+    )
 
-    for command in (show, rules_command, check):
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="compare each order's end of protection with AliExpress's own countdown (over_time_left)",
+        description="Read AliExpress order records (a JSON array, JSON Lines, or a list response; times in US "
+        "Pacific time) and say, per order, whether aliprotect's end of protection and AliExpress's countdown "
+        "agree to the second, or by how much and why. Rulebook observed.1 counts days as AliExpress does.",
+    )
+    reconcile.set_defaults(run=_reconcile)
+    reconcile.add_argument("file", metavar="FILE", help="a .json or .jsonl file of AliExpress order records")
+
+    for command in (check, reconcile):
+        command.add_argument(
+            "--repeated-hour",
+            choices=("refuse", "earlier", "later"),
+            default="refuse",
+            help="how to read a Pacific time in the hour the November change repeats (default: refuse it)",
+        )
+    for command in (show, rules_command, check, reconcile):
         command.add_argument("--rulebook", metavar="VERSION", help="a published rulebook version (default: latest)")
-    for command in (show, rules_command, books, check):
+    for command in (show, rules_command, books, check, reconcile):
         command.add_argument("--json", action="store_true", help="print JSON instead of text")
     return parser
 

@@ -1,0 +1,115 @@
+"""The command line's reading of AliExpress's records: ``check --aliexpress`` and ``reconcile``.
+
+A file of records is a JSON array of order records, a JSON Lines file with one record per
+line, or a JSON list response; each record a whole response or its inner object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any, TextIO
+
+from aliprotect import aliexpress
+from aliprotect._cli_common import BadRows, dump, read
+from aliprotect._registry import rulebook
+from aliprotect.errors import AliprotectError, InvalidValueError
+
+
+def records(path: str) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectError]]:
+    """Each record of the file, numbered by its line (JSON Lines) or its place in the array (JSON),
+    or the error that stops it from being a record."""
+    text = read(path)
+    if path.lower().endswith(".jsonl"):
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except (json.JSONDecodeError, RecursionError) as error:
+                yield number, InvalidValueError(f"line {number} is not JSON: {error}")
+                continue
+            yield (
+                number,
+                item
+                if isinstance(item, Mapping)
+                else InvalidValueError(
+                    f"line {number} holds {type(item).__name__}, not an order record (a JSON object)"
+                ),
+            )
+        return
+    try:
+        loaded = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise InvalidValueError(f"{path} is not JSON: {error}") from None
+    items = loaded if isinstance(loaded, list) else aliexpress._list_entries(loaded)
+    for number, item in enumerate(items, start=1):
+        yield (
+            number,
+            item
+            if isinstance(item, Mapping)
+            else InvalidValueError(f"item {number} holds {type(item).__name__}, not an order record (a JSON object)"),
+        )
+
+
+def orders(
+    path: str, repeated_hour: aliexpress.RepeatedHour
+) -> Iterator[tuple[int, aliexpress.ApiOrder | AliprotectError]]:
+    """Each record of the file read with :func:`aliprotect.aliexpress.order_from_api`, or its error."""
+    for number, record in records(path):
+        if isinstance(record, AliprotectError):
+            yield number, record
+            continue
+        try:
+            yield number, aliexpress.order_from_api(record, repeated_hour=repeated_hour)
+        except AliprotectError as error:
+            yield number, error
+
+
+def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    rules = rulebook(args.rulebook)
+    found: list[dict[str, Any]] = []
+    bad: list[tuple[int, str]] = []
+    for number, item in orders(args.file, args.repeated_hour):
+        if isinstance(item, AliprotectError):
+            bad.append((number, str(item)))
+            continue
+        result = aliexpress.reconcile(item, rules=rules)
+        found.append(
+            {
+                "order_id": result.order_id,
+                "comparable": result.comparable,
+                "agrees": result.agrees,
+                "aliexpress": None if result.aliexpress is None else result.aliexpress.isoformat(),
+                "aliprotect": None if result.aliprotect is None else result.aliprotect.isoformat(),
+                "difference_seconds": None if result.difference is None else result.difference.total_seconds(),
+                "reason": result.reason,
+            }
+        )
+    agreeing = sum(1 for entry in found if entry["agrees"])
+    comparable = sum(1 for entry in found if entry["comparable"])
+    if args.json:
+        dump(
+            {
+                "rulebook": rules.version,
+                "fingerprint": rules.fingerprint,
+                "orders": found,
+                "bad_records": [{"record": number, "error": reason} for number, reason in bad],
+            },
+            out,
+        )
+    else:
+        print(
+            f"{agreeing} of {comparable} orders agree with AliExpress's countdown to the second "
+            f"(rulebook {rules.version}); {len(found) - comparable} have no countdown of buyer protection",
+            file=out,
+        )
+        for entry in found:
+            verdict = "agrees" if entry["agrees"] else ("differs" if entry["comparable"] else "not compared")
+            print(f"order {entry['order_id']}: {verdict}: {entry['reason']}", file=out)
+    for number, reason in bad:
+        print(f"aliprotect: {args.file} record {number}: {reason}", file=err)
+    if bad:
+        print(f"aliprotect: error: {len(bad)} bad records; the other records were compared", file=err)
+        raise BadRows
