@@ -130,3 +130,19 @@ def record_of(order: Order, *, countdown: str | None = None) -> dict[str, Any]:
     if countdown is not None:
         record["over_time_left"] = countdown
     return record
+
+
+def flat(record: dict[str, Any]) -> dict[str, Any]:
+    """``record`` (as :func:`record_of` writes it) as a flat row of a table of records: the last
+    shipment's fields, and the products' promised time."""
+    row = {key: value for key, value in record.items() if not isinstance(value, list | dict)}
+    shipments = record.get("logistic_info_list") or []
+    if shipments:
+        last = shipments[-1]
+        for key in ("gmt_send", "gmt_received", "receive_status", "logistics_service_name"):
+            if key in last:
+                row[key] = last[key]
+    products = record.get("child_order_list") or []
+    if products:
+        row["freight_commit_day"] = products[0]["freight_commit_day"]
+    return row

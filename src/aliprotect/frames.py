@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import enum
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple, TypeVar
@@ -57,7 +58,7 @@ import pendulum
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aliprotect import _checks, _columnar, _days
+from aliprotect import _checks, _columnar, _days, aliexpress
 from aliprotect._advice import Action, Role, Urgency
 from aliprotect._answers import TIMELINE_NAMES
 from aliprotect._claims import ClaimKind
@@ -75,9 +76,11 @@ from aliprotect.errors import (
 )
 
 __all__ = [
+    "ALIEXPRESS_COLUMNS",
     "EXTENSION_COLUMNS",
     "ORDER_COLUMNS",
     "can_open",
+    "from_aliexpress",
     "next_actions",
     "timelines",
 ]
@@ -1161,3 +1164,292 @@ def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, 
         },
         rules,
     )
+
+
+# --- AliExpress's records -----------------------------------------------------------------------
+
+ALIEXPRESS_COLUMNS: Mapping[str, str] = {
+    "id": "the order number (required; or order_id)",
+    "gmt_create": "when the order was placed, 'YYYY-MM-DD HH:MM:SS' in US Pacific time (required)",
+    "order_status": "the order's status code (required)",
+    "logistics_status": "the logistics status code; without it, the order status says whether it shipped",
+    "gmt_send": "when the whole order shipped: its last shipment's gmt_send (Pacific time)",
+    "freight_commit_day": "the products' promised delivery time in days (required unless protection_days= is given)",
+    "order_end_reason": "why the order ended (buyer_confirm_goods: the buyer confirmed receipt)",
+    "gmt_trade_end": "when the order ended (Pacific time)",
+    "receive_status": "received once every shipment was delivered",
+    "gmt_received": "when the last shipment was delivered (Pacific time)",
+    "logistics_service_name": "the shipping service, as the order's carrier",
+    "over_time_left": "AliExpress's countdown of the current status (Pacific time)",
+}
+"""The columns :func:`from_aliexpress` reads: the fields of an AliExpress order record, one row per
+order (camelCase names read alike)."""
+
+_ALIEXPRESS_REQUIRED = ("id", "gmt_create", "order_status")
+
+
+def _pacific(reader: _Reader, name: str, zones: _columnar.Zones, repeated_hour: str) -> tuple[Ints, Bools]:
+    """Microseconds since 1970 UTC of a column of AliExpress times, and which rows hold one."""
+    codes, texts = reader.strings(name)
+    if not texts:
+        return np.zeros(reader.rows, dtype=np.int64), np.zeros(reader.rows, dtype=bool)
+    choices = pa.array(texts, type=pa.string())
+    well_formed = np.asarray(
+        pc.match_substring_regex(choices, r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$").to_numpy(zero_copy_only=False),
+        dtype=bool,
+    )
+    parsed = pc.strptime(choices, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+    valid = well_formed & np.asarray(parsed.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    walls = np.asarray(pc.cast(parsed, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    known = codes >= 0
+    column = np.maximum(codes, 0)
+
+    def shown(row: int) -> str:
+        return f"{name}={texts[int(codes[row])]!r}"
+
+    reader.fail(
+        InvalidValueError,
+        known & ~valid[column],
+        lambda row: f"{shown(row)} is not a real AliExpress time: expected 'YYYY-MM-DD HH:MM:SS' in US Pacific time",
+    )
+    wall = walls[column]
+    zone = np.zeros(reader.rows, dtype=np.int64)
+    later, moved = zones.instant_and_wall(zone, wall)  # the second pass of a repeated time; a skipped one moves
+    reader.fail(
+        InvalidValueError,
+        known & (moved != wall),
+        lambda row: f"{shown(row)} does not exist in US Pacific time: the clocks skip from 02:00 to 03:00 that day",
+    )
+    earlier = wall - zones.offset(zone, later - 3 * 3_600_000_000)  # the offset before a change an hour earlier
+    repeated = known & (earlier != later) & (zones.wall(zone, earlier) == wall)
+    if repeated_hour == "refuse":
+        reader.fail(
+            InvalidValueError,
+            repeated,
+            lambda row: (
+                f"{shown(row)} falls in the hour US Pacific time repeats that day, and the table does not "
+                "say which pass; aliprotect does not pick one: pass repeated_hour='earlier' or 'later' if you know"
+            ),
+        )
+    us = np.where(repeated & (repeated_hour == "earlier"), earlier, later)
+    reader.fail(InvalidValueError, _columnar.in_range(us, known), f"{name} is outside the years 1 to 9999 in UTC")
+    return np.where(known, us, 0), known
+
+
+def _codes(reader: _Reader, name: str, kind: type[enum.Enum]) -> tuple[Ints, list[enum.Enum]]:
+    """Each row's status code as an index into the members returned (-1 for a null); unknown codes refused."""
+    codes, texts = reader.strings(name)
+    members: list[enum.Enum] = []
+    for index, text in enumerate(texts):
+        try:
+            members.append(kind(text))
+        except ValueError:
+            known = ", ".join(str(member.value) for member in kind)
+            reader.fail(
+                InvalidValueError,
+                codes == index,
+                f"{name}={text!r} is not a status code aliprotect knows; known: {known}",
+            )
+    return codes, members
+
+
+def from_aliexpress(
+    records: Any,
+    *,
+    protection_days: int | None = None,
+    repeated_hour: str = "refuse",
+    columns: Mapping[str, str] | None = None,
+    extra: Iterable[str] = (),
+) -> Any:
+    """A table of AliExpress order records, one row per order, as a table of orders for this module.
+
+    Each row holds an order record's fields (see :data:`ALIEXPRESS_COLUMNS`), flattened: its
+    times as AliExpress writes them, text in US Pacific time. The facts are read as
+    :func:`aliprotect.aliexpress.order_from_api` reads them, row by row (the test suite
+    proves it): the order has shipped once the whole order has (``logistics_status``
+    ``SELLER_SEND_GOODS`` or ``BUYER_ACCEPT_GOODS``, or else the order status), at
+    ``gmt_send``; its protection and promised time are ``freight_commit_day``; the buyer
+    confirmed at ``gmt_trade_end`` when ``order_end_reason`` is ``buyer_confirm_goods``; it
+    shows delivered at ``gmt_received`` when ``receive_status`` is ``received``.
+
+    Returns the same kind of table with the columns ``id``, ``placed_at``, ``shipped_at``,
+    ``received_at``, ``delivered_at`` (instants in UTC), ``protection_days``,
+    ``promised_days``, ``carrier``, ``zone`` (``America/Los_Angeles``, whose calendar counts
+    the days unless the rulebook says otherwise), ``order_status`` and ``over_time_left``
+    (AliExpress's countdown, in UTC): ready for :func:`timelines`, :func:`can_open` and
+    :func:`next_actions`.
+
+    Args:
+        records: the table of records.
+        protection_days: every order's protection timer, for a table without ``freight_commit_day``.
+        repeated_hour: how to read a time in the hour US Pacific time repeats in November:
+            ``"refuse"`` (the default), ``"earlier"`` or ``"later"``.
+        columns: which column holds a field, when it has another name.
+        extra: columns of the table's own that merely look like one this reads.
+
+    Raises:
+        ColumnError: a required column is missing, or a column looks like a misnamed one.
+        InvalidValueError, MissingFactError: a row that :func:`aliprotect.aliexpress.order_from_api`
+            refuses, named by its position and order id.
+
+    Example:
+        >>> import pandas as pd, aliprotect
+        >>> from aliprotect import frames
+        >>> records = pd.DataFrame({
+        ...     "orderId": ["8012"], "gmtCreate": ["2024-02-24 15:00:51"],
+        ...     "orderStatus": ["WAIT_BUYER_ACCEPT_GOODS"], "logisticsStatus": ["SELLER_SEND_GOODS"],
+        ...     "gmtSend": ["2024-02-27 23:15:30"], "freightCommitDay": [90],
+        ...     "overTimeLeft": ["2024-05-28 00:15:30"],
+        ... })
+        >>> orders = frames.from_aliexpress(records)
+        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("observed.1"))
+        >>> bool((table["protection_ends"] == table["over_time_left"]).all())
+        True
+    """
+    if repeated_hour not in ("refuse", "earlier", "later"):
+        raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
+    frame = _native_frame(records, "records")
+    renamed = {name: aliexpress._snake(name) for name in frame.columns}
+    if len(set(renamed.values())) < len(renamed):
+        raise ColumnError("records has two columns with the same name in snake_case and camelCase; keep one")
+    frame = frame.rename(renamed)
+    mapping = {name: aliexpress._snake(given) for name, given in (columns or {}).items()}
+    if "id" not in frame.columns and "order_id" in frame.columns and "id" not in mapping:
+        mapping["id"] = "order_id"
+    required = (*_ALIEXPRESS_REQUIRED, *(() if protection_days is not None else ("freight_commit_day",)))
+    extra = tuple(aliexpress._snake(name) for name in extra)
+    reader = _Reader(frame, _columns(frame, ALIEXPRESS_COLUMNS, required, mapping, extra, "records"), "records")
+    rows = reader.rows
+    reader.fail(InvalidValueError, ~reader.valid("id"), "id is missing; every order needs its order number")
+
+    status, statuses = _codes(reader, "order_status", aliexpress.OrderStatus)
+    reader.fail(MissingFactError, status < 0, "order_status is missing: every order record has one")
+    logistics, kinds = _codes(reader, "logistics_status", aliexpress.LogisticsStatus)
+    shipped_kinds = np.asarray([kind in aliexpress._SHIPPED for kind in kinds] + [False], dtype=bool)
+    by_status = [aliexpress._SHIPPED_BY_STATUS.get(member) for member in statuses]  # type: ignore[call-overload]
+    status_ships = np.asarray([value is True for value in by_status] + [False], dtype=bool)
+    status_says = np.asarray(
+        [
+            value is not None or member is aliexpress.OrderStatus.SELLER_PART_SEND_GOODS
+            for value, member in zip(by_status, statuses, strict=True)
+        ]
+        + [True],
+        dtype=bool,
+    )
+    has_logistics = logistics >= 0
+    reader.fail(
+        MissingFactError,
+        ~has_logistics & ~status_says[status],
+        lambda row: (
+            f"logistics_status is missing, and order_status {statuses[int(status[row])].value} does not "
+            "say whether the seller shipped; give the table its logistics_status column"
+        ),
+    )
+    shipped = np.where(has_logistics, shipped_kinds[logistics], status_ships[status])
+
+    last_year = 2040
+    for name in ("gmt_create", "gmt_send", "gmt_trade_end", "gmt_received", "over_time_left"):
+        _, texts = reader.strings(name)
+        years = [int(text[:4]) for text in texts if text[:4].isdigit()]
+        last_year = max(last_year, *(year + 2 for year in years)) if years else last_year
+    zones = _columnar.Zones([_zone_named(aliexpress.PACIFIC)], min(last_year, 9999))
+    placed, _ = _pacific(reader, "gmt_create", zones, repeated_hour)
+    reader.fail(
+        MissingFactError, ~reader.valid("gmt_create"), "gmt_create is missing: it says when the order was placed"
+    )
+    sent, has_sent = _pacific(reader, "gmt_send", zones, repeated_hour)
+    reader.fail(
+        MissingFactError,
+        shipped & ~has_sent,
+        "gmt_send is missing, but the order has shipped: give the time its last shipment was sent",
+    )
+
+    if protection_days is not None:
+        if reader.has("freight_commit_day"):
+            raise ColumnError(
+                "records has a freight_commit_day column and protection_days= was given; leave protection_days out"
+            )
+        if not isinstance(protection_days, int) or isinstance(protection_days, bool) or protection_days <= 0:
+            raise InvalidValueError(f"protection_days={protection_days!r} must be a whole number of days, such as 60")
+        days = np.full(rows, protection_days, dtype=np.int64)
+    else:
+        days = _commit_days(reader)
+
+    reason_codes, reasons = reader.strings("order_end_reason")
+    confirmed_reason = np.asarray([reason == "buyer_confirm_goods" for reason in reasons] + [False], dtype=bool)
+    by_buyer = confirmed_reason[reason_codes]
+    accepted = np.asarray([kind is aliexpress.LogisticsStatus.BUYER_ACCEPT_GOODS for kind in kinds] + [False])[
+        logistics
+    ]
+    ended, has_end = _pacific(reader, "gmt_trade_end", zones, repeated_hour)
+    reader.fail(
+        MissingFactError,
+        (accepted | by_buyer) & ~(by_buyer & has_end),
+        "the buyer confirmed receipt, but the row has no time for it (gmt_trade_end with order_end_reason "
+        "buyer_confirm_goods)",
+    )
+    received = accepted | by_buyer
+
+    status_codes, receive_texts = reader.strings("receive_status")
+    all_received = np.asarray([text == "received" for text in receive_texts] + [False], dtype=bool)[status_codes]
+    known_receive = {member.value for member in aliexpress.ReceiveStatus}
+    for index, text in enumerate(receive_texts):
+        reader.fail(
+            InvalidValueError,
+            status_codes == index if text not in known_receive else np.zeros(rows, dtype=bool),
+            f"receive_status={text!r} is not a status aliprotect knows; known: {', '.join(sorted(known_receive))}",
+        )
+    delivered_us, has_delivered = _pacific(reader, "gmt_received", zones, repeated_hour)
+    delivered = shipped & all_received & has_delivered
+    countdown, has_countdown = _pacific(reader, "over_time_left", zones, repeated_hour)
+
+    carrier_codes, carriers = reader.strings("logistics_service_name")
+    carrier_codes = np.where(shipped, carrier_codes, -1)
+    facts = {
+        "id": pc.cast(reader._arrow("id"), pa.string()),
+        "placed_at": _instant_column(_At(placed, placed), np.ones(rows, dtype=bool)),
+        "shipped_at": _instant_column(_At(sent, sent), shipped),
+        "received_at": _instant_column(_At(ended, ended), received),
+        "delivered_at": _instant_column(_At(delivered_us, delivered_us), delivered),
+        "protection_days": pa.array(days, type=pa.int64()),
+        "promised_days": pa.array(days, type=pa.int64()),
+        "carrier": _text_column(carrier_codes, carriers),
+        "zone": _text_column(np.zeros(rows, dtype=np.int64), [aliexpress.PACIFIC]),
+        "order_status": _text_column(status, [str(member.value) for member in statuses]),
+        "over_time_left": _instant_column(_At(countdown, countdown), has_countdown),
+    }
+    return nw.from_arrow(pa.table(facts), backend=frame.implementation).to_native()
+
+
+def _commit_days(reader: _Reader) -> Ints:
+    """``freight_commit_day``: whole numbers, or their text (``"90"``), as AliExpress writes them."""
+    array = reader._arrow("freight_commit_day")
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
+        text = array.cast(pa.string())
+        digits = np.asarray(
+            pc.match_substring_regex(pc.utf8_trim(text, _SPACES), r"^\d{1,9}$")
+            .fill_null(False)
+            .to_numpy(zero_copy_only=False),
+            dtype=bool,
+        )
+        ok = np.asarray(text.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        reader.fail(
+            InvalidValueError,
+            ok & ~digits,
+            lambda row: f"freight_commit_day={text[row].as_py()!r} must be a whole number of days, such as 90",
+        )
+        values = np.asarray(
+            pc.cast(pc.if_else(pa.array(digits), pc.utf8_trim(text, _SPACES), "0"), pa.int64()).to_numpy(
+                zero_copy_only=False
+            ),
+            dtype=np.int64,
+        )
+        reader.fail(MissingFactError, ~ok, "freight_commit_day is missing: pass protection_days= for such orders")
+        reader.fail(
+            InvalidValueError,
+            ok & digits & (values <= 0),
+            "freight_commit_day must be a whole number of days, such as 90",
+        )
+        return values
+    values, _ = reader.whole("freight_commit_day", required=True)
+    return values
