@@ -386,3 +386,57 @@ def test_a_record_nested_deeper_than_any_order_is_refused() -> None:
         aliexpress.order_from_api(deep)
     with pytest.raises(InvalidValueError, match=r"nests more than 32 levels deep"):
         aliexpress.orders_from_api(deep)
+
+
+# --- the time left, counted from the response ----------------------------------------------------
+
+
+def test_timeout_left_time_counts_from_the_response_s_time_stamp_in_china_time() -> None:
+    inner = detail(countdown=None)
+    inner["timeout_left_time"] = 5937329001  # milliseconds
+    response = {
+        "aliexpress_trade_new_redefining_findorderbyid_response": {"target": inner, "time_stamp": "2024-03-20 22:00:01"}
+    }
+    found = aliexpress.order_from_api(response)
+    assert found.timeout_left == dt.timedelta(milliseconds=5937329001)
+    assert found.responded_at is not None
+    assert found.responded_at.in_timezone("UTC").isoformat() == "2024-03-20T14:00:01+00:00"
+    check = aliexpress.reconcile(found, rules=OBSERVED)
+    assert check.aliexpress_field == "timeout_left_time"
+    assert check.aliexpress is not None
+    assert check.aliexpress.in_timezone("UTC") == at("2024-05-28 00:15:30").in_timezone("UTC")
+    assert check.difference == dt.timedelta(0)  # 2024-03-20 14:00:01 UTC + 68d 17h 15m 29.001s, to the second
+    assert check.agrees
+    # an inner object has no time_stamp: the caller says when the response came
+    assert not aliexpress.reconcile(inner, rules=OBSERVED).comparable
+    assert (
+        "it has timeout_left_time, but not the time of the response"
+        in aliexpress.reconcile(inner, rules=OBSERVED).reason
+    )
+    responded = pendulum.datetime(2024, 3, 20, 14, 0, 1, tz="UTC")
+    assert aliexpress.reconcile(aliexpress.order_from_api(inner, responded_at=responded), rules=OBSERVED).comparable
+
+
+def test_over_time_left_is_checked_against_the_time_left() -> None:
+    inner = detail()
+    inner["timeout_left_time"] = "5937329001"
+    late = {
+        "aliexpress_trade_new_redefining_findorderbyid_response": {"target": inner, "time_stamp": "2024-03-20 22:00:35"}
+    }
+    check = aliexpress.reconcile(late, rules=OBSERVED)
+    assert check.agrees
+    assert check.aliexpress_field == "over_time_left"
+    assert check.reason.endswith("puts AliExpress's end 34 seconds later than over_time_left")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("soon", r"timeout_left_time='soon' must be a whole number of milliseconds"), (1.5, r"timeout_left_time=1.5")],
+)
+def test_a_bad_time_left_or_time_stamp_is_refused(value: object, message: str) -> None:
+    inner = detail()
+    inner["timeout_left_time"] = value
+    with pytest.raises(InvalidValueError, match=message):
+        aliexpress.order_from_api(inner)
+    with pytest.raises(InvalidValueError, match=r"time_stamp='yesterday' is not an AliExpress gateway time"):
+        aliexpress.order_from_api({"x_response": {"target": detail(), "time_stamp": "yesterday"}})

@@ -68,6 +68,7 @@ from aliprotect._tracking import Tracking
 from aliprotect.errors import AliprotectError, InvalidValueError, MissingFactError
 
 __all__ = [
+    "CHINA",
     "PACIFIC",
     "ApiOrder",
     "IssueStatus",
@@ -76,6 +77,7 @@ __all__ = [
     "ReceiveStatus",
     "Reconciliation",
     "Shipment",
+    "china_time",
     "order_from_api",
     "orders_from_api",
     "pacific_time",
@@ -206,6 +208,10 @@ class ApiOrder(_days.PicklesInstantsWhole):
         countdown: ``over_time_left``: when AliExpress's timer of the current status runs out.
             While the order waits for the buyer to accept the goods, that is the end of buyer
             protection. ``None`` when the record has none.
+        timeout_left: ``timeout_left_time``: the same timer, as the time left at the moment of
+            the response (negative: overdue); ``None`` when the record has none.
+        responded_at: the moment of the response: the caller's ``responded_at``, or the whole
+            response's ``time_stamp`` (China time); ``None`` when neither is known.
         end_reason: ``order_end_reason``, as text, when the record has it.
         sources: for each fact of ``order``, the field of the record it was read from (or
             ``"argument"`` when the caller gave it).
@@ -218,6 +224,8 @@ class ApiOrder(_days.PicklesInstantsWhole):
     shipments: tuple[Shipment, ...]
     countdown: pendulum.DateTime | None
     end_reason: str | None
+    timeout_left: dt.timedelta | None = None
+    responded_at: pendulum.DateTime | None = None
     sources: Mapping[str, str] = attrs.field(converter=_fields, repr=False)
 
 
@@ -231,12 +239,15 @@ class Reconciliation(_days.PicklesInstantsWhole):
             the order waits for the buyer to accept the goods); when not, ``agrees`` is ``False``
             and ``reason`` says what the countdown is.
         agrees: whether the two ends are the same instant, to the second.
-        aliexpress: AliExpress's end (``over_time_left``, in US Pacific time), or ``None``.
+        aliexpress: AliExpress's end, in US Pacific time: ``over_time_left``, or else the
+            response's time plus ``timeout_left_time``; ``None`` when the record has neither.
         aliprotect: aliprotect's end of protection under ``rulebook``, or ``None``.
         difference: ``aliprotect - aliexpress``, or ``None`` when they cannot be compared.
         reason: why they differ (or that they agree), in a sentence.
         rulebook: the version of the rulebook aliprotect counted with.
         fingerprint: its fingerprint.
+        aliexpress_field: the field AliExpress's end came from (``over_time_left`` or
+            ``timeout_left_time``), or ``None``.
     """
 
     order_id: str
@@ -248,6 +259,7 @@ class Reconciliation(_days.PicklesInstantsWhole):
     reason: str
     rulebook: str
     fingerprint: str
+    aliexpress_field: str | None = None
 
 
 # --- reading the record ---------------------------------------------------------------------
@@ -304,12 +316,15 @@ def _shown(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _unwrapped(payload: Mapping[str, Any]) -> Mapping[str, Any]:
-    """The order object inside a whole response (``{"..._response": {"target": {...}}}``)."""
+def _unwrapped(payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], object]:
+    """The order object inside a whole response (``{"..._response": {"target": {...}}}``), and the
+    response's ``time_stamp`` when it has one."""
     current: Mapping[str, Any] = payload
+    stamp: object = None
     for _ in range(6):
         if _ORDER_KEYS & set(current):
-            return current
+            return current, stamp
+        stamp = current.get("time_stamp", stamp)
         keys = [key for key in current if key.endswith("_response")]
         if len(current) == 1 and keys:
             inner = current[keys[0]]
@@ -338,9 +353,24 @@ class _Record:
             )
         normalized = _normalized(payload)
         assert isinstance(normalized, Mapping)
-        self.data = _unwrapped(normalized)
+        self.data, stamp = _unwrapped(normalized)
         self.repeated_hour = repeated_hour
         self.id = self._id()
+        self.responded_at = None if stamp is None else china_time(stamp, field=self.where("time_stamp"))
+
+    def left(self) -> dt.timedelta | None:
+        """``timeout_left_time``: the time left in the current status at the response, in milliseconds."""
+        value = self.data.get("timeout_left_time")
+        if value is None or value == "":
+            return None
+        number: object = value
+        if isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()):
+            number = int(value.strip())
+        if not isinstance(number, int) or isinstance(number, bool) or abs(number) >= 10**15:
+            raise InvalidValueError(
+                f"{self.where('timeout_left_time')}={_shown(value)} must be a whole number of milliseconds"
+            )
+        return dt.timedelta(milliseconds=number)
 
     def _id(self) -> str:
         for key in ("id", "order_id"):
@@ -481,6 +511,36 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
     return _days.as_pendulum(chosen, zone)
 
 
+CHINA = "Asia/Shanghai"
+"""The zone of the API gateway's ``time_stamp`` (China time, UTC+8, no daylight saving since 1991)."""
+
+
+def china_time(text: object, *, field: str = "time_stamp") -> pendulum.DateTime:
+    """The API gateway's ``time_stamp``, ``YYYY-MM-DD HH:MM:SS`` in China time, as an instant.
+
+    Raises:
+        InvalidValueError: not a time of that form.
+
+    Example:
+        >>> from aliprotect.aliexpress import china_time
+        >>> china_time("2024-03-20 22:00:35").in_timezone("UTC").isoformat()
+        '2024-03-20T14:00:35+00:00'
+    """
+    match = _TIME.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidValueError(
+            f"{field}={_shown(text)} is not an AliExpress gateway time: expected 'YYYY-MM-DD HH:MM:SS' in China time"
+        )
+    try:
+        year, month, day, hour, minute, second = (int(part) for part in match.groups())
+        wall = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError as error:
+        raise InvalidValueError(f"{field}={text!r} is not a real date and time: {error}") from None
+    if year < 1992:
+        raise InvalidValueError(f"{field}={text!r} is before 1992: AliExpress's gateway did not answer then")
+    return _days.as_pendulum(wall, pendulum.timezone(CHINA))
+
+
 def _shipments(record: _Record) -> tuple[Shipment, ...]:
     shipments = []
     for index, entry in enumerate(_items(record.data.get("logistic_info_list"), record.where("logistic_info_list"))):
@@ -557,6 +617,7 @@ def order_from_api(
     listing: Mapping[str, Any] | None = None,
     protection_days: int | None = None,
     received_at: dt.datetime | None = None,
+    responded_at: dt.datetime | None = None,
     repeated_hour: RepeatedHour = "refuse",
 ) -> ApiOrder:
     """An order of AliExpress's records, read into aliprotect's values.
@@ -570,6 +631,8 @@ def order_from_api(
         protection_days: the order's protection timer, when neither record has it.
         received_at: when the buyer confirmed receipt, when the record shows it confirmed but
             has no time for it (see the docs' table).
+        responded_at: the moment of the response (for instance its HTTP ``Date``), against
+            which ``timeout_left_time`` counts; a whole response's ``time_stamp`` gives it too.
         repeated_hour: how to read a time in the hour US Pacific time repeats in November
             (see :func:`pacific_time`).
 
@@ -682,6 +745,8 @@ def order_from_api(
         countdown=record.time("over_time_left"),
         end_reason=record.text("order_end_reason"),
         sources=sources,
+        timeout_left=record.left(),
+        responded_at=record.responded_at if responded_at is None else _days.aware(responded_at, "responded_at"),
     )
 
 
@@ -781,31 +846,51 @@ def reconcile(
     rules = given_or_latest(rules)
     found = record if isinstance(record, ApiOrder) else order_from_api(record, repeated_hour=repeated_hour)
     order = found.order
+    from_left = None
+    if found.timeout_left is not None and found.responded_at is not None:
+        # to the second, as AliExpress writes its times: the milliseconds count from a moment inside
+        # the second its time_stamp names
+        left = dt.timedelta(seconds=round(found.timeout_left.total_seconds()))
+        from_left = _days.as_pendulum((found.responded_at + left).in_timezone(PACIFIC), pendulum.timezone(PACIFIC))
+    theirs, field = (
+        (found.countdown, "over_time_left") if found.countdown is not None else (from_left, "timeout_left_time")
+    )
 
     def answer(comparable: bool, reason: str, ours: pendulum.DateTime | None = None) -> Reconciliation:
-        difference = None if ours is None or found.countdown is None else _days.key(ours) - _days.key(found.countdown)
+        difference = None if ours is None or theirs is None else _days.key(ours) - _days.key(theirs)
         return Reconciliation(
             order_id=order.id,
             comparable=comparable,
             agrees=comparable and difference == dt.timedelta(0),
-            aliexpress=found.countdown,
+            aliexpress=theirs,
             aliprotect=ours,
             difference=difference,
             reason=reason,
             rulebook=rules.version,
             fingerprint=rules.fingerprint,
+            aliexpress_field=field if theirs is not None else None,
         )
 
-    if found.countdown is None:
-        return answer(False, "the record has no over_time_left: AliExpress's countdown is not known")
+    if theirs is None:
+        known = "" if found.timeout_left is None else " (it has timeout_left_time, but not the time of the response)"
+        return answer(False, f"the record has no over_time_left: AliExpress's countdown is not known{known}")
     if found.status is not OrderStatus.WAIT_BUYER_ACCEPT_GOODS or order.shipped_at is None:
         return answer(
             False,
-            f"over_time_left is when status {found.status.value} times out, not the end of buyer protection "
+            f"{field} is when status {found.status.value} times out, not the end of buyer protection "
             "(it is while the order waits for the buyer to accept the goods)",
         )
     ours = _days.as_pendulum(protection_end(order, rules=rules).at.in_timezone(PACIFIC), pendulum.timezone(PACIFIC))
-    return answer(True, _why(_days.key(ours) - _days.key(found.countdown), order, found, rules), ours)
+    reason = _why(_days.key(ours) - _days.key(theirs), order, theirs, rules)
+    if from_left is not None and found.countdown is not None:
+        apart = round((_days.key(from_left) - _days.key(found.countdown)).total_seconds())
+        if apart:
+            side = "later" if apart > 0 else "earlier"
+            reason += (
+                f"; timeout_left_time, counted from the response's time, puts AliExpress's end "
+                f"{_duration(dt.timedelta(seconds=abs(apart)))} {side} than over_time_left"
+            )
+    return answer(True, reason, ours)
 
 
 def _duration(size: dt.timedelta) -> str:
@@ -819,7 +904,7 @@ def _duration(size: dt.timedelta) -> str:
     return " ".join(parts) or f"{size.microseconds} microseconds"
 
 
-def _why(difference: dt.timedelta, order: Order, found: ApiOrder, rules: Rulebook) -> str:
+def _why(difference: dt.timedelta, order: Order, theirs: pendulum.DateTime, rules: Rulebook) -> str:
     if not difference:
         return "agree to the second"
     size = abs(difference)
@@ -827,9 +912,8 @@ def _why(difference: dt.timedelta, order: Order, found: ApiOrder, rules: Ruleboo
     said = f"aliprotect's end is {_duration(size)} {side} AliExpress's"
     shipped = order.shipped_at
     assert shipped is not None
-    assert found.countdown is not None
     if size == dt.timedelta(hours=1) and rules.days_counted_in is None:
-        start, end = shipped.in_timezone(PACIFIC), found.countdown
+        start, end = shipped.in_timezone(PACIFIC), theirs
         if start.utcoffset() != end.utcoffset():
             return (
                 f"{said}: rulebook {rules.version} counts calendar days in the order's zone (C2), while AliExpress "
