@@ -299,7 +299,7 @@ def test_an_error_response_or_a_record_without_an_order_says_so() -> None:
         aliexpress.order_from_api({"hello": "world"})
     with pytest.raises(InvalidValueError, match=r"must be an AliExpress order record"):
         aliexpress.order_from_api("8012345678901234")  # type: ignore[arg-type]
-    with pytest.raises(InvalidValueError, match=r"both 'gmt_create' and another spelling"):
+    with pytest.raises(InvalidValueError, match=r"both 'gmt_create' and 'gmtCreate', two spellings of 'gmt_create'"):
         aliexpress.order_from_api({**detail(), "gmtCreate": "2024-02-24 15:00:51"})
 
 
@@ -440,3 +440,53 @@ def test_a_bad_time_left_or_time_stamp_is_refused(value: object, message: str) -
         aliexpress.order_from_api(inner)
     with pytest.raises(InvalidValueError, match=r"time_stamp='yesterday' is not an AliExpress gateway time"):
         aliexpress.order_from_api({"x_response": {"target": detail(), "time_stamp": "yesterday"}})
+
+
+# --- found in review: inputs that escaped or read differently ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"child_order_list": [{"freight_commit_day": "²"}]}, r"freight_commit_day='²' must be a whole number"),
+        ({"child_order_list": [{"freight_commit_day": "٩٠"}]}, r"freight_commit_day='٩٠' must be a whole number"),
+        ({"child_order_list": [{"freight_commit_day": 10**30}]}, r"must be a whole number of days"),
+        ({"gmt_create": "２０２４-02-24 15:00:51"}, r"is not an AliExpress time"),
+        ({"id": 8012.0}, r"id=8012.0 is not an order number"),
+        ({"id": True}, r"id=True is not an order number"),
+        ({"timeout_left_time": 10**14}, r"timeout_left_time=100000000000000 must be a whole number of milliseconds"),
+    ],
+)
+def test_odd_values_are_refused_by_name(change: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidValueError, match=message):
+        aliexpress.order_from_api({**detail(), **change})
+
+
+def test_a_whole_float_of_days_reads_as_its_number() -> None:
+    assert aliexpress.order_from_api(detail(commit_days=(90.0,))).order.protection_days == 90
+
+
+def test_a_time_left_past_the_year_9999_is_refused_not_overflowed() -> None:
+    inner = {**detail(countdown=None), "timeout_left_time": 10**12}
+    with pytest.raises(InvalidValueError, match=r"falls outside the years 1 to 9999"):
+        aliexpress.reconcile({"x_response": {"target": inner, "time_stamp": "9999-12-31 23:59:59"}}, rules=OBSERVED)
+
+
+def test_an_empty_page_of_a_list_response_has_no_orders() -> None:
+    for page in ({}, None, [], {"order_dto": []}):
+        response = {"aliexpress_solution_order_get_response": {"result": {"target_list": page}}}
+        assert aliexpress.orders_from_api(response) == ()
+
+
+def test_a_dropshipper_s_record_of_a_shipped_order_asks_for_a_record_with_send_times() -> None:
+    record = detail()
+    record.pop("logistic_info_list")
+    record["logistics_info_list"] = {"aeop_order_logistics_info": [{"logistics_no": "LP1", "logistics_service": "X"}]}
+    with pytest.raises(MissingFactError, match=r"without the time each was sent \(as ds.order.get gives them\)"):
+        aliexpress.order_from_api(record)
+
+
+def test_an_order_waiting_for_the_buyer_but_shipped_in_part_says_its_timer_has_not_started() -> None:
+    found = aliexpress.reconcile(detail(logistics="SELLER_SEND_PART_GOODS"), rules=OBSERVED)
+    assert not found.comparable
+    assert "does not show it wholly shipped (logistics_status SELLER_SEND_PART_GOODS)" in found.reason

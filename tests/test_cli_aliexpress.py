@@ -67,7 +67,7 @@ def test_a_bad_record_is_reported_with_its_line_and_the_others_are_checked(tmp_p
     assert "aliprotect: record 2: line 2 is not JSON" in err
     assert "aliprotect: record 3: order 3: order_status='WAITING' is not a status code" in err
     assert "aliprotect: record 4: line 4 holds list, not an order record" in err
-    assert "error: 3 bad rows of 4" in err
+    assert "error: 3 bad records of 4; the other records were checked" in err
     assert "Traceback" not in err
 
 
@@ -123,3 +123,18 @@ def test_reconcile_reports_bad_records_and_exits_2(tmp_path: pathlib.Path) -> No
     assert status == 2
     assert err.count("\n") == 1
     assert "is not JSON" in err
+
+
+def test_one_bad_record_does_not_stop_reconcile_and_junk_json_never_escapes(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.jsonl"
+    huge = json.dumps(detail(order_id="1", commit_days=(10**20,)))
+    long_int = '{"id": ' + "9" * 5000 + "}"
+    twice = '{"id": "3", "over_time_left": "2024-05-28 00:15:30", "over_time_left": "2024-05-28 00:15:31"}'
+    path.write_text("\n".join([huge, long_int, twice, json.dumps(detail(order_id="4"))]), encoding="utf-8")
+    status, out, err = run("reconcile", str(path), "--rulebook", "observed.1")
+    assert status == 2
+    assert "order 4: agrees" in out
+    assert "record 1: order 1: child_order_list[0].freight_commit_day=" in err
+    assert "record 2: line 2 is not JSON" in err
+    assert "record 3: line 3: the field 'over_time_left' appears twice in one object" in err
+    assert "Traceback" not in err

@@ -41,6 +41,7 @@ def test_pandas_and_polars_tables_come_back_as_their_kind_in_the_order_contract(
         "carrier",
         "zone",
         "order_status",
+        "issue_status",
         "over_time_left",
     ]
     assert str(read.loc[0, "shipped_at"]) == "2024-02-28 07:15:30+00:00"
@@ -91,3 +92,47 @@ def test_the_repeated_hour_is_read_as_the_caller_says() -> None:
     later = frames.from_aliexpress(records(over_time_left="2024-11-03 01:30:00"), repeated_hour="later")
     assert str(earlier.loc[0, "over_time_left"]) == "2024-11-03 08:30:00+00:00"
     assert str(later.loc[0, "over_time_left"]) == "2024-11-03 09:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"gmt_send": "2024-04-31 10:00:00"}, InvalidValueError, r"gmt_send='2024-04-31 10:00:00' is not a real"),
+        ({"over_time_left": "2024-02-30 00:00:00"}, InvalidValueError, r"is not a real AliExpress time"),
+        ({"gmt_create": "2023-02-29 00:00:00"}, InvalidValueError, r"is not a real AliExpress time"),
+        ({"gmt_create": "2024-02-24 15:00:60"}, InvalidValueError, r"is not a real AliExpress time"),
+        ({"gmt_create": "２０２４-02-24 15:00:51"}, InvalidValueError, r"is not a real AliExpress time"),
+        ({"freight_commit_day": "²"}, InvalidValueError, r"freight_commit_day='²' must be a whole number"),
+        ({"freight_commit_day": 10**10}, InvalidValueError, r"freight_commit_day=10000000000 must be a whole"),
+        ({"order_id": 0}, InvalidValueError, r"id=0 is not an order number"),
+        ({"order_id": "  "}, MissingFactError, r"id is missing"),
+        ({"order_id": 8012.0}, ColumnError, r"holds double: give order numbers as whole numbers or as text"),
+        ({"gmt_send": "2024-02-20 10:00:00"}, InvalidValueError, r"row 0 of records .* shipped_at is before placed_at"),
+        ({"gmt_create": ""}, MissingFactError, r"gmt_create is missing"),
+    ],
+)
+def test_what_the_scalar_reader_refuses_the_table_refuses(
+    changes: dict[str, object], error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        frames.from_aliexpress(records(**changes))
+
+
+def test_empty_texts_are_no_value_and_ids_lose_their_spaces_as_in_the_scalar_reader() -> None:
+    read = frames.from_aliexpress(
+        records(order_id=" 8012 ", over_time_left="", receive_status="", logistics_service_name="", issue_status="")
+    )
+    assert read.loc[0, "id"] == "8012"
+    assert pd.isna(read.loc[0, "over_time_left"])
+    assert read.loc[0, "carrier"] is None or pd.isna(read.loc[0, "carrier"])
+    # a garbage gmt_trade_end is read only when the order ended by the buyer's confirmation
+    assert len(frames.from_aliexpress(records(gmt_trade_end="garbage"))) == 1
+
+
+def test_bad_arguments_are_refused_with_the_library_s_error() -> None:
+    with pytest.raises(InvalidValueError, match=r"columns=\{'id': 5\} must map field names to column names"):
+        frames.from_aliexpress(records(), columns={"id": 5})  # type: ignore[dict-item]
+    with pytest.raises(InvalidValueError, match=r"extra=\[5\] must be a list of column names"):
+        frames.from_aliexpress(records(), extra=[5])  # type: ignore[list-item]
+    with pytest.raises(InvalidValueError, match=r"columns='x' must map"):
+        frames.from_aliexpress(records(), columns="x")  # type: ignore[arg-type]

@@ -17,6 +17,20 @@ from aliprotect._registry import rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refused when it names a field twice (JSON would keep only the last)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise InvalidValueError(f"the field {key!r} appears twice in one object; give each field once")
+        found[key] = value
+    return found
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_object)
+
+
 def records(path: str) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectError]]:
     """Each record of the file, numbered by its line (JSON Lines) or its place in the array (JSON),
     or the error that stops it from being a record."""
@@ -26,8 +40,11 @@ def records(path: str) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectErro
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
-            except (json.JSONDecodeError, RecursionError) as error:
+                item = _loads(line)
+            except InvalidValueError as error:
+                yield number, InvalidValueError(f"line {number}: {error}")
+                continue
+            except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
                 yield number, InvalidValueError(f"line {number} is not JSON: {error}")
                 continue
             yield (
@@ -40,8 +57,10 @@ def records(path: str) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectErro
             )
         return
     try:
-        loaded = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
+        loaded = _loads(text)
+    except InvalidValueError as error:
+        raise InvalidValueError(f"{path}: {error}") from None
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
         raise InvalidValueError(f"{path} is not JSON: {error}") from None
     items = loaded if isinstance(loaded, list) else aliexpress._list_entries(loaded)
     for number, item in enumerate(items, start=1):
@@ -75,7 +94,11 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         if isinstance(item, AliprotectError):
             bad.append((number, str(item)))
             continue
-        result = aliexpress.reconcile(item, rules=rules)
+        try:
+            result = aliexpress.reconcile(item, rules=rules)
+        except AliprotectError as error:
+            bad.append((number, str(error)))
+            continue
         found.append(
             {
                 "order_id": result.order_id,

@@ -96,12 +96,12 @@ def _json_items(path: str, text: str) -> list[object]:
                 continue
             try:
                 items.append(json.loads(line))
-            except json.JSONDecodeError as error:
+            except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
                 raise InvalidValueError(f"{path} line {line_number} is not JSON: {error}") from None
         return items
     try:
         loaded = json.loads(text)
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
         raise InvalidValueError(f"{path} is not JSON: {error}") from None
     if not isinstance(loaded, list):
         raise InvalidValueError(f"{path} must hold a JSON array of orders")
@@ -298,7 +298,8 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     for number, reason in bad:
         print(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}", file=err)
     if bad:
-        print(f"aliprotect: error: {len(bad)} bad rows of {count}; the other rows were checked", file=err)
+        what = "records" if args.aliexpress else "rows"
+        print(f"aliprotect: error: {len(bad)} bad {what} of {count}; the other {what} were checked", file=err)
         raise BadRows
 
 

@@ -265,7 +265,10 @@ class Reconciliation(_days.PicklesInstantsWhole):
 # --- reading the record ---------------------------------------------------------------------
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_TIME = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})")
+_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
+_DAYS = re.compile(r"[0-9]{1,9}")
+_MOST_DAYS = 999_999_999
+"""The most days ``freight_commit_day`` may say (nine digits); the rulebooks allow far fewer."""
 _ORDER_KEYS = frozenset({"id", "order_id", "gmt_create", "order_status", "product_list", "child_order_list"})
 _ENVELOPES = ("target", "result", "data", "value")
 _LISTS = ("target_list", "order_list", "order_dto", "orders", "list")
@@ -286,12 +289,15 @@ def _normalized(value: object, depth: int = 0) -> object:
         raise InvalidValueError(f"the record nests more than {_DEEPEST} levels deep; an order record nests about six")
     if isinstance(value, Mapping):
         result: dict[str, object] = {}
+        spelled: dict[str, str] = {}
         for key, item in value.items():
             name = _snake(str(key))
             if name in result:
                 raise InvalidValueError(
-                    f"the record has both {name!r} and another spelling of it ({key!r}); give each field once"
+                    f"the record has both {spelled[name]!r} and {str(key)!r}, two spellings of {name!r}; "
+                    "give each field once"
                 )
+            spelled[name] = str(key)
             result[name] = _normalized(item, depth + 1)
         return result
     if isinstance(value, list):
@@ -364,21 +370,27 @@ class _Record:
         if value is None or value == "":
             return None
         number: object = value
-        if isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()):
+        if isinstance(value, str) and re.fullmatch(r"-?[0-9]{1,13}", value.strip()):
             number = int(value.strip())
-        if not isinstance(number, int) or isinstance(number, bool) or abs(number) >= 10**15:
+        if not isinstance(number, int) or isinstance(number, bool) or abs(number) >= 10**13:
             raise InvalidValueError(
-                f"{self.where('timeout_left_time')}={_shown(value)} must be a whole number of milliseconds"
+                f"{self.where('timeout_left_time')}={_shown(value)} must be a whole number of milliseconds, "
+                "less than about 300 years either way"
             )
         return dt.timedelta(milliseconds=number)
 
     def _id(self) -> str:
         for key in ("id", "order_id"):
             value = self.data.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
             if isinstance(value, int) and not isinstance(value, bool) and value > 0:
                 return str(value)
-            if isinstance(value, str) and value.strip():
+            if isinstance(value, str):
                 return value.strip()
+            raise InvalidValueError(
+                f"{key}={_shown(value)} is not an order number: give it as a whole number greater than 0 or as text"
+            )
         raise MissingFactError(f"the record has no order id: it needs id or order_id (found {sorted(self.data)[:12]})")
 
     def where(self, field: str) -> str:
@@ -413,11 +425,13 @@ class _Record:
             ) from None
 
     def days(self, value: object, where: str) -> int:
-        """A whole number of days, given as a number or as its text (``"90"``)."""
+        """A whole number of days, given as a number (``90``, ``90.0``) or as its text (``"90"``)."""
         number: object = value
-        if isinstance(value, str) and value.strip().isdigit():
+        if isinstance(value, str) and _DAYS.fullmatch(value.strip()):
             number = int(value.strip())
-        if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
+        elif isinstance(value, float) and value.is_integer() and 0 < value <= _MOST_DAYS:
+            number = int(value)
+        if not isinstance(number, int) or isinstance(number, bool) or not 0 < number <= _MOST_DAYS:
             raise InvalidValueError(f"{self.where(where)}={_shown(value)} must be a whole number of days, such as 90")
         return number
 
@@ -667,6 +681,12 @@ def order_from_api(
     shipments = _shipments(record)
     shipped_at = None
     if _shipped(record, status, logistics):
+        if not shipments and "logistics_info_list" in record.data:
+            raise MissingFactError(
+                f"{record.where('logistics_info_list')}: the record lists its shipments without the time each was "
+                "sent (as ds.order.get gives them), and the order has shipped: aliprotect needs gmt_send; read "
+                "the order with findorderbyid (or solution.order.info.get), whose logistic_info_list has it"
+            )
         if not shipments:
             raise MissingFactError(
                 f"{record.where('logistic_info_list')} is empty, but the order has shipped "
@@ -784,8 +804,10 @@ def _list_entries(payload: object) -> list[Mapping[str, Any]]:
             return _items(current, "the list of orders")
         if not isinstance(current, Mapping):
             break
-        listed = next((current[key] for key in _LISTS if key in current), None)
-        if listed is not None:
+        if any(key in current for key in _LISTS):
+            listed = next(current[key] for key in _LISTS if key in current)
+            if listed is None or listed == {} or listed == []:
+                return []  # an empty page
             current = listed
             continue
         keys = [key for key in current if key.endswith("_response")]
@@ -851,7 +873,13 @@ def reconcile(
         # to the second, as AliExpress writes its times: the milliseconds count from a moment inside
         # the second its time_stamp names
         left = dt.timedelta(seconds=round(found.timeout_left.total_seconds()))
-        from_left = _days.as_pendulum((found.responded_at + left).in_timezone(PACIFIC), pendulum.timezone(PACIFIC))
+        try:
+            from_left = _days.as_pendulum((found.responded_at + left).in_timezone(PACIFIC), pendulum.timezone(PACIFIC))
+        except OverflowError:
+            raise InvalidValueError(
+                f"order {order.id}: timeout_left_time counted from the response's time "
+                f"({found.responded_at.isoformat()}) falls outside the years 1 to 9999"
+            ) from None
     theirs, field = (
         (found.countdown, "over_time_left") if found.countdown is not None else (from_left, "timeout_left_time")
     )
@@ -874,6 +902,13 @@ def reconcile(
     if theirs is None:
         known = "" if found.timeout_left is None else " (it has timeout_left_time, but not the time of the response)"
         return answer(False, f"the record has no over_time_left: AliExpress's countdown is not known{known}")
+    if found.status is OrderStatus.WAIT_BUYER_ACCEPT_GOODS and order.shipped_at is None:
+        return answer(
+            False,
+            f"the order waits for the buyer, but the record does not show it wholly shipped (logistics_status "
+            f"{found.logistics_status.value if found.logistics_status else 'missing'}), so aliprotect's protection "
+            "timer has not started",
+        )
     if found.status is not OrderStatus.WAIT_BUYER_ACCEPT_GOODS or order.shipped_at is None:
         return answer(
             False,

@@ -1181,6 +1181,7 @@ ALIEXPRESS_COLUMNS: Mapping[str, str] = {
     "gmt_received": "when the last shipment was delivered (Pacific time)",
     "logistics_service_name": "the shipping service, as the order's carrier",
     "over_time_left": "AliExpress's countdown of the current status (Pacific time)",
+    "issue_status": "whether the order has a dispute (NO_ISSUE, IN_ISSUE, END_ISSUE)",
 }
 """The columns :func:`from_aliexpress` reads: the fields of an AliExpress order record, one row per
 order (camelCase names read alike)."""
@@ -1188,18 +1189,36 @@ order (camelCase names read alike)."""
 _ALIEXPRESS_REQUIRED = ("id", "gmt_create", "order_status")
 
 
-def _pacific(reader: _Reader, name: str, zones: _columnar.Zones, repeated_hour: str) -> tuple[Ints, Bools]:
-    """Microseconds since 1970 UTC of a column of AliExpress times, and which rows hold one."""
+def _texts(reader: _Reader, name: str) -> tuple[Ints, list[str]]:
+    """:meth:`_Reader.strings`, with an empty text read as no value, as the scalar reader reads it."""
     codes, texts = reader.strings(name)
+    if "" in texts:
+        codes = np.where(codes == texts.index(""), -1, codes)
+    return codes, texts
+
+
+def _pacific(
+    reader: _Reader, name: str, zones: _columnar.Zones, repeated_hour: str, rows: Bools | None = None
+) -> tuple[Ints, Bools]:
+    """Microseconds since 1970 UTC of a column of AliExpress times, and which rows hold one; only
+    ``rows`` are read, when given (the others as if they held none)."""
+    codes, texts = _texts(reader, name)
+    if rows is not None:
+        codes = np.where(rows, codes, -1)
     if not texts:
         return np.zeros(reader.rows, dtype=np.int64), np.zeros(reader.rows, dtype=bool)
     choices = pa.array(texts, type=pa.string())
     well_formed = np.asarray(
-        pc.match_substring_regex(choices, r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$").to_numpy(zero_copy_only=False),
+        pc.match_substring_regex(choices, r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$")
+        .fill_null(False)
+        .to_numpy(zero_copy_only=False),
         dtype=bool,
     )
     parsed = pc.strptime(choices, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
-    valid = well_formed & np.asarray(parsed.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    # strptime moves an impossible date on (2024-02-30 to 2024-03-01): keep only what writes back the same
+    written = pc.strftime(parsed.cast(pa.timestamp("s")), format="%Y-%m-%d %H:%M:%S")
+    same = pc.equal(written, choices).fill_null(False)
+    valid = well_formed & np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
     walls = np.asarray(pc.cast(parsed, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
     known = codes >= 0
     column = np.maximum(codes, 0)
@@ -1238,9 +1257,12 @@ def _pacific(reader: _Reader, name: str, zones: _columnar.Zones, repeated_hour: 
 
 def _codes(reader: _Reader, name: str, kind: type[enum.Enum]) -> tuple[Ints, list[enum.Enum]]:
     """Each row's status code as an index into the members returned (-1 for a null); unknown codes refused."""
-    codes, texts = reader.strings(name)
+    codes, texts = _texts(reader, name)
     members: list[enum.Enum] = []
     for index, text in enumerate(texts):
+        if text == "":
+            members.append(next(iter(kind)))  # no row points here: an empty text is no value
+            continue
         try:
             members.append(kind(text))
         except ValueError:
@@ -1275,9 +1297,9 @@ def from_aliexpress(
     Returns the same kind of table with the columns ``id``, ``placed_at``, ``shipped_at``,
     ``received_at``, ``delivered_at`` (instants in UTC), ``protection_days``,
     ``promised_days``, ``carrier``, ``zone`` (``America/Los_Angeles``, whose calendar counts
-    the days unless the rulebook says otherwise), ``order_status`` and ``over_time_left``
-    (AliExpress's countdown, in UTC): ready for :func:`timelines`, :func:`can_open` and
-    :func:`next_actions`.
+    the days unless the rulebook says otherwise), ``order_status``, ``issue_status`` and
+    ``over_time_left`` (AliExpress's countdown, in UTC): ready for :func:`timelines`,
+    :func:`can_open` and :func:`next_actions`. An empty text is no value, as in a record.
 
     Args:
         records: the table of records.
@@ -1308,6 +1330,12 @@ def from_aliexpress(
     """
     if repeated_hour not in ("refuse", "earlier", "later"):
         raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
+    if columns is not None and not (
+        isinstance(columns, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
+    ):
+        raise InvalidValueError(f"columns={columns!r} must map field names to column names, e.g. {{'id': 'order_no'}}")
+    if isinstance(extra, str) or not all(isinstance(name, str) for name in extra):
+        raise InvalidValueError(f"extra={extra!r} must be a list of column names, e.g. ['note']")
     frame = _native_frame(records, "records")
     renamed = {name: aliexpress._snake(name) for name in frame.columns}
     if len(set(renamed.values())) < len(renamed):
@@ -1320,7 +1348,7 @@ def from_aliexpress(
     extra = tuple(aliexpress._snake(name) for name in extra)
     reader = _Reader(frame, _columns(frame, ALIEXPRESS_COLUMNS, required, mapping, extra, "records"), "records")
     rows = reader.rows
-    reader.fail(InvalidValueError, ~reader.valid("id"), "id is missing; every order needs its order number")
+    ids = _record_ids(reader)
 
     status, statuses = _codes(reader, "order_status", aliexpress.OrderStatus)
     reader.fail(MissingFactError, status < 0, "order_status is missing: every order record has one")
@@ -1353,10 +1381,8 @@ def from_aliexpress(
         years = [int(text[:4]) for text in texts if text[:4].isdigit()]
         last_year = max(last_year, *(year + 2 for year in years)) if years else last_year
     zones = _columnar.Zones([_zone_named(aliexpress.PACIFIC)], min(last_year, 9999))
-    placed, _ = _pacific(reader, "gmt_create", zones, repeated_hour)
-    reader.fail(
-        MissingFactError, ~reader.valid("gmt_create"), "gmt_create is missing: it says when the order was placed"
-    )
+    placed, has_placed = _pacific(reader, "gmt_create", zones, repeated_hour)
+    reader.fail(MissingFactError, ~has_placed, "gmt_create is missing: it says when the order was placed")
     sent, has_sent = _pacific(reader, "gmt_send", zones, repeated_hour)
     reader.fail(
         MissingFactError,
@@ -1375,13 +1401,13 @@ def from_aliexpress(
     else:
         days = _commit_days(reader)
 
-    reason_codes, reasons = reader.strings("order_end_reason")
+    reason_codes, reasons = _texts(reader, "order_end_reason")
     confirmed_reason = np.asarray([reason == "buyer_confirm_goods" for reason in reasons] + [False], dtype=bool)
     by_buyer = confirmed_reason[reason_codes]
     accepted = np.asarray([kind is aliexpress.LogisticsStatus.BUYER_ACCEPT_GOODS for kind in kinds] + [False])[
         logistics
     ]
-    ended, has_end = _pacific(reader, "gmt_trade_end", zones, repeated_hour)
+    ended, has_end = _pacific(reader, "gmt_trade_end", zones, repeated_hour, rows=by_buyer)
     reader.fail(
         MissingFactError,
         (accepted | by_buyer) & ~(by_buyer & has_end),
@@ -1390,23 +1416,24 @@ def from_aliexpress(
     )
     received = accepted | by_buyer
 
-    status_codes, receive_texts = reader.strings("receive_status")
+    status_codes, receive_texts = _texts(reader, "receive_status")
     all_received = np.asarray([text == "received" for text in receive_texts] + [False], dtype=bool)[status_codes]
     known_receive = {member.value for member in aliexpress.ReceiveStatus}
     for index, text in enumerate(receive_texts):
         reader.fail(
             InvalidValueError,
-            status_codes == index if text not in known_receive else np.zeros(rows, dtype=bool),
+            status_codes == index if text and text not in known_receive else np.zeros(rows, dtype=bool),
             f"receive_status={text!r} is not a status aliprotect knows; known: {', '.join(sorted(known_receive))}",
         )
     delivered_us, has_delivered = _pacific(reader, "gmt_received", zones, repeated_hour)
     delivered = shipped & all_received & has_delivered
     countdown, has_countdown = _pacific(reader, "over_time_left", zones, repeated_hour)
 
-    carrier_codes, carriers = reader.strings("logistics_service_name")
+    carrier_codes, carriers = _texts(reader, "logistics_service_name")
     carrier_codes = np.where(shipped, carrier_codes, -1)
+    issue, issues = _codes(reader, "issue_status", aliexpress.IssueStatus)
     facts = {
-        "id": pc.cast(reader._arrow("id"), pa.string()),
+        "id": ids,
         "placed_at": _instant_column(_At(placed, placed), np.ones(rows, dtype=bool)),
         "shipped_at": _instant_column(_At(sent, sent), shipped),
         "received_at": _instant_column(_At(ended, ended), received),
@@ -1416,9 +1443,38 @@ def from_aliexpress(
         "carrier": _text_column(carrier_codes, carriers),
         "zone": _text_column(np.zeros(rows, dtype=np.int64), [aliexpress.PACIFIC]),
         "order_status": _text_column(status, [str(member.value) for member in statuses]),
+        "issue_status": _text_column(issue, [str(member.value) for member in issues]),
         "over_time_left": _instant_column(_At(countdown, countdown), has_countdown),
     }
-    return nw.from_arrow(pa.table(facts), backend=frame.implementation).to_native()
+    read = nw.from_arrow(pa.table(facts), backend=frame.implementation)
+    # every row checked as the scalar Order checks itself (time order), named as a row of records
+    _Facts(_Reader(read, {name: name for name in ORDER_COLUMNS if name in facts}, "records"), None)
+    return read.to_native()
+
+
+def _record_ids(reader: _Reader) -> pa.Array:
+    """The order numbers, as text: whole numbers greater than 0, or text without its surrounding spaces."""
+    array = reader._arrow("id")
+    if pa.types.is_integer(array.type):
+        values = np.asarray(pc.fill_null(array, 1).to_numpy(zero_copy_only=False))
+        reader.fail(
+            InvalidValueError,
+            values <= 0,
+            lambda row: f"id={int(values[row])} is not an order number: give a whole number greater than 0",
+        )
+        text = pc.cast(array, pa.string())
+    elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
+        text = pc.utf8_trim(array.cast(pa.string()), _SPACES)
+    elif pa.types.is_null(array.type):
+        text = pa.nulls(len(array), type=pa.string())
+    else:
+        raise ColumnError(
+            f"column {reader.found['id']!r} of records (id) holds {array.type}: give order numbers as whole "
+            "numbers or as text"
+        )
+    empty = np.asarray(pc.equal(text, "").fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
+    reader.fail(MissingFactError, empty, "id is missing; every order needs its order number")
+    return text
 
 
 def _commit_days(reader: _Reader) -> Ints:
@@ -1427,7 +1483,7 @@ def _commit_days(reader: _Reader) -> Ints:
     if pa.types.is_string(array.type) or pa.types.is_large_string(array.type) or pa.types.is_string_view(array.type):
         text = array.cast(pa.string())
         digits = np.asarray(
-            pc.match_substring_regex(pc.utf8_trim(text, _SPACES), r"^\d{1,9}$")
+            pc.match_substring_regex(pc.utf8_trim(text, _SPACES), r"^[0-9]{1,9}$")
             .fill_null(False)
             .to_numpy(zero_copy_only=False),
             dtype=bool,
@@ -1452,4 +1508,9 @@ def _commit_days(reader: _Reader) -> Ints:
         )
         return values
     values, _ = reader.whole("freight_commit_day", required=True)
+    reader.fail(
+        InvalidValueError,
+        values > aliexpress._MOST_DAYS,
+        lambda row: f"freight_commit_day={int(values[row])} must be a whole number of days, such as 90",
+    )
     return values
