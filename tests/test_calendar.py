@@ -21,8 +21,10 @@ def with_head(lines: str) -> str:
     return BASE_TEXT.replace(HEAD, HEAD + lines)
 
 
-def counted_in(zone: str) -> Rulebook:
-    text = with_head(f'days_counted_in = "{zone}"\ndays_counted_in_citations = ["seed 003:1"]\n')
+def counted_in(zone: str, rules: str = '"protection.period", "protection.extension"') -> Rulebook:
+    text = with_head(
+        f'days_counted_in = "{zone}"\ndays_counted_in_rules = [{rules}]\ndays_counted_in_citations = ["seed 003:1"]\n'
+    )
     return Rulebook.from_toml(text.replace('version = "2025.1"', 'version = "2025.1-china"'))
 
 
@@ -47,16 +49,48 @@ def test_days_counted_on_china_s_calendar_are_24_hours_long_across_a_us_dst_chan
     assert ends.diff(own).in_seconds() == 3600
 
 
-def test_every_day_count_of_the_rulebook_uses_its_calendar() -> None:
-    # day 6 after shipping starts at 00:00 in China, not in California (C4)
+def test_only_the_rules_the_rulebook_names_count_on_its_calendar() -> None:
+    # the timer counts 24-hour days; day 6 after shipping still starts at 00:00 on the order's own calendar (C4)
     window = aliprotect.dispute_window(ORDER, rules=CHINA)
-    assert window.opens.in_timezone("Asia/Shanghai").date() == pendulum.date(2024, 3, 16)
-    assert (window.opens.in_timezone("Asia/Shanghai").hour, window.opens.in_timezone("Asia/Shanghai").minute) == (0, 0)
+    assert window.opens == pendulum.datetime(2024, 3, 15, tz=PACIFIC)
     timeline = aliprotect.timeline(ORDER, rules=CHINA)
     recommended, ends = timeline.get("open_by_recommended"), timeline.get("protection_ends")
     assert recommended is not None
     assert ends is not None
-    assert recommended.at == ends.at.subtract(hours=10 * 24)
+    assert recommended.at == ends.at.subtract(days=10)  # 10 calendar days in the order's zone (C2)
+    # a rulebook may name open.earliest too: then day 6 starts at 00:00 in China
+    china_days = counted_in("Asia/Shanghai", '"protection.period", "open.earliest"')
+    opens = aliprotect.dispute_window(ORDER, rules=china_days).opens.in_timezone("Asia/Shanghai")
+    assert (opens.date(), opens.hour, opens.minute) == (pendulum.date(2024, 3, 16), 0, 0)
+    assert CHINA.calendar("protection.period") == "Asia/Shanghai"
+    assert CHINA.calendar("open.earliest") is None
+
+
+def test_an_extension_is_checked_against_the_end_the_rulebook_counts() -> None:
+    # a limit: the order checks itself without a rulebook, on its own calendar (C2), so an extension
+    # granted in the hour before the 24-hour end (PDT, an hour after the C2 end) is refused when built
+    granted_after = ORDER.shipped_at.add(hours=90 * 24, minutes=-30)  # before the 24-hour end, after the C2 end
+    with pytest.raises(aliprotect.errors.TimeOrderError, match=r"not before protection ended"):
+        Order(
+            id="C2",
+            placed_at=ORDER.placed_at,
+            shipped_at=ORDER.shipped_at,
+            protection_days=90,
+            extensions=(aliprotect.Extension(granted_at=granted_after, days=15),),
+        )
+    # in autumn the rulebook's end comes an hour before the order's own: an extension in that hour is refused
+    autumn = ORDER.shipped_at.add(months=6)  # 2024-09-09, PDT; its 90-day end is in PST
+    late = autumn.add(hours=90 * 24, minutes=30)  # after the 24-hour end, before the C2 end
+    order = Order(
+        id="C3",
+        placed_at=ORDER.placed_at,
+        shipped_at=autumn,
+        protection_days=90,
+        extensions=(aliprotect.Extension(granted_at=late, days=15),),
+    )
+    assert aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.1")).at == late.add(minutes=30, days=15)
+    with pytest.raises(aliprotect.errors.TimeOrderError, match=r"counted on the calendar of Asia/Shanghai as rulebook"):
+        aliprotect.protection_end(order, rules=CHINA)
 
 
 def test_the_calendar_is_part_of_the_rulebook_and_of_its_fingerprint() -> None:
@@ -70,12 +104,26 @@ def test_the_calendar_is_part_of_the_rulebook_and_of_its_fingerprint() -> None:
     ("text", "message"),
     [
         (
-            with_head('days_counted_in = "Mars/Olympus"\ndays_counted_in_citations = ["seed 003:1"]\n'),
+            with_head(
+                'days_counted_in = "Mars/Olympus"\ndays_counted_in_rules = ["protection.period"]\n'
+                'days_counted_in_citations = ["seed 003:1"]\n'
+            ),
             r"\[rulebook\].days_counted_in: must name an IANA time zone",
         ),
         (
-            with_head('days_counted_in = "Asia/Shanghai"\n'),
+            with_head('days_counted_in = "Asia/Shanghai"\ndays_counted_in_rules = ["protection.period"]\n'),
             r"\[rulebook\].days_counted_in_citations: must be a non-empty list of citations",
+        ),
+        (
+            with_head('days_counted_in = "Asia/Shanghai"\ndays_counted_in_citations = ["seed 003:1"]\n'),
+            r"\[rulebook\].days_counted_in_rules: must list the rule ids",
+        ),
+        (
+            with_head(
+                'days_counted_in = "Asia/Shanghai"\ndays_counted_in_rules = ["no.such"]\n'
+                'days_counted_in_citations = ["seed 003:1"]\n'
+            ),
+            r"\[rulebook\].days_counted_in_rules: must list the rule ids",
         ),
         (
             with_head('days_counted_in_citations = ["seed 003:1"]\n'),

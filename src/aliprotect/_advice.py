@@ -324,7 +324,9 @@ class _Advisor:
         events = tracking.known_at(self.at)
         if not events:
             quiet = _days.add_days(
-                tracking.provided_at, self.days("tracking.not_available", "max"), self.rules.days_counted_in
+                tracking.provided_at,
+                self.days("tracking.not_available", "max"),
+                self.rules.calendar("tracking.not_available"),
             )
             if self.before(quiet) and _days.key(quiet) < _days.key(closes):  # never wait past the last chance
                 self.add(
@@ -365,7 +367,9 @@ class _Advisor:
     ) -> None:
         """``tracking.stalled``: not moving for 2 days or more in one place."""
         if self.before(
-            _days.add_days(since, self.days("tracking.stalled", "stalled_after"), self.rules.days_counted_in)
+            _days.add_days(
+                since, self.days("tracking.stalled", "stalled_after"), self.rules.calendar("tracking.stalled")
+            )
         ):
             return
         end = self.protection_ends.at
@@ -422,11 +426,15 @@ class _Advisor:
         buyer_zone = self.order.placed_at.timezone or self.order.placed_at.tzinfo
         local = since.in_timezone(buyer_zone)  # type: ignore[arg-type]
         ask_from = _days.add_business_days(
-            local, self.days("tracking.inactive", "inactive", Unit.BUSINESS_DAYS), self.rules.days_counted_in
+            local,
+            self.days("tracking.inactive", "inactive", Unit.BUSINESS_DAYS),
+            self.rules.calendar("tracking.inactive"),
         )
         if self.before(ask_from):
             return
-        dispute_from = _days.add_days(ask_from, self.days("tracking.inactive", "then"), self.rules.days_counted_in)
+        dispute_from = _days.add_days(
+            ask_from, self.days("tracking.inactive", "then"), self.rules.calendar("tracking.inactive")
+        )
         if self.before(dispute_from):
             self.add(
                 Action.CONTACT_SELLER,

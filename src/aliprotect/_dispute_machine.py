@@ -72,8 +72,10 @@ class _Clock:
     """From when the buyer can escalate, when the rulebook has a claim phase."""
     claim_until: pendulum.DateTime | None
     """The end of the claim phase (the start of the day after its last day), when it has one."""
-    calendar: str | None
-    """The rulebook's ``days_counted_in``: the calendar its days are counted on, if not the instant's own."""
+    return_calendar: str | None
+    """The calendar ``return.window``'s days are counted on (the rulebook's ``days_counted_in``), or ``None``."""
+    refund_calendar: str | None
+    """The calendar ``refund.arrival``'s days are counted on, if not the instant's own."""
 
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
@@ -87,7 +89,7 @@ class _Clock:
         )
         asked = dispute.claim.amount if dispute.claim.resolution is Resolution.PARTIAL_REFUND else dispute.refundable
         return cls(
-            reply_by=_days.add_days(dispute.opened_at, reply_days, rules.days_counted_in),
+            reply_by=_days.add_days(dispute.opened_at, reply_days, rules.calendar(reply_rules[0])),
             reply_rules=reply_rules,
             moderator_from=_optional_nth(rules, dispute.opened_at, "moderator_after"),
             ship_back_days=rules.number("return.window", "ship_back"),
@@ -96,7 +98,8 @@ class _Clock:
             asked=asked,
             claim_from=_optional_nth(rules, dispute.opened_at, "claim_from"),
             claim_until=_optional_nth(rules, dispute.opened_at, "claim_until", after=1),
-            calendar=rules.days_counted_in,
+            return_calendar=rules.calendar("return.window"),
+            refund_calendar=rules.calendar("refund.arrival"),
         )
 
 
@@ -113,8 +116,8 @@ def _nth(rules: Rulebook, opened: pendulum.DateTime, rule_id: str, name: str, *,
     quantity = rules.quantity(rule_id, name)
     number = rules.number(rule_id, name) + after
     if quantity.unit is Unit.DAY_NUMBER:
-        return _days.start_of_day_number(opened, number, rules.days_counted_in)
-    return _days.add_days(opened, number, rules.days_counted_in)
+        return _days.start_of_day_number(opened, number, rules.calendar(rule_id))
+    return _days.add_days(opened, number, rules.calendar(rule_id))
 
 
 def _reached(at: pendulum.DateTime, deadline: pendulum.DateTime) -> bool:
@@ -232,7 +235,7 @@ def _on_event(state: _State, event: DisputeEvent, dispute: Dispute, clock: _Cloc
         )
     match event.kind:
         case DisputeEventKind.SELLER_ACCEPTS if dispute.claim.resolution is Resolution.REFUND_WITH_RETURN:
-            return_by = _days.add_days(at, clock.ship_back_days, clock.calendar)
+            return_by = _days.add_days(at, clock.ship_back_days, clock.return_calendar)
             return _State(
                 stage=Stage.RETURN_DUE,
                 description=f"the seller accepted: send the item back with a tracking number by "
@@ -492,7 +495,7 @@ def _schedule(state: _State, clock: _Clock, rules: Rulebook, *, planned: bool = 
         add = _days.add_business_days if clock.refund_arrival_unit is Unit.BUSINESS_DAYS else _days.add_days
         deadline(
             "refund_arrives_by",
-            add(state.refunded_at, clock.refund_arrival_days, clock.calendar),
+            add(state.refunded_at, clock.refund_arrival_days, clock.refund_calendar),
             "the refund reaches the card by then",
             "refund.arrival",
         )

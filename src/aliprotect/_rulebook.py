@@ -107,12 +107,18 @@ class Rulebook(_formatting.ShowsAsHtml):
     document: str = attrs.field(repr=False, eq=False)
     """The canonical JSON form of the rulebook document; ``fingerprint`` is its SHA-256."""
     days_counted_in: str | None = attrs.field(default=None, kw_only=True)
-    """The IANA zone whose calendar counts every number of days of this rulebook, whatever
-    the zone of the instant counted from; ``None`` (most rulebooks) counts them in the
-    instant's own zone (C2, C4). ``"Asia/Shanghai"``, which has no daylight saving, makes
-    every day 24 hours long, as AliExpress's own countdown counts them."""
+    """The IANA zone whose calendar counts the days of the rules in ``days_counted_in_rules``,
+    whatever the zone of the instant counted from; ``None`` (most rulebooks) counts every
+    rule's days in the instant's own zone (C2, C4). ``"Asia/Shanghai"``, which has no daylight
+    saving, makes every day 24 hours long, as AliExpress's own countdown counts them."""
+    days_counted_in_rules: tuple[str, ...] = attrs.field(default=(), kw_only=True, repr=False)
+    """The rules whose days ``days_counted_in`` counts: only those its sources show."""
     days_counted_in_citations: tuple[Citation, ...] = attrs.field(default=(), kw_only=True, repr=False)
     """The sources that show the calendar of ``days_counted_in``."""
+
+    def calendar(self, rule_id: str) -> str | None:
+        """The zone whose calendar counts ``rule_id``'s days, or ``None`` for the instant's own (C2, C4)."""
+        return self.days_counted_in if rule_id in self.days_counted_in_rules else None
 
     def __reduce__(self) -> tuple[object, ...]:
         """Pickled as its document, from which it is read back whole (its fingerprint included)."""

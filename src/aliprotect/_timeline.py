@@ -19,7 +19,7 @@ from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
-from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError
+from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError, TimeOrderError
 
 if TYPE_CHECKING:
     from aliprotect._tracking import Tracking
@@ -44,6 +44,8 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     ``after_delivered``); extensions granted after that still add their days."""
     if order.shipped_at is None:
         raise not_shipped(order, question)
+    if order.extensions and rules.calendar("protection.period") is not None:
+        _check_extensions_on_calendar(order, order.shipped_at, rules)
     end = timer_end(order, order.shipped_at, rules)
     if rules.has("protection.period", "at_most"):
         longest = days_of(rules, "protection.period", "at_most")
@@ -59,11 +61,29 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     after: list[int] = []
     for extension in order.extensions:
         (before if _days.key(extension.granted_at) < _days.key(delivered) else after).append(extension.days)
-    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before), rules.days_counted_in)
+    timer = rules.calendar("protection.period")
+    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before), timer)
     if not _days.key(delivered) < _days.key(running_until):
         return end  # shown delivered after the timer ran out: nothing left to cut
-    left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"), rules.days_counted_in)
-    return _days.add_days(min(running_until, left, key=_days.key), sum(after), rules.days_counted_in)
+    left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"), timer)
+    return _days.add_days(min(running_until, left, key=_days.key), sum(after), timer)
+
+
+def _check_extensions_on_calendar(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> None:
+    """Each extension granted while protection ran, counted on the calendar the rulebook counts the
+    timer on (``days_counted_in``): the order checked itself in its own zone (C2)."""
+    total = order.protection_days
+    calendar = rules.calendar("protection.period")
+    for extension in sorted(order.extensions, key=lambda e: _days.key(e.granted_at)):
+        end = _days.add_days(shipped, total, calendar)
+        stop = end if order.received_at is None else min(end, order.received_at, key=_days.key)
+        if _days.key(extension.granted_at) >= _days.key(stop):
+            raise TimeOrderError(
+                f"extension granted_at {extension.granted_at.isoformat()} is not before protection ended at "
+                f"{stop.isoformat()}, counted on the calendar of {calendar} as rulebook {rules.version} counts it; "
+                "an extension can only be granted while protection is active (protection.extension)"
+            )
+        total += extension.days
 
 
 def asked_at(order: Order, at: dt.datetime) -> pendulum.DateTime:
@@ -240,10 +260,10 @@ def _window(order: Order, shipped: pendulum.DateTime, protection: _Protection, r
     if rules.has("open.latest", "until_day_after_shipping"):
         # "until day N": day N is still inside, so the window shuts as day N + 1 starts (C3, C4)
         last_day = days_of(rules, "open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, order.carrier)
-        closes = _days.start_of_day_number(shipped, last_day + 1, rules.days_counted_in)
+        closes = _days.start_of_day_number(shipped, last_day + 1, rules.calendar("open.latest"))
     else:
         after = days_of(rules, "open.latest", "after_completion")
-        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after, rules.days_counted_in)
+        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after, rules.calendar("open.latest"))
     return Window(
         opens=opens,
         closes=max(opens, closes, key=_days.key),  # a custom rulebook could make it empty, never inverted
@@ -261,8 +281,8 @@ def _opens(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulu
     quantity = rules.quantity("open.earliest", "opens")
     days = days_of(rules, "open.earliest", "opens", quantity.unit, order.carrier)
     if quantity.unit is Unit.DAYS:
-        return _days.add_days(shipped, days, rules.days_counted_in)
-    return _days.start_of_day_number(shipped, days, rules.days_counted_in)
+        return _days.add_days(shipped, days, rules.calendar("open.earliest"))
+    return _days.start_of_day_number(shipped, days, rules.calendar("open.earliest"))
 
 
 def _latest_anchor(
@@ -321,7 +341,7 @@ def in_transit_until(
 
 def promised_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook, rule_id: str) -> pendulum.DateTime:
     """The end of the seller's promised delivery time: its days after shipping (C2)."""
-    return _days.add_days(shipped, promised_days(order, rules, rule_id), rules.days_counted_in)
+    return _days.add_days(shipped, promised_days(order, rules, rule_id), rules.calendar(rule_id))
 
 
 def promised_days(order: Order, rules: Rulebook, rule_id: str) -> int:
@@ -353,7 +373,7 @@ def recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) 
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
     return Deadline(
         name="open_by_recommended",
-        at=_days.add_days(end, -buffer, rules.days_counted_in),
+        at=_days.add_days(end, -buffer, rules.calendar("protection.settlement_buffer")),
         description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
         rule_ids=("protection.settlement_buffer", *stated(rules, *_protection_rules(order))),
         rulebook=rules.version,
@@ -434,4 +454,4 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
 def timer_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
     """When the protection timer runs out, before any cut at delivery: ``shipped_at`` plus
     ``protection_days`` plus every extension (C6)."""
-    return _days.add_days(shipped, order.protection_days + order.extension_days, rules.days_counted_in)
+    return _days.add_days(shipped, order.protection_days + order.extension_days, rules.calendar("protection.period"))

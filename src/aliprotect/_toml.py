@@ -143,7 +143,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         raise _fail("[sources]", "every source must be a table with a title")
 
     in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
-    days_counted_in, days_counted_in_citations = _calendar(head, sources)
+    days_counted_in, days_counted_in_rules, days_counted_in_citations = _calendar(head, sources)
     not_stated = head.get("not_stated", [])
     if not isinstance(not_stated, list) or not all(isinstance(r, str) and r in SCHEMA for r in not_stated):
         raise _fail(
@@ -230,23 +230,34 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         "fingerprint": fingerprint(document),
         "document": document,
         "days_counted_in": days_counted_in,
+        "days_counted_in_rules": days_counted_in_rules,
         "days_counted_in_citations": days_counted_in_citations,
     }
 
 
-def _calendar(head: Mapping[str, Any], sources: Mapping[str, str]) -> tuple[str | None, tuple[Citation, ...]]:
-    """``[rulebook].days_counted_in``, an IANA zone, and its citations; ``None`` and none when left out."""
+def _calendar(
+    head: Mapping[str, Any], sources: Mapping[str, str]
+) -> tuple[str | None, tuple[str, ...], tuple[Citation, ...]]:
+    """``[rulebook].days_counted_in`` (an IANA zone), the rules it counts the days of, and its
+    citations; ``None`` and none when left out."""
     zone = head.get("days_counted_in")
     if zone is None:
-        if "days_counted_in_citations" in head:
-            raise _fail("[rulebook].days_counted_in_citations", "must be left out when days_counted_in is")
-        return None, ()
+        for key in ("days_counted_in_rules", "days_counted_in_citations"):
+            if key in head:
+                raise _fail(f"[rulebook].{key}", "must be left out when days_counted_in is")
+        return None, (), ()
     if not isinstance(zone, str) or not _is_zone(zone):
         raise _fail(
             "[rulebook].days_counted_in", f"must name an IANA time zone such as 'Asia/Shanghai', found {zone!r}"
         )
+    rules = head.get("days_counted_in_rules")
+    if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r in SCHEMA for r in rules):
+        raise _fail(
+            "[rulebook].days_counted_in_rules",
+            f"must list the rule ids whose days days_counted_in counts (those its sources show), found {rules!r}",
+        )
     citations = _citations(head.get("days_counted_in_citations"), sources, "[rulebook].days_counted_in_citations")
-    return zone, citations
+    return zone, tuple(rules), citations
 
 
 def _is_zone(name: str) -> bool:

@@ -531,8 +531,10 @@ class _Facts:
             zone = np.full(len(order), self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
         self.ext_order, self.ext_granted, self.ext_days = order, _At(zone, granted), days
 
-    def check_extensions(self, engine: _Engine) -> None:
-        """Each extension granted after shipping and while protection ran, as :class:`~aliprotect.Order` checks."""
+    def check_extensions(self, engine: _Engine, rule: str | None = None) -> None:
+        """Each extension granted after shipping and while protection ran, as :class:`~aliprotect.Order` checks
+        (``rule`` ``None``), or with protection counted on the rulebook's calendar, as the scalar questions
+        check it again (``rule`` ``"protection.period"``)."""
         if not len(self.ext_order):
             return
         order, granted = self.ext_order, self.ext_granted.us
@@ -554,7 +556,7 @@ class _Facts:
             _At(self.shipped.zone[ordered], self.shipped.us[ordered]),
             self.protection[ordered] + total,
             np.ones(len(ordered), dtype=bool),
-            own_zone=True,
+            rule=rule,
         )
         received = self.instant["received_at"].us[ordered]
         stop = np.where(self.known["received_at"][ordered], np.minimum(so_far.us, received), so_far.us)
@@ -566,8 +568,14 @@ class _Facts:
         where(
             TimeOrderError,
             bad_late,
-            "granted_at is not before its order's protection ended; an extension can only be granted while "
-            "protection is active (protection.extension)",
+            "granted_at is not before its order's protection ended"
+            + (
+                ""
+                if rule is None
+                else f", counted on the calendar of {engine.rules.days_counted_in} as rulebook "
+                f"{engine.rules.version} counts it"
+            )
+            + "; an extension can only be granted while protection is active (protection.extension)",
         )
 
     def extension_days(self, counted: Bools) -> Ints:
@@ -614,7 +622,7 @@ class _Engine:
 
     def __init__(self, facts: _Facts, rules: Rulebook) -> None:
         self.facts, self.rules = facts, rules
-        # the rulebook's days_counted_in: the zone whose calendar counts its days, for every row
+        # the rulebook's days_counted_in: the zone whose calendar counts the days of its rules, for every row
         self._calendar = None if rules.days_counted_in is None else facts.zones.index(rules.days_counted_in)
         self._zones: _columnar.Zones | None = None
         self._last_year = 0
@@ -701,11 +709,15 @@ class _Engine:
             self._calendar_zones[size] = np.full(size, self._calendar, dtype=np.int64)
         return _At(self._calendar_zones[size], start.us)
 
-    def add(self, start: _At, days: Ints, rows: Bools, *, own_zone: bool = False) -> _At:
-        """``days`` calendar days after each instant of ``rows`` (C2), on the rulebook's calendar
-        unless ``own_zone`` (as an :class:`~aliprotect.Order` checks itself); other rows hold no meaning."""
-        if self._calendar is not None and not own_zone:
-            counted = self.add(self._on_calendar(start), days, rows, own_zone=True)
+    def _counts_on_calendar(self, rule: str | None) -> bool:
+        return self._calendar is not None and rule is not None and self.rules.calendar(rule) is not None
+
+    def add(self, start: _At, days: Ints, rows: Bools, *, rule: str | None) -> _At:
+        """``days`` calendar days after each instant of ``rows`` (C2), for the rule ``rule``: on the
+        rulebook's calendar when it counts that rule's days, else in each instant's zone (``None``: as
+        an :class:`~aliprotect.Order` checks itself); other rows hold no meaning."""
+        if self._counts_on_calendar(rule):
+            counted = self.add(self._on_calendar(start), days, rows, rule=None)
             return _At(start.zone, counted.us)
         days = self._guarded(start, days, rows, "days after")
         reach = np.abs(start.us).max(initial=0) + np.abs(days).max(initial=0) * _columnar.DAY
@@ -713,10 +725,11 @@ class _Engine:
         result, wall = zones.add_days_and_wall(start.zone, start.us, days, self._wall(start, zones))
         return _At(start.zone, self._checked(result, rows, start, days, "days after", zones), wall)
 
-    def day_number(self, start: _At, day: Ints, rows: Bools) -> _At:
-        """The first instant of the local date ``date(start) + day`` (C4), on the rulebook's calendar."""
-        if self._calendar is not None and start.zone.size and not (start.zone == self._calendar).all():
-            counted = self.day_number(self._on_calendar(start), day, rows)
+    def day_number(self, start: _At, day: Ints, rows: Bools, *, rule: str | None) -> _At:
+        """The first instant of the local date ``date(start) + day`` (C4), for the rule ``rule``: on the
+        rulebook's calendar when it counts that rule's days."""
+        if self._counts_on_calendar(rule):
+            counted = self.day_number(self._on_calendar(start), day, rows, rule=None)
             return _At(start.zone, counted.us)
         day = self._guarded(start, day, rows, "days into the local date of")
         reach = np.abs(start.us).max(initial=0) + (np.abs(day).max(initial=0) + 1) * _columnar.DAY
@@ -769,18 +782,18 @@ class _Engine:
             )
         everything = np.ones(len(facts.ext_order), dtype=bool)
         total = facts.extension_days(everything)
-        timer = self.add(facts.shipped, facts.protection + total, rows)
+        timer = self.add(facts.shipped, facts.protection + total, rows, rule="protection.period")
         delivered = facts.instant["delivered_at"]
         cutting = rows & facts.known["delivered_at"]
         if not cutting.any() or not rules.has("protection.period", "after_delivered"):
             return timer
         before = facts.extension_days(facts.ext_granted.us < delivered.us[facts.ext_order])
-        running = self.add(facts.shipped, facts.protection + before, cutting)
+        running = self.add(facts.shipped, facts.protection + before, cutting, rule="protection.period")
         cut = cutting & (delivered.us < running.us)
         left_days = rules.number("protection.period", "after_delivered", unit=Unit.DAYS)
-        left = self.add(delivered, np.full(facts.rows, left_days, dtype=np.int64), cut)
+        left = self.add(delivered, np.full(facts.rows, left_days, dtype=np.int64), cut, rule="protection.period")
         earlier = _choose(left.us < running.us, left, running)
-        return _choose(cut, self.add(earlier, total - before, cut), timer)
+        return _choose(cut, self.add(earlier, total - before, cut, rule="protection.period"), timer)
 
     def window(self, rows: Bools, end: Callable[[], _At]) -> tuple[_At, _At, Bools | None]:
         """When a dispute can be opened, ``[opens, closes)``, and which rows complete at receipt when that was
@@ -796,24 +809,24 @@ class _Engine:
         quantity = rules.quantity("open.earliest", "opens")
         days = self.number("open.earliest", "opens", quantity.unit, rest, by_carrier=True)
         if quantity.unit is Unit.DAYS:
-            opens = _choose(rest, self.add(shipped, days, rest), shipped)
+            opens = _choose(rest, self.add(shipped, days, rest, rule="open.earliest"), shipped)
         else:
-            opens = _choose(rest, self.day_number(shipped, days, rest), shipped)
+            opens = _choose(rest, self.day_number(shipped, days, rest, rule="open.earliest"), shipped)
         receipt: Bools | None = None
         if rules.has("open.latest", "until_day_after_shipping"):
             last = self.number("open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, rows, by_carrier=True)
-            closes = self.day_number(shipped, last + 1, rows)
+            closes = self.day_number(shipped, last + 1, rows, rule="open.latest")
         else:
             after = self.number("open.latest", "after_completion", Unit.DAYS, rows, by_carrier=False)
             received = facts.instant["received_at"]
             if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
-                delivery_end = self.add(shipped, self.promised(rows, "open.latest"), rows)
+                delivery_end = self.add(shipped, self.promised(rows, "open.latest"), rows, rule="open.latest")
                 anchor = _choose(facts.known["received_at"] & (received.us < delivery_end.us), received, delivery_end)
             else:
                 ends = end()
                 receipt = rows & facts.known["received_at"] & (received.us < ends.us)
                 anchor = _choose(receipt, received, ends)
-            closes = self.add(anchor, after, rows)
+            closes = self.add(anchor, after, rows, rule="open.latest")
         return opens, _choose(closes.us > opens.us, closes, opens), receipt
 
     def check_stated(self, *rule_ids: str) -> None:
@@ -881,6 +894,8 @@ def _prepare(
     engine = _Engine(facts, book)
     engine.check_local_dates()
     facts.check_extensions(engine)
+    if book.calendar("protection.period") is not None:
+        facts.check_extensions(engine, rule="protection.period")
     return frame, facts, engine
 
 
@@ -953,7 +968,7 @@ def timelines(
         receipt = shipped & facts.known["received_at"] & (received.us < ends.us)
     timer = shipped & ~receipt
     buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, timer, by_carrier=False)
-    advised = engine.add(ends, -buffer, timer)
+    advised = engine.add(ends, -buffer, timer, rule="protection.settlement_buffer")
     if shipped.any():
         engine.check_stated("open.earliest", "open.latest", "protection.period", "escrow.release")
     if timer.any():
@@ -1020,7 +1035,7 @@ def can_open(
     allowed = reason == _REASONS.index("allowed")
     if rules.rule("open.earliest").in_transit_waits:
         promised = engine.promised(allowed, "open.earliest")
-        until = engine.add(facts.shipped, promised, allowed)
+        until = engine.add(facts.shipped, promised, allowed, rule="open.earliest")
         facts.reader.fail(
             MissingFactError,
             allowed & (at_us < until.us),
@@ -1119,7 +1134,7 @@ def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, 
     rest = live & ~received
     if rules.rule("open.earliest").in_transit_waits:
         started = rest & (at_us >= opens.us)
-        until = engine.add(facts.shipped, engine.promised(started, "open.earliest"), started)
+        until = engine.add(facts.shipped, engine.promised(started, "open.earliest"), started, rule="open.earliest")
         facts.reader.fail(
             MissingFactError,
             started & (at_us < until.us),
@@ -1130,7 +1145,7 @@ def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, 
     ends = end()
     engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=True)
     buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=False)
-    advised = engine.add(ends, -buffer, rest)
+    advised = engine.add(ends, -buffer, rest, rule="protection.settlement_buffer")
     waiting = at_us < opens.us
     last_chance = rest & ~(advised.us < closes.us)
     by_advice = rest & ~last_chance & (at_us < advised.us) & ~(advised.us < opens.us)
