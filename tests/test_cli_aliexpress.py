@@ -138,3 +138,18 @@ def test_one_bad_record_does_not_stop_reconcile_and_junk_json_never_escapes(tmp_
     assert "record 2: line 2 is not JSON" in err
     assert "record 3: line 3: the field 'over_time_left' appears twice in one object" in err
     assert "Traceback" not in err
+
+
+def test_the_rules_of_a_rulebook_say_which_days_it_counts_on_another_calendar() -> None:
+    import aliprotect
+    from aliprotect.display import rules_markdown
+
+    status, out, _ = run("rules", "--rulebook", "observed.1")
+    assert status == 0
+    assert out.splitlines()[1].startswith(
+        "days of protection.period, protection.extension counted on the calendar of Asia/Shanghai; "
+        "sources: response 2024 target.over_time_left"
+    )
+    _, latest, _ = run("rules", "--rulebook", "2025.1")
+    assert "counted on the calendar" not in latest
+    assert "are counted on the calendar of Asia/Shanghai" in rules_markdown(aliprotect.rulebook("observed.1"))

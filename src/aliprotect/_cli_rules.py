@@ -18,6 +18,12 @@ def show_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         dump(json.loads(book.document), out)
         return
     print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
+    if book.days_counted_in is not None:
+        print(
+            f"days of {', '.join(book.days_counted_in_rules)} counted on the calendar of {book.days_counted_in}; "
+            f"sources: {'; '.join(str(c) for c in book.days_counted_in_citations)}",
+            file=out,
+        )
     for rule in book.rules.values():
         numbers = ", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())
         print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)

@@ -422,7 +422,13 @@ def rules_markdown(book: Rulebook) -> str:
             else "No source dates these rules "
         )
         + f"({book.in_force_certainty.value}: {', '.join(str(c) for c in book.in_force_citations)}); "
-        f"published {book.published.isoformat()}; fingerprint `{book.fingerprint}`.",
+        f"published {book.published.isoformat()}; fingerprint `{book.fingerprint}`."
+        + (
+            f" The days of {', '.join(f'`{r}`' for r in book.days_counted_in_rules)} are counted on the calendar "
+            f"of {book.days_counted_in} ({_md('; '.join(str(c) for c in book.days_counted_in_citations))})."
+            if book.days_counted_in is not None
+            else ""
+        ),
         "",
         "| rule | numbers | what it says | sources |",
         "|---|---|---|---|",
