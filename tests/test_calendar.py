@@ -154,3 +154,26 @@ def test_tables_count_on_the_rulebook_s_calendar_too() -> None:
         expected = aliprotect.timeline(order, rules=CHINA)
         for deadline in expected:
             assert answers[deadline.name][row].to_pydatetime() == deadline.at, (row, deadline.name)
+
+
+def test_a_table_checks_extensions_against_the_end_the_rulebook_counts_naming_their_row() -> None:
+    pd = pytest.importorskip("pandas")
+    frames = pytest.importorskip("aliprotect.frames")
+    autumn = ORDER.shipped_at.add(months=6)
+    late = autumn.add(hours=90 * 24, minutes=30)  # after the 24-hour end, before the C2 end
+
+    def column(instants: list[pendulum.DateTime]) -> object:
+        return pd.to_datetime([i.isoformat() for i in instants], utc=True).tz_convert(PACIFIC)
+
+    orders = pd.DataFrame(
+        {
+            "id": ["A", "B"],
+            "placed_at": column([ORDER.placed_at, ORDER.placed_at]),
+            "shipped_at": column([autumn, autumn]),
+            "protection_days": [90, 90],
+        }
+    )
+    extensions = pd.DataFrame({"id": ["A", "B"], "granted_at": column([autumn.add(days=10), late]), "days": [5, 15]})
+    assert len(frames.timelines(orders, extensions=extensions, rules=aliprotect.rulebook("2025.1"))) == 2
+    with pytest.raises(aliprotect.errors.TimeOrderError, match=r"row 1 of extensions \(order 'B'\): granted_at is not"):
+        frames.timelines(orders, extensions=extensions, rules=CHINA)

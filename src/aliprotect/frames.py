@@ -465,6 +465,7 @@ class _Facts:
             )
         self._check_order()
         self.ext_order = np.zeros(0, dtype=np.int64)
+        self.ext_rows = np.zeros(0, dtype=np.int64)  # each extension's row in the extensions table
         self.ext_granted = _At(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.ext_days = np.zeros(0, dtype=np.int64)
         self.ext_reader = extensions
@@ -530,16 +531,33 @@ class _Facts:
         else:
             zone = np.full(len(order), self.zones.index(own_zone) if own_zone else 0, dtype=np.int64)
         self.ext_order, self.ext_granted, self.ext_days = order, _At(zone, granted), days
+        self.ext_rows = np.arange(len(order), dtype=np.int64)
 
-    def check_extensions(self, engine: _Engine, rule: str | None = None) -> None:
+    def check_extensions(self, engine: _Engine, rule: str | None = None, rows: Bools | None = None) -> None:
         """Each extension granted after shipping and while protection ran, as :class:`~aliprotect.Order` checks
-        (``rule`` ``None``), or with protection counted on the rulebook's calendar, as the scalar questions
-        check it again (``rule`` ``"protection.period"``)."""
+        (``rule`` ``None``), or, for the orders of ``rows``, with protection counted on the rulebook's
+        calendar, as the scalar questions check it again when they need the end (``"protection.period"``)."""
         if not len(self.ext_order):
             return
+        if rows is not None and not rows[self.ext_order].all():
+            part = object.__new__(_Facts)
+            part.__dict__.update(self.__dict__)
+            keep = rows[self.ext_order]
+            part.ext_order, part.ext_days = self.ext_order[keep], self.ext_days[keep]
+            part.ext_granted = _At(self.ext_granted.zone[keep], self.ext_granted.us[keep])
+            part.ext_rows = self.ext_rows[keep]
+            part.check_extensions(engine, rule)
+            return
         order, granted = self.ext_order, self.ext_granted.us
-        assert self.ext_reader is not None
-        where = self.ext_reader.fail
+        reader = self.ext_reader
+        assert reader is not None
+
+        def where(error: type[AliprotectError], bad: Bools, message: str) -> None:
+            """``bad`` (one flag per extension here) named by the extension's row of the extensions table."""
+            full = np.zeros(reader.rows, dtype=bool)
+            full[self.ext_rows[bad]] = True
+            reader.fail(error, full, message)
+
         shipped = self.known["shipped_at"][order]
         where(
             TimeOrderError,
@@ -601,6 +619,7 @@ class _Facts:
             known.ext_order = self.ext_order[keep]
             known.ext_granted = _At(self.ext_granted.zone[keep], self.ext_granted.us[keep])
             known.ext_days = self.ext_days[keep]
+            known.ext_rows = self.ext_rows[keep]
         return known
 
 
@@ -769,6 +788,8 @@ class _Engine:
         facts, rules = self.facts, self.rules
         if not rows.any():
             return facts.shipped
+        if rules.calendar("protection.period") is not None:  # the order checked itself on its own calendar
+            facts.check_extensions(self, rule="protection.period", rows=rows)
         if rules.has("protection.period", "at_most"):
             longest = rules.number("protection.period", "at_most", unit=Unit.DAYS)
             facts.reader.fail(
@@ -894,8 +915,6 @@ def _prepare(
     engine = _Engine(facts, book)
     engine.check_local_dates()
     facts.check_extensions(engine)
-    if book.calendar("protection.period") is not None:
-        facts.check_extensions(engine, rule="protection.period")
     return frame, facts, engine
 
 
