@@ -5,6 +5,11 @@ import datetime as dt
 import importlib
 import importlib.resources
 import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
 import warnings
 
 import pendulum
@@ -59,6 +64,35 @@ def paris(*args: int) -> pendulum.DateTime:
 def test_published_rulebooks_keep_their_golden_fingerprints() -> None:
     published = {book.version: book.fingerprint for book in aliprotect.rulebooks()}
     assert published == GOLDEN
+    assert dict(rulebook_module.PUBLISHED) == GOLDEN  # the package checks each file against these when it loads
+
+
+def test_a_modified_installation_is_refused_not_served(tmp_path: pathlib.Path) -> None:
+    # a copy of the installed package whose rulebook 2025.1 gives the seller 6 days, not 5
+    package = pathlib.Path(aliprotect.__file__).parent
+    copy = tmp_path / "aliprotect"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    target = copy / "rulebooks" / "2025.1.json"
+    data = json.loads(target.read_text(encoding="utf-8"))
+    data["rules"]["dispute.seller_reply"]["quantities"]["reply"]["value"] = 6
+    target.write_text(json.dumps(data), encoding="utf-8")
+    code = (
+        "import aliprotect\n"
+        "try:\n    aliprotect.rulebook('2025.1')\n"
+        "except aliprotect.errors.ModifiedRulebookError as error:\n    print('refused:', error)\n"
+        "print(aliprotect.rulebook('2013.1').version)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    refused, untouched = found.stdout.splitlines()
+    assert refused.startswith("refused: the installed rulebook file 2025.1.json has fingerprint sha256:")
+    assert f"not {GOLDEN['2025.1']} as released: the installation was modified; reinstall aliprotect" in refused
+    assert untouched == "2013.1"  # the other rulebooks still load
 
 
 def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
@@ -110,10 +144,12 @@ def test_a_new_version_is_the_latest_and_in_force_from_its_date(monkeypatch: pyt
 
 
 def _publish_only(monkeypatch: pytest.MonkeyPatch, texts: dict[str, str]) -> None:
-    """Make the registry publish only these rulebooks, given as TOML texts by version."""
-    documents = {version: Rulebook.from_toml(text).document for version, text in texts.items()}
+    """Make the registry publish only these rulebooks, given as TOML texts by version, as released."""
+    books = {version: Rulebook.from_toml(text) for version, text in texts.items()}
+    documents = {version: book.document for version, book in books.items()}
     monkeypatch.setattr(rulebook_module, "_published", lambda: tuple(documents))
     monkeypatch.setattr(rulebook_module, "_document", documents.__getitem__)
+    monkeypatch.setattr(rulebook_module, "PUBLISHED", {version: book.fingerprint for version, book in books.items()})
     monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import functools
 import json
 import os
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from aliprotect import _days
 from aliprotect._rulebook import Rulebook
-from aliprotect.errors import InvalidValueError, MalformedRulebookError, UnknownRulebookError
+from aliprotect.errors import InvalidValueError, MalformedRulebookError, ModifiedRulebookError, UnknownRulebookError
 
 
 def _version_key(version: str) -> tuple[int, int, str, int]:
@@ -55,6 +57,23 @@ def _document(version: str) -> str:
     return (importlib.resources.files("aliprotect") / "rulebooks" / f"{version}.json").read_text(encoding="utf-8")
 
 
+PUBLISHED: Mapping[str, str] = MappingProxyType(
+    {
+        "2013.1": "sha256:ce2897fadd95eb5ac3874b96ede6f0cb88532c3d80092350f16e0c406a0fb0cd",
+        "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
+        "2021.1": "sha256:096cd08c8cd7a112c3035d8f1fb9ac0b95ff5344c83c8916f5fbcff8c92dc7c4",
+        "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+        "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
+        "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
+        "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
+        "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
+    }
+)
+"""The fingerprint each published rulebook was released with. A published rulebook never
+changes, so a file that no longer matches means the installation was modified; loading it
+raises :class:`~aliprotect.errors.ModifiedRulebookError`."""
+
+
 @functools.cache
 def _load(version: str) -> Rulebook:
     try:
@@ -64,6 +83,16 @@ def _load(version: str) -> Rulebook:
     book = Rulebook.from_dict(data)
     if book.version != version:
         raise MalformedRulebookError(f"the rulebook file {version}.json says version={book.version!r}; they must agree")
+    released = PUBLISHED.get(version)
+    if book.fingerprint != released:
+        found = (
+            "is not one the package was released with" if released is None else f"has fingerprint {book.fingerprint}"
+        )
+        raise ModifiedRulebookError(
+            f"the installed rulebook file {version}.json {found}"
+            + ("" if released is None else f", not {released} as released")
+            + ": the installation was modified; reinstall aliprotect (pip install --force-reinstall aliprotect)"
+        )
     return book
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "InvalidValueError",
     "MalformedRulebookError",
     "MissingFactError",
+    "ModifiedRulebookError",
     "NaiveDatetimeError",
     "NotShippedError",
     "RulebookError",
@@ -140,6 +141,12 @@ class UnstatedRuleError(UnknownRuleError):
 
 class MalformedRulebookError(RulebookError):
     """A rulebook document breaks the schema: the message says where and how."""
+
+
+class ModifiedRulebookError(RulebookError):
+    """A published rulebook's file in the installed package does not match the fingerprint the
+    package was released with: the installation was modified. Nothing is served in its place;
+    reinstall aliprotect."""
 
 
 class DocumentError(AliprotectError):
