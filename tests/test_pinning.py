@@ -547,3 +547,25 @@ def test_diff_names_rules_only_one_rulebook_has_and_changed_units() -> None:
     other = attrs.evolve(RULES, rules={**RULES.rules, "open.latest": weeks})
     (change,) = aliprotect.rules.diff(RULES, other)
     assert change.after == aliprotect.rules.Quantity(15, aliprotect.rules.Unit.BUSINESS_DAYS)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"ordr": "order"}, r"inputs of dispute_window: unknown 'ordr'; missing 'order'; its inputs are order"),
+        ({"order": None}, r"inputs of dispute_window: missing 'order'"),
+        ({"rules": "order"}, r"inputs of dispute_window: unknown 'rules'"),
+    ],
+)
+def test_a_stored_decision_whose_inputs_do_not_fit_its_question_is_refused_when_read(
+    change: dict[str, str | None], message: str
+) -> None:
+    data = aliprotect.to_data(aliprotect.record(aliprotect.dispute_window, ORDER, rules=RULES))
+    inputs = data["value"]["inputs"]
+    for new, old in change.items():
+        if old is None:
+            inputs.pop(new)
+        else:
+            inputs[new] = inputs.pop(old)
+    with pytest.raises(DocumentError, match=message):
+        aliprotect.from_data(data)

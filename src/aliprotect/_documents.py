@@ -50,7 +50,7 @@ from aliprotect._provenance import Decision
 from aliprotect._reminders import Reminder
 from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Location, Tracking, TrackingEvent
-from aliprotect.errors import DocumentError, FingerprintError
+from aliprotect.errors import DocumentError, FingerprintError, InvalidValueError
 
 SCHEMA_VERSION = 2
 """The version of the document schema; a document of another version is refused."""
@@ -266,13 +266,18 @@ def _decision(data: Any, where: str) -> Decision:
     inputs = data["inputs"]
     if not isinstance(inputs, Mapping):
         raise _fail(f"{where}.inputs", "must be an object")
-    return Decision(
-        question=data["question"],
-        inputs={name: _from_tagged(item, f"{where}.inputs.{name}") for name, item in inputs.items()},
-        answer=_from_tagged(data["answer"], f"{where}.answer"),
-        rulebook=data["rulebook"],
-        fingerprint=data["fingerprint"],
-    )
+    decoded = {name: _from_tagged(item, f"{where}.inputs.{name}") for name, item in inputs.items()}
+    answer = _from_tagged(data["answer"], f"{where}.answer")
+    try:
+        return Decision(
+            question=data["question"],
+            inputs=decoded,
+            answer=answer,
+            rulebook=data["rulebook"],
+            fingerprint=data["fingerprint"],
+        )
+    except InvalidValueError as error:  # a question it cannot ask again: refused now, not at replay
+        raise _fail(where, str(error)) from None
 
 
 def _advice_list(data: Any, where: str) -> AdviceList:

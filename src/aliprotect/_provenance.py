@@ -12,6 +12,7 @@ it later and says whether it still holds.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
@@ -118,6 +119,30 @@ class Decision(_days.PicklesInstantsWhole):
     answer: Answer = attrs.field(converter=_answer)
     rulebook: str
     fingerprint: str
+
+    def __attrs_post_init__(self) -> None:
+        """The inputs must be arguments of the question, with every one it needs, so that a stored
+        decision that cannot be asked again is refused when it is read, not when it is replayed."""
+        parameters = _parameters(self.question)
+        unknown = sorted(set(self.inputs) - set(parameters) | ({"rules"} & set(self.inputs)))
+        missing = [name for name, required in parameters.items() if required and name not in self.inputs]
+        if unknown or missing:
+            wanted = ", ".join(name for name in parameters if name != "rules")
+            problems = [f"unknown {', '.join(map(repr, unknown))}" if unknown else "", ""]
+            problems[1] = f"missing {', '.join(map(repr, missing))}" if missing else ""
+            raise InvalidValueError(
+                f"inputs of {self.question}: {'; '.join(p for p in problems if p)}; its inputs are {wanted}"
+            )
+
+
+@functools.cache
+def _parameters(question: str) -> dict[str, bool]:
+    """The arguments of a question, each with whether it must be given (``rules`` never must)."""
+    signature = inspect.signature(QUESTIONS[question])
+    return {
+        name: parameter.default is inspect.Parameter.empty and name != "rules"
+        for name, parameter in signature.parameters.items()
+    }
 
 
 @attrs.frozen(kw_only=True)
