@@ -242,3 +242,77 @@ def test_a_parquet_column_in_a_zone_the_tz_database_lacks_is_refused_whole(tmp_p
     status, out, err = run("check", str(path), "--at", "2025-03-20T00:00:00Z")
     assert (status, out) == (2, "")
     assert err.startswith("aliprotect: error: column 'placed_at' of orders (placed_at): zone='Mars/Base'")
+
+
+# --- files as people's files are (issue: nothing lost, nothing foreign) -----------------------------
+
+_HEADER = "id,placed_at,shipped_at,protection_days\n"
+_ROW = "A,2025-03-01T10:00:00+01:00,2025-03-03T10:00:00+01:00,60\n"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+)
+@pytest.mark.parametrize("fast", [True, False])
+def test_utf8_with_or_without_a_bom_and_utf16_with_one_read_alike(
+    tmp_path: pathlib.Path, encoding: str, mark: bytes, fast: bool
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(mark + (_HEADER + _ROW).encode(encoding))
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert (status, err) == (0, "")
+    assert out.startswith("1 of 1 orders need action")  # the BOM did not eat the id column
+
+
+def test_a_file_in_no_encoding_it_could_be_names_the_byte(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes((_HEADER + "Café").encode("latin-1"))
+    status, _, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00")
+    assert status == 2
+    assert f"{path} is not UTF-8 text: byte {len(_HEADER) + 3} (0xe9) cannot be read" in err
+    path.write_bytes(b"\xff\xfe" + b"\x00\xd8")  # UTF-16 with a lone surrogate
+    status, _, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00")
+    assert status == 2
+    assert "is not UTF-16 text: byte 2" in err
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_misnamed_or_unknown_column_is_an_error_unless_marked_as_the_user_s_own(
+    tmp_path: pathlib.Path, fast: bool
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_HEADER.replace("shipped_at", "shipped") + _ROW, encoding="utf-8")
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert (status, out) == (2, "")
+    assert "the column 'shipped' is not one check reads; did you mean 'shipped_at'?" in err
+    path.write_text(_HEADER.replace("\n", ",note\n") + _ROW.replace("\n", ",gift\n"), encoding="utf-8")
+    status, _, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert status == 2
+    assert "the column 'note' is not one check reads, or pass --extra 'note'" in err
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", "--extra", "note", fast=fast)
+    assert (status, err) == (0, "")
+    assert out.startswith("1 of 1 orders need action")
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_cell_longer_than_python_s_csv_default_is_read_on_both_paths(tmp_path: pathlib.Path, fast: bool) -> None:
+    import csv
+
+    path = tmp_path / "orders.csv"
+    path.write_text(_HEADER + _ROW + "B" + "x" * 200_000 + ",2025-03-01T10:00:00+01:00,,60\n", encoding="utf-8")
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert (status, err) == (0, "")
+    assert out.startswith("1 of 2 orders need action")
+    assert csv.field_size_limit() == 131_072  # the process's own limit is as it was
+
+
+def test_an_instant_near_the_year_1_is_refused_in_one_line(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_HEADER + _ROW, encoding="utf-8")
+    status, out, err = run("check", str(path), "--at", "0001-01-01T00:00:00+01:00[UTC]")
+    assert (status, out) == (2, "")
+    assert err == (
+        "aliprotect: error: --at='0001-01-01T00:00:00+01:00[UTC]' falls outside the years 1 to 9999 that "
+        "aliprotect's instants can have\n"
+    )

@@ -569,3 +569,27 @@ def test_a_stored_decision_whose_inputs_do_not_fit_its_question_is_refused_when_
             inputs[new] = inputs.pop(old)
     with pytest.raises(DocumentError, match=message):
         aliprotect.from_data(data)
+
+
+@pytest.mark.parametrize(
+    ("read", "error", "message"),
+    [
+        (lambda: aliprotect.from_json("[" * 100_000), DocumentError, r"nests too deeply"),
+        (lambda: aliprotect.from_json("1" * 5000), DocumentError, r"the document is not JSON: Exceeds the limit"),
+        (lambda: aliprotect.from_json(b"\xff\xfe\x00"), DocumentError, r"the document is not JSON"),
+        (lambda: Rulebook.from_toml(None), MalformedRulebookError, r"read from TOML text, not from NoneType"),
+        (
+            lambda: Rulebook.from_toml("a = " + "[" * 2000 + "]" * 2000),
+            MalformedRulebookError,
+            r"nests too deeply to be a rulebook",
+        ),
+        (
+            lambda: aliprotect.parse_instant("0001-01-01T00:00:00+01:00[UTC]"),
+            InvalidValueError,
+            r"falls outside the years 1 to 9999",
+        ),
+    ],
+)
+def test_inputs_that_escaped_as_foreign_errors_raise_the_library_s(read: object, error: type, message: str) -> None:
+    with pytest.raises(error, match=message):
+        read()  # type: ignore[operator]

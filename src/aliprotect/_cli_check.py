@@ -17,7 +17,17 @@ from typing import Any, TextIO
 import pendulum
 
 from aliprotect._advice import Advice, Role, Urgency, next_actions
-from aliprotect._cli_common import PROGRESS_EVERY, BadRows, dump, extension, optional_instant, read, whole_number
+from aliprotect._cli_common import (
+    PROGRESS_EVERY,
+    BadRows,
+    closest,
+    dump,
+    encoding_of,
+    extension,
+    optional_instant,
+    read,
+    whole_number,
+)
 from aliprotect._cli_documents import order_from_data, value_from_data
 from aliprotect._days import parse_instant
 from aliprotect._model import Money, Order
@@ -67,24 +77,43 @@ _CSV_COLUMNS = (
 )
 
 
-def _checked_header(path: str, names: Sequence[str] | None) -> list[str]:
+_KNOWN = tuple(name.strip() for name in _CSV_COLUMNS.split(","))
+
+
+def _checked_header(path: str, names: Sequence[str] | None, extra: Sequence[str] = ()) -> list[str]:
+    """The header row's names: it must name placed_at, and every other column must be one check reads
+    or one the user marks as their own (``--extra``), so that no column is silently ignored."""
     if names is None or "placed_at" not in names:
         raise InvalidValueError(
             f"{path} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS})"
         )
+    for name in names:
+        if name in _KNOWN or name in extra:
+            continue
+        close = closest(name, _KNOWN)
+        hint = f"; did you mean {close!r}? rename it" if close else ""
+        raise InvalidValueError(
+            f"{path}: the column {name!r} is not one check reads{hint}, or pass --extra {name!r} if it is one "
+            f"of your own (columns check reads: {_CSV_COLUMNS})"
+        )
     return list(names)
 
 
-def _csv_header(path: str) -> list[str]:
-    """The names of the CSV file's header row, which must name placed_at."""
+def _csv_header(path: str, extra: Sequence[str] = ()) -> tuple[list[str], bool]:
+    """The names of the CSV file's header row, checked, and whether the file is plain UTF-8 (no
+    byte-order mark), which the columnar engine reads as it is."""
+    encoding, mark = encoding_of(path)
+    limit = csv.field_size_limit(_LONGEST_CELL)
     try:
-        with open(path, encoding="utf-8", newline="") as source:
-            return _checked_header(path, next(csv.reader(source), None))
+        with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "utf-16", newline="") as source:
+            return _checked_header(path, next(csv.reader(source), None), extra), encoding == "utf-8" and not mark
     except OSError as error:
         raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        read(path)  # says which byte of the file is not UTF-8
+        read(path)  # says which byte of the file cannot be read
         raise
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _json_items(path: str, text: str) -> list[object]:
@@ -108,7 +137,7 @@ def _json_items(path: str, text: str) -> list[object]:
     return loaded
 
 
-def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectError]]:
+def _rows(path: str, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
     """Each row of a CSV, JSON or JSON Lines file of orders, numbered from 1, as an order (with its
     tracking, which a JSON row may carry under the key ``tracking``) or the error it gives."""
     text = read(path)
@@ -122,13 +151,21 @@ def _rows(path: str, rules: Rulebook) -> Iterator[tuple[int, _Row | AliprotectEr
             except AliprotectError as error:
                 yield number, error
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    _checked_header(path, reader.fieldnames)
-    for number, row in enumerate(reader, start=1):
-        try:
-            yield number, (_order_from_row(row, rules), None)
-        except AliprotectError as error:
-            yield number, error
+    # a cell may be as long as the columnar engine reads it (Python's csv stops at 131,072 characters)
+    limit = csv.field_size_limit(_LONGEST_CELL)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        _checked_header(path, reader.fieldnames, extra)
+        for number, row in enumerate(reader, start=1):
+            try:
+                yield number, (_order_from_row(row, rules), None)
+            except AliprotectError as error:
+                yield number, error
+    finally:
+        csv.field_size_limit(limit)
+
+
+_LONGEST_CELL = 1 << 30
 
 
 def _advice_json(advice: Advice) -> dict[str, Any]:
@@ -162,9 +199,12 @@ def _advise_with(
 
 
 def _scalar_results(
-    path: str, rules: Rulebook, advise: Callable[[Order, Tracking | None], tuple[Advice, ...]]
+    path: str,
+    rules: Rulebook,
+    advise: Callable[[Order, Tracking | None], tuple[Advice, ...]],
+    extra: Sequence[str] = (),
 ) -> Iterator[tuple[int, _Result]]:
-    for number, row in _rows(path, rules):
+    for number, row in _rows(path, rules, extra):
         if isinstance(row, AliprotectError):
             yield number, row
             continue
@@ -229,7 +269,7 @@ def _results(
         elif suffix == ".parquet":
             return fast.check_parquet(path, at=at, role=role, rules=rules, advise=advise)  # type: ignore[no-any-return]
         else:
-            header = _csv_header(path)
+            header, plain = _csv_header(path, args.extra)
             return fast.check_csv(  # type: ignore[no-any-return]
                 path,
                 header,
@@ -238,9 +278,10 @@ def _results(
                 rules=rules,
                 order_from_row=_order_from_row,
                 advise=advise,
-                one_by_one=lambda: _scalar_results(path, rules, advise),
+                one_by_one=lambda: _scalar_results(path, rules, advise, args.extra),
+                plain=plain,
             )
-    return _scalar_results(path, rules, advise)
+    return _scalar_results(path, rules, advise, args.extra)
 
 
 def _size(path: str) -> int:

@@ -3,7 +3,9 @@ extensions written DAYS@INSTANT, and printing JSON."""
 
 from __future__ import annotations
 
+import difflib
 import json
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from aliprotect._days import parse_instant
@@ -38,21 +40,42 @@ def optional_instant(text: str | None, field: str) -> Any:
     return None if text is None or not text.strip() else parse_instant(text, field=field)
 
 
-def read(path: str) -> str:
-    """The text of the UTF-8 file ``path``, its line ends as they are."""
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def encoding_of(path: str) -> tuple[str, int]:
+    """The encoding of the file ``path`` by its byte-order mark, and the mark's length: UTF-8 with or
+    without one (as Excel's "CSV UTF-8" writes it), or UTF-16 with one."""
     try:
-        with open(path, encoding="utf-8", newline="") as source:
-            return source.read()
+        with open(path, "rb") as source:
+            start = source.read(3)
     except OSError as error:
         raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+    return next(((name, len(mark)) for mark, name in _BOMS if start.startswith(mark)), ("utf-8", 0))
+
+
+def read(path: str) -> str:
+    """The text of the file ``path`` (UTF-8 with or without a byte-order mark, or UTF-16 with one),
+    its line ends as they are."""
+    encoding, skip = encoding_of(path)
+    try:
+        with open(path, "rb") as source:
+            data = source.read()
+    except OSError as error:
+        raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return data[skip:].decode(encoding)
     except UnicodeDecodeError as error:
-        raise not_utf8(path, error) from None
+        raise not_utf8(path, error, skip, encoding) from None
 
 
-def not_utf8(path: str, error: UnicodeDecodeError) -> InvalidValueError:
-    """The error for a file that is not UTF-8 text, naming the first byte that is not."""
+def not_utf8(path: str, error: UnicodeDecodeError, skip: int = 0, encoding: str = "utf-8") -> InvalidValueError:
+    """The error for a file that is not text in its encoding, naming the first byte that cannot be read
+    (counted from the start of the file)."""
+    at = error.start + skip
+    kind = "UTF-8" if encoding == "utf-8" else "UTF-16"
     return InvalidValueError(
-        f"{path} is not UTF-8 text: byte {error.start} (0x{error.object[error.start]:02x}) cannot be read; "
+        f"{path} is not {kind} text: byte {at} (0x{error.object[error.start]:02x}) cannot be read; "
         "save the file as UTF-8"
     )
 
@@ -60,3 +83,13 @@ def not_utf8(path: str, error: UnicodeDecodeError) -> InvalidValueError:
 def dump(data: object, out: TextIO) -> None:
     json.dump(data, out, indent=2, ensure_ascii=False)
     print(file=out)
+
+
+def closest(name: str, known: Sequence[str]) -> str | None:
+    """The known name that looks most like ``name`` (``shipped`` for ``shipped_at``), if one does."""
+    folded = name.strip().casefold().replace(" ", "_").replace("-", "_")
+    for candidate in known:
+        if folded == candidate or (len(folded) >= 4 and (candidate.startswith(folded) or folded.startswith(candidate))):
+            return candidate
+    found = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.75)
+    return found[0] if found else None

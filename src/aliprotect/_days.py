@@ -202,6 +202,16 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
     ``2025-03-01T10:00:00+08:00[Asia/Shanghai]`` when they agree. A string with neither
     is refused: pendulum's own ``parse`` would assume UTC, and aliprotect never guesses.
     """
+    try:
+        return _parse_instant(text, field)
+    except OverflowError:
+        raise InvalidValueError(
+            f"{field}={text!r} falls outside the years 1 to 9999 that aliprotect's instants can have"
+        ) from None
+
+
+def _parse_instant(text: str, field: str) -> pendulum.DateTime:
+    """The body of :func:`parse_instant`, which turns an overflow into the library's error."""
     if not isinstance(text, str):
         raise InvalidValueError(f"{field}={text!r} must be an ISO 8601 string, not {type(text).__name__}")
     stamp, zone_name = text.strip(), None

@@ -332,6 +332,8 @@ def from_json(text: str) -> Any:
     """Read back JSON text made by :func:`to_json`; see :func:`from_data` for the errors."""
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, TypeError) as error:
+    except RecursionError:
+        raise DocumentError("the document nests too deeply to be one of aliprotect's documents") from None
+    except (ValueError, TypeError) as error:  # not JSON, not text, or an integer too long to read
         raise DocumentError(f"the document is not JSON: {error}") from None
     return from_data(data)

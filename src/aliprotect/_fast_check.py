@@ -351,16 +351,18 @@ def check_csv(
     order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
     advise: Advise,
     one_by_one: Callable[[], Iterator[tuple[int, Result]]],
+    plain: bool = True,
 ) -> Iterator[tuple[int, Result]]:
     """Each data row of the CSV file ``path`` (numbered from 1) with its result.
 
     A file pyarrow reads otherwise than Python's :mod:`csv` would (a header that names a column
-    twice or starts with a byte-order mark, a row with more or fewer cells than the header, text
+    twice, a file that starts with a byte-order mark or is UTF-16 (``plain`` false), a row with
+    more or fewer cells than the header, text
     that is not UTF-8) is read ``one_by_one``, from the first row not yet answered, so that its
     answer is the scalar path's.
     """
     number = 0
-    if len(set(header)) != len(header) or any(name.startswith("\ufeff") for name in header):
+    if not plain or len(set(header)) != len(header):
         yield from one_by_one()
         return
     try:

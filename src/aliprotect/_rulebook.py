@@ -230,11 +230,15 @@ class Rulebook(_formatting.ShowsAsHtml):
         """
         import tomllib  # here, not at the top: published rulebooks load from JSON, and start-up is faster without it
 
+        if not isinstance(text, str):
+            raise MalformedRulebookError(f"a rulebook is read from TOML text, not from {type(text).__name__}")
         try:
             data = tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, TypeError) as error:
+        except tomllib.TOMLDecodeError as error:
             raise MalformedRulebookError(f"the rulebook is not valid TOML: {error}") from None
-        return cls(**_toml.fields(data))
+        except RecursionError:
+            raise MalformedRulebookError("the rulebook nests too deeply to be a rulebook") from None
+        return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rulebook:
@@ -245,7 +249,10 @@ class Rulebook(_formatting.ShowsAsHtml):
         """
         if not isinstance(data, Mapping):
             raise MalformedRulebookError(f"a rulebook document is a table (a dict), not {type(data).__name__}")
-        return cls(**_toml.fields(data))
+        try:
+            return cls(**_toml.fields(data))
+        except RecursionError:
+            raise MalformedRulebookError("the rulebook nests too deeply to be a rulebook") from None
 
     def derive(
         self,

@@ -229,6 +229,13 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--role", choices=ROLES, default=ROLES[0], help="whose advice: a buyer's or a dropshipper's")
     check.add_argument("--progress", action="store_true", help="show progress on standard error")
     check.add_argument(
+        "--extra",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column of your own in a CSV file, which check does not read; repeat for several",
+    )
+    check.add_argument(
         "--aliexpress",
         action="store_true",
         help="FILE holds AliExpress order records (a JSON array, JSON Lines, or a list response), in US Pacific time",
