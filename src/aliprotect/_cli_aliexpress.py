@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from aliprotect import aliexpress
-from aliprotect._cli_common import BadRows, dump, read
+from aliprotect._cli_common import BadRows, dump, one_line, read
 from aliprotect._registry import rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
 
@@ -132,7 +132,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             verdict = "agrees" if entry["agrees"] else ("differs" if entry["comparable"] else "not compared")
             print(f"order {entry['order_id']}: {verdict}: {entry['reason']}", file=out)
     for number, reason in bad:
-        print(f"aliprotect: {args.file} record {number}: {reason}", file=err)
+        print(one_line(f"aliprotect: {args.file} record {number}: {reason}"), file=err)
     if bad:
         print(f"aliprotect: error: {len(bad)} bad records; the other records were compared", file=err)
         raise BadRows

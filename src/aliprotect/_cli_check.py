@@ -24,6 +24,7 @@ from aliprotect._cli_common import (
     dump,
     encoding_of,
     extension,
+    one_line,
     optional_instant,
     read,
     whole_number,
@@ -337,7 +338,7 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                     file=out,
                 )
     for number, reason in bad:
-        print(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}", file=err)
+        print(one_line(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}"), file=err)
     if bad:
         what = "records" if args.aliexpress else "rows"
         print(f"aliprotect: error: {len(bad)} bad {what} of {count}; the other {what} were checked", file=err)

@@ -93,3 +93,12 @@ def closest(name: str, known: Sequence[str]) -> str | None:
             return candidate
     found = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.75)
     return found[0] if found else None
+
+
+def one_line(text: object) -> str:
+    """``text`` on one line: a character that is not printable (a line break, a carriage return, a
+    control character in a user's value) is written as its escape, ``\\r``, ``\\u2028``."""
+    value = str(text)
+    if value.isprintable():
+        return value
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value)

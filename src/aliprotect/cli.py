@@ -29,6 +29,7 @@ from aliprotect._cli_common import (
     BadRows,
     dump,
     extension,
+    one_line,
     optional_instant,
     read,
     whole_number,
@@ -278,7 +279,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except BadRows:
         return EXIT_BAD_INPUT
     except AliprotectError as error:
-        print(f"aliprotect: error: {error}", file=err)
+        print(one_line(f"aliprotect: error: {error}"), file=err)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # the reader went away (``aliprotect rules | head``): stop quietly, as other tools do
