@@ -316,3 +316,17 @@ def test_an_instant_near_the_year_1_is_refused_in_one_line(tmp_path: pathlib.Pat
         "aliprotect: error: --at='0001-01-01T00:00:00+01:00[UTC]' falls outside the years 1 to 9999 that "
         "aliprotect's instants can have\n"
     )
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_an_order_placed_after_at_is_not_yet_placed_not_a_bad_row(tmp_path: pathlib.Path, fast: bool) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_HEADER + _ROW + "B,2025-06-01T10:00:00+01:00,,60\n", encoding="utf-8")
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("1 of 1 orders need action")
+    assert lines[-1] == "1 orders were not yet placed at 2025-05-01T00:00:00+01:00: B (row 2)"
+    status, out, _ = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", "--json", fast=fast)
+    report = json.loads(out)
+    assert (report["not_yet_placed"], report["bad_rows"]) == ([{"row": 2, "order_id": "B"}], [])

@@ -16,6 +16,7 @@ from typing import Any, TextIO
 
 import pendulum
 
+from aliprotect import _days
 from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._cli_common import (
     PROGRESS_EVERY,
@@ -187,12 +188,22 @@ LARGE = 20 << 20
 """A file this large (in bytes) is worth the columnar engine: say how to get it when it is missing."""
 
 
+class NotYetPlaced(AliprotectError):
+    """An order placed after ``--at``: not a bad row, an order that did not exist yet then."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"order {order_id} was placed after --at")
+        self.order_id = order_id
+
+
 def _advise_with(
     at: pendulum.DateTime, role: Role, rules: Rulebook
 ) -> Callable[[Order, Tracking | None], tuple[Advice, ...]]:
     """The advice that needs action (more than information) for an order at ``at``."""
 
     def advise(order: Order, tracking: Tracking | None) -> tuple[Advice, ...]:
+        if _days.key(order.placed_at) > _days.key(at):
+            raise NotYetPlaced(order.id)
         advice = next_actions(order, at=at, role=role, rules=rules, tracking=tracking)
         return tuple(item for item in advice if item.urgency is not Urgency.INFO)
 
@@ -299,10 +310,13 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     show_progress = args.progress or err.isatty()
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
+    later: list[tuple[int, str]] = []  # orders placed after --at: they did not exist yet
     count = shown = 0
     for number, result in _results(args.file, at, role, rules, err, args):
         count = max(count, number)
-        if isinstance(result, AliprotectError):
+        if isinstance(result, NotYetPlaced):
+            later.append((number, result.order_id))
+        elif isinstance(result, AliprotectError):
             bad.append((number, str(result)))
         elif result is not None:
             needing.append(result)
@@ -320,13 +334,15 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                 "fingerprint": rules.fingerprint,
                 "checked": count,
                 "orders": [{"order_id": oid, "advice": [_advice_json(a) for a in advice]} for oid, advice in needing],
+                "not_yet_placed": [{"row": number, "order_id": oid} for number, oid in later],
                 "bad_rows": [{"row": number, "error": reason} for number, reason in bad],
             },
             out,
         )
     else:
         print(
-            f"{len(needing)} of {count - len(bad)} orders need action at {at.isoformat()} (rulebook {rules.version})",
+            f"{len(needing)} of {count - len(bad) - len(later)} orders need action at {at.isoformat()} "
+            f"(rulebook {rules.version})",
             file=out,
         )
         for order_id, advice in needing:
@@ -337,6 +353,10 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                     f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]",
                     file=out,
                 )
+        if later:
+            what = "record" if args.aliexpress else "row"
+            placed = ", ".join(f"{oid} ({what} {number})" for number, oid in later)
+            print(one_line(f"{len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=out)
     for number, reason in bad:
         print(one_line(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}"), file=err)
     if bad:
