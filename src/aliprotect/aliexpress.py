@@ -947,7 +947,7 @@ def _why(difference: dt.timedelta, order: Order, theirs: pendulum.DateTime, rule
     said = f"aliprotect's end is {_duration(size)} {side} AliExpress's"
     shipped = order.shipped_at
     assert shipped is not None
-    if size == dt.timedelta(hours=1) and rules.days_counted_in is None:
+    if size == dt.timedelta(hours=1) and rules.calendar("protection.period") is None:
         start, end = shipped.in_timezone(PACIFIC), theirs
         if start.utcoffset() != end.utcoffset():
             return (
