@@ -490,3 +490,16 @@ def test_an_order_waiting_for_the_buyer_but_shipped_in_part_says_its_timer_has_n
     found = aliexpress.reconcile(detail(logistics="SELLER_SEND_PART_GOODS"), rules=OBSERVED)
     assert not found.comparable
     assert "does not show it wholly shipped (logistics_status SELLER_SEND_PART_GOODS)" in found.reason
+
+
+def test_a_confirmation_given_twice_must_agree() -> None:
+    record = detail(
+        status="FINISH",
+        logistics="BUYER_ACCEPT_GOODS",
+        end_reason="buyer_confirm_goods",
+        trade_end="2024-03-20 10:00:00",
+    )
+    same = at("2024-03-20 10:00:00")
+    assert aliexpress.order_from_api(record, received_at=same).order.received_at == same
+    with pytest.raises(InvalidValueError, match=r"says the buyer confirmed at 2024-03-20T10:00:00-07:00"):
+        aliexpress.order_from_api(record, received_at=same.add(hours=1))

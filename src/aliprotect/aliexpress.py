@@ -713,10 +713,16 @@ def order_from_api(
 
     confirmed = None
     if logistics is LogisticsStatus.BUYER_ACCEPT_GOODS or record.text("order_end_reason") == "buyer_confirm_goods":
+        ended = record.time("gmt_trade_end") if record.text("order_end_reason") == "buyer_confirm_goods" else None
         if received_at is not None:
             confirmed, sources["received_at"] = _days.aware(received_at, "received_at"), "argument"
-        elif record.text("order_end_reason") == "buyer_confirm_goods" and record.time("gmt_trade_end") is not None:
-            confirmed, sources["received_at"] = record.time("gmt_trade_end"), "gmt_trade_end"
+            if ended is not None and _days.key(ended) != _days.key(confirmed):
+                raise InvalidValueError(
+                    f"received_at={confirmed.isoformat()}, but {record.where('gmt_trade_end')} says the buyer "
+                    f"confirmed at {ended.isoformat()}; leave received_at out, or correct it"
+                )
+        elif ended is not None:
+            confirmed, sources["received_at"] = ended, "gmt_trade_end"
         else:
             raise MissingFactError(
                 f"{record.where('received_at')}: the buyer confirmed receipt ({(logistics or status).value}), but "
