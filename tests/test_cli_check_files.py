@@ -332,3 +332,16 @@ def test_an_order_placed_after_at_is_not_yet_placed_not_a_bad_row(tmp_path: path
     status, out, _ = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", "--json", fast=fast)
     report = json.loads(out)
     assert (report["not_yet_placed"], report["bad_rows"]) == ([{"row": 2, "order_id": "B"}], [])
+
+
+def test_an_unknown_parquet_column_is_an_error_unless_marked_as_the_user_s_own(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.parquet"
+    _parquet_with(path)
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("note", pa.array(["gift"] * table.num_rows)), path)
+    status, out, err = run("check", str(path), "--at", AT)
+    assert (status, out) == (2, "")
+    assert "the column 'note' is not one check reads, or pass --extra 'note'" in err
+    status, out, err = run("check", str(path), "--at", AT, "--extra", "note")
+    assert (status, err) == (0, "")
+    assert out.startswith("2 of 5 orders need action")

@@ -82,7 +82,9 @@ _CSV_COLUMNS = (
 _KNOWN = tuple(name.strip() for name in _CSV_COLUMNS.split(","))
 
 
-def _checked_header(path: str, names: Sequence[str] | None, extra: Sequence[str] = ()) -> list[str]:
+def _checked_header(
+    path: str, names: Sequence[str] | None, extra: Sequence[str] = (), known: Sequence[str] = _KNOWN
+) -> list[str]:
     """The header row's names: it must name placed_at, and every other column must be one check reads
     or one the user marks as their own (``--extra``), so that no column is silently ignored."""
     if names is None or "placed_at" not in names:
@@ -90,13 +92,13 @@ def _checked_header(path: str, names: Sequence[str] | None, extra: Sequence[str]
             f"{path} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS})"
         )
     for name in names:
-        if name in _KNOWN or name in extra:
+        if name in known or name in extra:
             continue
-        close = closest(name, _KNOWN)
+        close = closest(name, known)
         hint = f"; did you mean {close!r}? rename it" if close else ""
         raise InvalidValueError(
             f"{path}: the column {name!r} is not one check reads{hint}, or pass --extra {name!r} if it is one "
-            f"of your own (columns check reads: {_CSV_COLUMNS})"
+            f"of your own (columns check reads: {', '.join(known)})"
         )
     return list(names)
 
@@ -279,6 +281,8 @@ def _results(
                     file=err,
                 )
         elif suffix == ".parquet":
+            known = (*_KNOWN, "zone")
+            _checked_header(path, fast.parquet_columns(path, known), args.extra, known=known)
             return fast.check_parquet(path, at=at, role=role, rules=rules, advise=advise)  # type: ignore[no-any-return]
         else:
             header, plain = _csv_header(path, args.extra)

@@ -416,6 +416,22 @@ def _csv_batches(
         yield answers, batch.rows
 
 
+def parquet_columns(path: str, known: Sequence[str]) -> list[str]:
+    """The names of the columns of the Parquet file ``path``, less those that look like a known
+    column the file lacks: :mod:`aliprotect.frames` refuses those itself, naming the column they
+    look like."""
+    try:
+        names = list(pq.ParquetFile(path).schema_arrow.names)
+    except (OSError, pa.ArrowException) as error:
+        raise InvalidValueError(f"cannot read {path} as Parquet: {error}") from None
+    missing = [name for name in known if name not in names]
+    return [
+        name
+        for name in names
+        if name in known or not any(frames._closest(wanted, [name]) == name for wanted in missing)
+    ]
+
+
 def check_parquet(
     path: str, *, at: pendulum.DateTime, role: Role, rules: Rulebook, advise: Advise
 ) -> Iterator[tuple[int, Result]]:
