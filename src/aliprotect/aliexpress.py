@@ -490,16 +490,7 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
     """
     if repeated_hour not in ("refuse", "earlier", "later"):
         raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
-    match = _TIME.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        raise InvalidValueError(
-            f"{field}={_shown(text)} is not an AliExpress time: expected 'YYYY-MM-DD HH:MM:SS' in US Pacific time"
-        )
-    try:
-        year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        wall = dt.datetime(year, month, day, hour, minute, second)
-    except ValueError as error:
-        raise InvalidValueError(f"{field}={text!r} is not a real date and time: {error}") from None
+    wall = _wall(text, field, "an AliExpress time", "US Pacific time")
     zone = pendulum.timezone(PACIFIC)
     first, later = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != later.utcoffset():
@@ -525,6 +516,18 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
     return _days.as_pendulum(chosen, zone)
 
 
+def _wall(text: object, field: str, what: str, zone: str) -> dt.datetime:
+    """The wall-clock time of an AliExpress timestamp, ``YYYY-MM-DD HH:MM:SS``, without its zone."""
+    match = _TIME.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        raise InvalidValueError(f"{field}={_shown(text)} is not {what}: expected 'YYYY-MM-DD HH:MM:SS' in {zone}")
+    year, month, day, hour, minute, second = (int(part) for part in match.groups())
+    try:
+        return dt.datetime(year, month, day, hour, minute, second)
+    except ValueError as error:
+        raise InvalidValueError(f"{field}={text!r} is not a real date and time: {error}") from None
+
+
 CHINA = "Asia/Shanghai"
 """The zone of the API gateway's ``time_stamp`` (China time, UTC+8, no daylight saving since 1991)."""
 
@@ -540,17 +543,8 @@ def china_time(text: object, *, field: str = "time_stamp") -> pendulum.DateTime:
         >>> china_time("2024-03-20 22:00:35").in_timezone("UTC").isoformat()
         '2024-03-20T14:00:35+00:00'
     """
-    match = _TIME.fullmatch(text) if isinstance(text, str) else None
-    if match is None:
-        raise InvalidValueError(
-            f"{field}={_shown(text)} is not an AliExpress gateway time: expected 'YYYY-MM-DD HH:MM:SS' in China time"
-        )
-    try:
-        year, month, day, hour, minute, second = (int(part) for part in match.groups())
-        wall = dt.datetime(year, month, day, hour, minute, second)
-    except ValueError as error:
-        raise InvalidValueError(f"{field}={text!r} is not a real date and time: {error}") from None
-    if year < 1992:
+    wall = _wall(text, field, "an AliExpress gateway time", "China time")
+    if wall.year < 1992:
         raise InvalidValueError(f"{field}={text!r} is before 1992: AliExpress's gateway did not answer then")
     return _days.as_pendulum(wall, pendulum.timezone(CHINA))
 
