@@ -306,10 +306,33 @@ def test_a_column_of_python_objects_is_refused_rather_than_read_in_its_first_val
         frames.timelines(kinds, rules=RULES)
 
 
-def test_day_counts_and_local_dates_past_the_year_9999_are_refused_as_the_scalar_functions_refuse_them() -> None:
+def test_a_timer_longer_than_any_source_states_is_refused_as_the_scalar_functions_refuse_it() -> None:
     huge = store().assign(protection_days=[213_503_982, 60, 60])
-    with pytest.raises(InvalidValueError, match=r"row 0 of orders \(order 'A1'\): 213503982 days after"):
+    sanity = r"protection_days=213503982: no source states a protection timer longer than 120 days"
+    with pytest.raises(InvalidValueError, match=r"row 0 of orders \(order 'A1'\): " + sanity):
         frames.timelines(huge, rules=RULES)
+    order = Order(
+        id="A1", placed_at=paris(2025, 3, 1, 10), shipped_at=paris(2025, 3, 3, 18), protection_days=213_503_982
+    )
+    with pytest.raises(InvalidValueError, match=sanity):
+        aliprotect.timeline(order, rules=RULES)
+
+
+def test_day_counts_and_local_dates_past_the_year_9999_are_refused_as_the_scalar_functions_refuse_them() -> None:
+    late = dt.datetime(9999, 11, 30, tzinfo=dt.UTC)
+    table = pa.table(
+        {
+            "id": ["Z"],
+            "placed_at": pa.array([late], type=pa.timestamp("us", "UTC")),
+            "shipped_at": pa.array([late], type=pa.timestamp("us", "UTC")),
+            "protection_days": [60],
+        }
+    )
+    with pytest.raises(InvalidValueError, match=r"row 0 of orders \(order 'Z'\): 60 days after"):
+        frames.timelines(table, rules=RULES)
+    order = Order(id="Z", placed_at=late, shipped_at=late, protection_days=60)
+    with pytest.raises(InvalidValueError, match="60 days after"):
+        aliprotect.timeline(order, rules=RULES)
     unsigned = store().assign(protection_days=np.array([2**60, 60, 60], dtype=np.uint64))
     with pytest.raises(InvalidValueError, match="must be a whole number of days"):
         frames.timelines(unsigned, rules=RULES)

@@ -148,6 +148,41 @@ Example:
 """
 
 
+@attrs.frozen(kw_only=True)
+class Bound:
+    """The most a number of a rule may be where a rulebook states no maximum of its own: the
+    largest number any source states for it, so that a value beyond every source (a timer of
+    a thousand days, hours mistaken for days) is refused rather than answered.
+
+    Attributes:
+        rule_id: the rule whose number is bounded.
+        days: the bound, in days.
+        statement: what the source states, in its words.
+        source: who states it, and where a reader can find it.
+    """
+
+    rule_id: str
+    days: int
+    statement: str
+    source: str
+
+
+LONGEST_TIMER = Bound(
+    rule_id="protection.period",
+    days=120,
+    statement="protection of 60 days, 90 for Russia, 120 for Brazil",
+    source="AliExpress help-centre text quoted on bio-guard.net",
+)
+"""The longest buyer-protection timer any source states (Brazil's 120 days): the sanity limit on
+``protection_days`` under a rulebook whose ``protection.period`` has no ``at_most``.
+
+Example:
+    >>> from aliprotect.rules import LONGEST_TIMER
+    >>> LONGEST_TIMER.days
+    120
+"""
+
+
 def feeding(table: Feeds) -> tuple[str, ...]:
     """The ids of the rules that feed ``table``, in schema order."""
     return tuple(rule_id for rule_id, spec in SCHEMA.items() if table in spec.feeds)

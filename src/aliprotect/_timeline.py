@@ -18,7 +18,7 @@ from aliprotect._answers import TIMELINE_NAMES, Deadline, Timeline, Window
 from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
-from aliprotect._schema import Unit
+from aliprotect._schema import LONGEST_TIMER, Unit
 from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError, TimeOrderError
 
 if TYPE_CHECKING:
@@ -44,16 +44,12 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     ``after_delivered``); extensions granted after that still add their days."""
     if order.shipped_at is None:
         raise not_shipped(order, question)
+    longest, why = longest_timer(rules)
+    if order.protection_days > longest:
+        raise InvalidValueError(f"protection_days={order.protection_days}: {why}")
     if order.extensions and rules.calendar("protection.period") is not None:
         _check_extensions_on_calendar(order, order.shipped_at, rules)
     end = timer_end(order, order.shipped_at, rules)
-    if rules.has("protection.period", "at_most"):
-        longest = days_of(rules, "protection.period", "at_most")
-        if order.protection_days > longest:
-            raise InvalidValueError(
-                f"protection_days={order.protection_days}: under rulebook {rules.version} the protection timer "
-                f"is at most {longest} days (protection.period); set protection_days to {longest} or less"
-            )
     delivered = order.delivered_at
     if delivered is None or not rules.has("protection.period", "after_delivered"):
         return end
@@ -89,6 +85,24 @@ def _check_extensions_on_calendar(order: Order, shipped: pendulum.DateTime, rule
 def asked_at(order: Order, at: dt.datetime) -> pendulum.DateTime:
     """``at``, refused when it is before the order was placed."""
     return _checks.at_or_after(order.placed_at, at, f"order {order.id} was placed")
+
+
+def longest_timer(rules: Rulebook) -> tuple[int, str]:
+    """The longest protection timer ``rules`` allows, and why, in words that end with the fix: its
+    ``protection.period`` ``at_most`` (undated.2: 60 days), or where it states none, the longest
+    timer any source states (:data:`~aliprotect.rules.LONGEST_TIMER`), a sanity limit."""
+    if rules.has("protection.period", "at_most"):
+        longest = days_of(rules, "protection.period", "at_most")
+        return longest, (
+            f"under rulebook {rules.version} the protection timer is at most {longest} days (protection.period); "
+            f"set protection_days to {longest} or less"
+        )
+    bound = LONGEST_TIMER
+    return bound.days, (
+        f"no source states a protection timer longer than {bound.days} days ({bound.statement}: "
+        f"{bound.source}) and rulebook {rules.version} states no maximum of its own (protection.period); "
+        f"give the timer in days, {bound.days} or less"
+    )
 
 
 def days_of(rules: Rulebook, rule_id: str, name: str, unit: Unit = Unit.DAYS, carrier: str | None = None) -> int:

@@ -58,7 +58,7 @@ import pendulum
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from aliprotect import _checks, _columnar, _days, aliexpress
+from aliprotect import _checks, _columnar, _days, _timeline, aliexpress
 from aliprotect._advice import Action, Role, Urgency
 from aliprotect._answers import TIMELINE_NAMES
 from aliprotect._claims import ClaimKind
@@ -790,17 +790,12 @@ class _Engine:
             return facts.shipped
         if rules.calendar("protection.period") is not None:  # the order checked itself on its own calendar
             facts.check_extensions(self, rule="protection.period", rows=rows)
-        if rules.has("protection.period", "at_most"):
-            longest = rules.number("protection.period", "at_most", unit=Unit.DAYS)
-            facts.reader.fail(
-                InvalidValueError,
-                rows & (facts.protection > longest),
-                lambda row: (
-                    f"protection_days={facts.protection[row]}: under rulebook {rules.version} the "
-                    f"protection timer is at most {longest} days (protection.period); set protection_days to "
-                    f"{longest} or less"
-                ),
-            )
+        longest, why = _timeline.longest_timer(rules)
+        facts.reader.fail(
+            InvalidValueError,
+            rows & (facts.protection > longest),
+            lambda row: f"protection_days={facts.protection[row]}: {why}",
+        )
         everything = np.ones(len(facts.ext_order), dtype=bool)
         total = facts.extension_days(everything)
         timer = self.add(facts.shipped, facts.protection + total, rows, rule="protection.period")

@@ -3,7 +3,8 @@
 A :class:`~aliprotect.Rulebook` (from :func:`aliprotect.rulebook`) holds :class:`Rule`
 values, each with its :class:`Citation` values and named :class:`Quantity` numbers in a
 :class:`Unit`. :data:`SCHEMA` declares every rule id the library knows and what each may
-hold; :func:`diff` lists what differs between two rulebooks.
+hold; :data:`LONGEST_TIMER` bounds the protection timer where a rulebook states no maximum;
+:func:`diff` lists what differs between two rulebooks.
 
 Example:
     >>> import aliprotect
@@ -17,10 +18,12 @@ Example:
 
 from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._rulebook import RuleChange, diff
-from aliprotect._schema import SCHEMA, Feeds, RuleSpec, Unit
+from aliprotect._schema import LONGEST_TIMER, SCHEMA, Bound, Feeds, RuleSpec, Unit
 
 __all__ = [
+    "LONGEST_TIMER",
     "SCHEMA",
+    "Bound",
     "Certainty",
     "Citation",
     "Conflict",
