@@ -64,9 +64,9 @@ def test_a_bad_record_is_reported_with_its_line_and_the_others_are_checked(tmp_p
     status, out, err = run("check", str(path), "--aliexpress", "--at", AT)
     assert status == 2
     assert out.startswith("1 of 1 orders need action")
-    assert "aliprotect: record 2: line 2 is not JSON" in err
-    assert "aliprotect: record 3: order 3: order_status='WAITING' is not a status code" in err
-    assert "aliprotect: record 4: line 4 holds list, not an order record" in err
+    assert f"aliprotect: {path} line 2: not JSON" in err
+    assert f"aliprotect: {path} line 3: order 3: order_status='WAITING' is not a status code" in err
+    assert f"aliprotect: {path} line 4: holds list, not an order record" in err
     assert "error: 3 bad records of 4; the other records were checked" in err
     assert "Traceback" not in err
 
@@ -117,7 +117,7 @@ def test_reconcile_reports_bad_records_and_exits_2(tmp_path: pathlib.Path) -> No
     status, out, err = run("reconcile", str(path))
     assert status == 2
     assert out.startswith("0 of 1 orders agree")  # the latest rulebook keeps the Pacific wall-clock time
-    assert f"aliprotect: {path} record 2: order 2: order_status is missing" in err
+    assert f"aliprotect: {path} item 2: order 2: order_status is missing" in err
     path.write_text("{", encoding="utf-8")
     status, _, err = run("reconcile", str(path))
     assert status == 2
@@ -134,9 +134,9 @@ def test_one_bad_record_does_not_stop_reconcile_and_junk_json_never_escapes(tmp_
     status, out, err = run("reconcile", str(path), "--rulebook", "observed.1")
     assert status == 2
     assert "order 4: agrees" in out
-    assert "record 1: order 1: child_order_list[0].freight_commit_day=" in err
-    assert "record 2: line 2 is not JSON" in err
-    assert "record 3: line 3: the field 'over_time_left' appears twice in one object" in err
+    assert f"{path} line 1: order 1: child_order_list[0].freight_commit_day=" in err
+    assert f"{path} line 2: not JSON" in err
+    assert f"{path} line 3: the field 'over_time_left' appears twice in one object" in err
     assert "Traceback" not in err
 
 

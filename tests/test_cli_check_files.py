@@ -164,7 +164,7 @@ def test_a_parquet_row_without_an_id_is_a_bad_row_and_the_others_are_checked(tmp
     assert status == 2
     assert out.startswith("1 of 4 orders need action")  # P4; the row without an id is not an order
     assert "order None" not in out
-    assert "aliprotect: row 1: id=None must be a non-empty string" in err
+    assert f"aliprotect: {path} row 1: id=None must be a non-empty string" in err
 
 
 @pytest.mark.parametrize(
@@ -233,7 +233,7 @@ def test_a_parquet_row_python_cannot_read_is_a_bad_row_not_a_traceback(
     status, out, err = run("check", str(path), "--at", "2025-03-20T00:00:00Z")
     assert status == 2
     assert out.startswith("0 of 0 orders need action")
-    assert err.startswith("aliprotect: row 1: ")
+    assert err.startswith(f"aliprotect: {path} row 1: ")
     assert message in err
     assert "Traceback" not in err
 
@@ -328,10 +328,10 @@ def test_an_order_placed_after_at_is_not_yet_placed_not_a_bad_row(tmp_path: path
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0].startswith("1 of 1 orders need action")
-    assert lines[-1] == "1 orders were not yet placed at 2025-05-01T00:00:00+01:00: B (row 2)"
+    assert lines[-1] == "1 orders were not yet placed at 2025-05-01T00:00:00+01:00: B (line 3)"
     status, out, _ = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", "--json", fast=fast)
     report = json.loads(out)
-    assert (report["not_yet_placed"], report["bad_rows"]) == ([{"row": 2, "order_id": "B"}], [])
+    assert (report["not_yet_placed"], report["bad_rows"]) == ([{"row": 2, "line": 3, "order_id": "B"}], [])
 
 
 def test_an_unknown_parquet_column_is_an_error_unless_marked_as_the_user_s_own(tmp_path: pathlib.Path) -> None:

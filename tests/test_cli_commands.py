@@ -130,9 +130,12 @@ def test_check_ten_thousand_orders_reports_the_bad_rows_and_checks_the_rest(tmp_
     path.write_text(_csv(10_000, bad_every=997))
     status, out, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
     assert status == 2  # some rows were bad; the good ones are still checked and printed
-    bad_lines = [line for line in err.splitlines() if line.startswith("aliprotect: row ")]
+    bad_lines = [line for line in err.splitlines() if line.startswith(f"aliprotect: {path} line ")]
     assert len(bad_lines) == 10
-    assert bad_lines[0].startswith("aliprotect: row 997: placed_at='2025-03-18T10:00:00' has no offset and no zone")
+    # row 997 is on line 998, after the header
+    assert bad_lines[0].startswith(
+        f"aliprotect: {path} line 998: placed_at='2025-03-18T10:00:00' has no offset and no zone"
+    )
     assert "10 bad rows of 10000; the other rows were checked" in err
     # an order needs action while its dispute window is open; for the others it is too late
     at = pendulum.datetime(2025, 4, 20, 9, tz="Europe/Paris")
@@ -163,6 +166,7 @@ def test_check_as_json_puts_the_most_urgent_first(tmp_path: pathlib.Path) -> Non
     assert data["bad_rows"] == [
         {
             "row": 4,
+            "line": None,  # an item of a JSON array, not a line of its own
             "error": "Order.placed_at='soon' is not an ISO 8601 date and time; "
             "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]",
         }
@@ -206,7 +210,7 @@ def test_check_names_the_problem_of_each_bad_row(tmp_path: pathlib.Path, row: st
     path.write_text(HEADER + row)
     status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00")
     assert status == 2
-    assert f"aliprotect: row 1: {message}" in err
+    assert f"aliprotect: {path} line 2: {message}" in err
 
 
 def test_the_facts_other_eras_need_from_options_and_columns(tmp_path: pathlib.Path) -> None:
@@ -231,7 +235,7 @@ def test_the_facts_other_eras_need_from_options_and_columns(tmp_path: pathlib.Pa
     )
     status, out, err = run("check", str(path), "--at", "2016-04-12T10:00:00+08:00", "--rulebook", "undated.2")
     assert status == 2
-    assert "row 2: delivered_at 2016-04-01T10:00:00+08:00 is before shipped_at" in err
+    assert f"{path} line 3: delivered_at 2016-04-01T10:00:00+08:00 is before shipped_at" in err
     assert "D1" in out
 
 
@@ -270,4 +274,4 @@ def test_check_refuses_a_row_whose_tracking_is_another_document(tmp_path: pathli
     path.write_text(json.dumps([row]))
     status, _, err = run("check", str(path), "--at", "2022-03-14T09:00:00+01:00")
     assert status == 2
-    assert "row 1: tracking: the document holds a Money, not a Tracking" in err
+    assert f"{path} item 1: tracking: the document holds a Money, not a Tracking" in err

@@ -189,3 +189,19 @@ def test_instants_in_the_repeated_hour_of_a_dst_change_compare_as_instants() -> 
     )
     with pytest.raises(TimeOrderError):
         Order(id="F", placed_at=second_pass, shipped_at=first_pass, protection_days=60)
+
+
+def test_a_document_with_several_problems_names_each_and_lists_them() -> None:
+    document = {"id": "", "placed_at": "2025-03-01T10:00:00Z", "protection_days": 0, "amount": {"amount": "-1"}}
+    with pytest.raises(aliprotect.errors.DocumentError) as raised:
+        aliprotect.from_data({"aliprotect": 2, "type": "Order", "value": document})
+    problems = [str(problem) for problem in raised.value.problems]
+    assert len(problems) == 4
+    assert problems[0] == "document Order.amount: lacks the field 'currency' of Money"
+    assert problems[1] == "amount='-1' must be a finite amount of 0 or more"  # inside Money, alongside
+    assert problems[2].startswith("id='' must be a non-empty string")
+    assert problems[3].startswith("protection_days=0 must be a whole number of days")
+    assert str(raised.value) == "4 problems: " + "; ".join(problems)
+    with pytest.raises(InvalidValueError) as one:  # one problem: its own error, listing itself
+        aliprotect.from_data({"aliprotect": 2, "type": "Money", "value": {"amount": "1", "currency": "usd"}})
+    assert one.value.problems == (one.value,)

@@ -1,17 +1,19 @@
 """Checks of arguments that many values and functions share: a value's type, an enum member,
-a sequence of values, and an instant not before a start. Each error names the field."""
+a sequence of values, an instant not before a start, and every problem of a value at once.
+Each error names the field."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
+import attrs
 import pendulum
 
 from aliprotect import _days
-from aliprotect.errors import InvalidValueError, TimeOrderError
+from aliprotect.errors import AliprotectError, DocumentError, InvalidValueError, TimeOrderError
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=enum.Enum)
@@ -58,3 +60,52 @@ def at_or_after(start: pendulum.DateTime, at: dt.datetime, what: str) -> pendulu
             f"at={instant.isoformat()} is before {what} ({start.isoformat()}); ask about an instant at or after it"
         )
     return instant
+
+
+def built(cls: type[_T], values: Mapping[str, object], problems: Sequence[AliprotectError] = ()) -> _T:
+    """``cls(**values)`` for an attrs class, or one error that names every problem of the value, not
+    only the first: the ``problems`` found reading ``values``, then each field's own (its converter's
+    error). A value with one problem raises that problem's own error, as building it would.
+
+    Example:
+        >>> from aliprotect import Money
+        >>> built(Money, {"amount": "-1", "currency": "usd"})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        aliprotect.errors.InvalidValueError: 2 problems: amount='-1' must be ...; currency='usd' must be ...
+    """
+    if not problems:
+        try:
+            return cls(**values)
+        except AliprotectError:
+            found = _field_problems(cls, values)
+            if len(found) <= 1:
+                raise  # one problem (a field's, or one between fields): its own error
+            raise several(found) from None
+    raise several([*problems, *_field_problems(cls, values)])
+
+
+def _field_problems(cls: type, values: Mapping[str, object]) -> list[AliprotectError]:
+    """The error each field's converter gives its value, field by field, in the class's order."""
+    problems: list[AliprotectError] = []
+    fields: Any = attrs.fields(cls)  # an attrs class, which the signature cannot say
+    for field in fields:
+        if field.name in values and callable(field.converter):
+            try:
+                field.converter(values[field.name])
+            except AliprotectError as error:
+                problems.append(error)
+    return problems
+
+
+def several(problems: Sequence[AliprotectError]) -> AliprotectError:
+    """One error for ``problems``: the only one as it is, or one that lists them all, a
+    :class:`~aliprotect.errors.DocumentError` when one of them is, else an
+    :class:`~aliprotect.errors.InvalidValueError`."""
+    flat = [each for problem in problems for each in problem.problems]  # a value inside a value: its own
+    if len(flat) == 1:
+        return flat[0]
+    kind = DocumentError if any(isinstance(problem, DocumentError) for problem in flat) else InvalidValueError
+    error: AliprotectError = kind(f"{len(flat)} problems: " + "; ".join(str(problem) for problem in flat))
+    error._problems = tuple(flat)  # type: ignore[attr-defined]  # read through AliprotectError.problems
+    return error

@@ -12,8 +12,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from aliprotect import aliexpress
-from aliprotect._cli_common import BadRows, dump, one_line, read
+from aliprotect._cli_common import BadRows, Source, dump, jsonl_lines, one_line, opened, places, read
 from aliprotect._registry import rulebook
+from aliprotect._rulebook import Rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
 
 
@@ -31,52 +32,48 @@ def _loads(text: str) -> Any:
     return json.loads(text, object_pairs_hook=_object)
 
 
-def records(path: str) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectError]]:
-    """Each record of the file, numbered by its line (JSON Lines) or its place in the array (JSON),
-    or the error that stops it from being a record."""
-    text = read(path)
-    if path.lower().endswith(".jsonl"):
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+def records(source: Source) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectError]]:
+    """Each record of the file, numbered from 1 (a line of JSON Lines, an item of a JSON array or of
+    a list response), or the error that stops it from being a record."""
+    text = read(source)
+    if source.format == "jsonl":
+        for number, (_, line) in enumerate(jsonl_lines(text), start=1):
             try:
                 item = _loads(line)
             except InvalidValueError as error:
-                yield number, InvalidValueError(f"line {number}: {error}")
+                yield number, error
                 continue
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-                yield number, InvalidValueError(f"line {number} is not JSON: {error}")
+                yield number, InvalidValueError(f"not JSON: {error}")
                 continue
             yield (
                 number,
                 item
                 if isinstance(item, Mapping)
-                else InvalidValueError(
-                    f"line {number} holds {type(item).__name__}, not an order record (a JSON object)"
-                ),
+                else InvalidValueError(f"holds {type(item).__name__}, not an order record (a JSON object)"),
             )
         return
     try:
         loaded = _loads(text)
     except InvalidValueError as error:
-        raise InvalidValueError(f"{path}: {error}") from None
+        raise InvalidValueError(f"{source}: {error}") from None
     except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-        raise InvalidValueError(f"{path} is not JSON: {error}") from None
+        raise InvalidValueError(f"{source} is not JSON: {error}") from None
     items = loaded if isinstance(loaded, list) else aliexpress._list_entries(loaded)
     for number, item in enumerate(items, start=1):
         yield (
             number,
             item
             if isinstance(item, Mapping)
-            else InvalidValueError(f"item {number} holds {type(item).__name__}, not an order record (a JSON object)"),
+            else InvalidValueError(f"holds {type(item).__name__}, not an order record (a JSON object)"),
         )
 
 
 def orders(
-    path: str, repeated_hour: aliexpress.RepeatedHour
+    source: Source, repeated_hour: aliexpress.RepeatedHour
 ) -> Iterator[tuple[int, aliexpress.ApiOrder | AliprotectError]]:
     """Each record of the file read with :func:`aliprotect.aliexpress.order_from_api`, or its error."""
-    for number, record in records(path):
+    for number, record in records(source):
         if isinstance(record, AliprotectError):
             yield number, record
             continue
@@ -88,9 +85,16 @@ def orders(
 
 def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = rulebook(args.rulebook)
+    with opened(args.file, args.format, args.stdin) as source:
+        if source.format not in ("json", "jsonl"):
+            raise InvalidValueError(f"{source}: AliExpress's records are read from a .json or .jsonl file")
+        _reconcile(source, rules, args, out, err)
+
+
+def _reconcile(source: Source, rules: Rulebook, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     found: list[dict[str, Any]] = []
     bad: list[tuple[int, str]] = []
-    for number, item in orders(args.file, args.repeated_hour):
+    for number, item in orders(source, args.repeated_hour):
         if isinstance(item, AliprotectError):
             bad.append((number, str(item)))
             continue
@@ -110,6 +114,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                 "reason": result.reason,
             }
         )
+    where = places(source, [number for number, _ in bad])
     agreeing = sum(1 for entry in found if entry["agrees"])
     comparable = sum(1 for entry in found if entry["comparable"])
     if args.json:
@@ -118,7 +123,9 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                 "rulebook": rules.version,
                 "fingerprint": rules.fingerprint,
                 "orders": found,
-                "bad_records": [{"record": number, "error": reason} for number, reason in bad],
+                "bad_records": [
+                    {"record": number, "line": where[number].line, "error": reason} for number, reason in bad
+                ],
             },
             out,
         )
@@ -132,7 +139,7 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             verdict = "agrees" if entry["agrees"] else ("differs" if entry["comparable"] else "not compared")
             print(f"order {entry['order_id']}: {verdict}: {entry['reason']}", file=out)
     for number, reason in bad:
-        print(one_line(f"aliprotect: {args.file} record {number}: {reason}"), file=err)
+        print(one_line(f"aliprotect: {source} {where[number]}: {reason}"), file=err)
     if bad:
         print(f"aliprotect: error: {len(bad)} bad records; the other records were compared", file=err)
         raise BadRows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import json
 import pathlib
@@ -16,17 +17,21 @@ from typing import Any, TextIO
 
 import pendulum
 
-from aliprotect import _days
+from aliprotect import _checks, _days
 from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._cli_common import (
     PROGRESS_EVERY,
     BadRows,
+    Source,
     closest,
     dump,
     encoding_of,
     extension,
+    jsonl_lines,
+    long_cells,
     one_line,
-    optional_instant,
+    opened,
+    places,
     read,
     whole_number,
 )
@@ -40,34 +45,43 @@ from aliprotect.errors import AliprotectError, InvalidValueError
 
 
 def _order_from_row(row: Mapping[str, str | None], rules: Rulebook) -> Order:
-    """An order from a CSV row; empty cells are missing values."""
+    """An order from a CSV row; empty cells are missing values. A row with several problems is
+    refused with all of them, not only the first."""
+    problems: list[AliprotectError] = []
 
     def cell(name: str) -> str | None:
         value = row.get(name)
         return value.strip() if isinstance(value, str) and value.strip() else None
 
-    placed, days = cell("placed_at"), cell("protection_days")
-    if placed is None:
-        raise InvalidValueError("placed_at is empty; every order needs the instant it was placed")
+    def read(name: str, parse: Callable[[str], object]) -> None:
+        text = cell(name)
+        if text is None:
+            return
+        try:
+            values[name] = parse(text)
+        except AliprotectError as error:
+            problems.append(error)
+
+    values: dict[str, object] = {"id": cell("id") or ""}
+    if cell("placed_at") is None:
+        problems.append(InvalidValueError("placed_at is empty; every order needs the instant it was placed"))
+    for name in ("placed_at", "shipped_at", "received_at", "delivered_at"):
+        read(name, functools.partial(parse_instant, field=name))
+    if cell("protection_days") is None:  # the rulebook's default
+        try:
+            values["protection_days"] = rules.number("protection.period", "default")
+        except AliprotectError as error:
+            problems.append(error)
+    read("protection_days", functools.partial(whole_number, option="protection_days"))
+    read("extensions", lambda text: tuple(extension(part, "extensions") for part in text.split(";") if part))
     amount, currency = cell("amount"), cell("currency")
     if (amount is None) != (currency is None):
-        raise InvalidValueError("amount and currency go together: give both or neither")
-    return Order(
-        id=cell("id") or "",
-        placed_at=parse_instant(placed, field="placed_at"),
-        shipped_at=optional_instant(cell("shipped_at"), "shipped_at"),
-        received_at=optional_instant(cell("received_at"), "received_at"),
-        delivered_at=optional_instant(cell("delivered_at"), "delivered_at"),
-        protection_days=rules.number("protection.period", "default")
-        if days is None
-        else whole_number(days, "protection_days"),
-        extensions=tuple(extension(text, "extensions") for text in (cell("extensions") or "").split(";") if text),
-        amount=None if amount is None or currency is None else Money(amount, currency),
-        carrier=cell("carrier"),
-        promised_days=None
-        if cell("promised_days") is None
-        else whole_number(cell("promised_days") or "", "promised_days"),
-    )
+        problems.append(InvalidValueError("amount and currency go together: give both or neither"))
+    elif amount is not None:
+        read("amount", lambda text: _checks.built(Money, {"amount": text, "currency": currency}))
+    read("carrier", str)
+    read("promised_days", functools.partial(whole_number, option="promised_days"))
+    return _checks.built(Order, values, problems)
 
 
 _Row = tuple[Order, Tracking | None]
@@ -83,13 +97,19 @@ _KNOWN = tuple(name.strip() for name in _CSV_COLUMNS.split(","))
 
 
 def _checked_header(
-    path: str, names: Sequence[str] | None, extra: Sequence[str] = (), known: Sequence[str] = _KNOWN
+    source: Source, names: Sequence[str] | None, extra: Sequence[str] = (), known: Sequence[str] = _KNOWN
 ) -> list[str]:
     """The header row's names: it must name placed_at, and every other column must be one check reads
     or one the user marks as their own (``--extra``), so that no column is silently ignored."""
     if names is None or "placed_at" not in names:
+        first = (names or [""])[0].lstrip()
+        hint = (
+            f"; it looks like JSON: give --format {'jsonl' if first.startswith('{') else 'json'}"
+            if first.startswith(("{", "["))
+            else ""
+        )
         raise InvalidValueError(
-            f"{path} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS})"
+            f"{source} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS}){hint}"
         )
     for name in names:
         if name in known or name in extra:
@@ -97,56 +117,54 @@ def _checked_header(
         close = closest(name, known)
         hint = f"; did you mean {close!r}? rename it" if close else ""
         raise InvalidValueError(
-            f"{path}: the column {name!r} is not one check reads{hint}, or pass --extra {name!r} if it is one "
+            f"{source}: the column {name!r} is not one check reads{hint}, or pass --extra {name!r} if it is one "
             f"of your own (columns check reads: {', '.join(known)})"
         )
     return list(names)
 
 
-def _csv_header(path: str, extra: Sequence[str] = ()) -> tuple[list[str], bool]:
+def _csv_header(source: Source, extra: Sequence[str] = ()) -> tuple[list[str], bool]:
     """The names of the CSV file's header row, checked, and whether the file is plain UTF-8 (no
     byte-order mark), which the columnar engine reads as it is."""
-    encoding, mark = encoding_of(path)
-    limit = csv.field_size_limit(_LONGEST_CELL)
+    encoding, mark = encoding_of(source)
     try:
-        with open(path, encoding="utf-8-sig" if encoding == "utf-8" else "utf-16", newline="") as source:
-            return _checked_header(path, next(csv.reader(source), None), extra), encoding == "utf-8" and not mark
+        with (
+            long_cells(),
+            open(source, encoding="utf-8-sig" if encoding == "utf-8" else "utf-16", newline="") as text,
+        ):
+            return _checked_header(source, next(csv.reader(text), None), extra), encoding == "utf-8" and not mark
     except OSError as error:
-        raise InvalidValueError(f"cannot read {path}: {error.strerror or error}") from None
+        raise InvalidValueError(f"cannot read {source}: {error.strerror or error}") from None
     except UnicodeDecodeError:
-        read(path)  # says which byte of the file cannot be read
+        read(source)  # says which byte of the file cannot be read
         raise
-    finally:
-        csv.field_size_limit(limit)
 
 
-def _json_items(path: str, text: str) -> list[object]:
+def _json_items(source: Source, text: str) -> list[object]:
     """The orders of a JSON file (an array) or a JSON Lines file (one object per line)."""
-    if path.lower().endswith(".jsonl"):
+    if source.format == "jsonl":
         items: list[object] = []
-        for line_number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
+        for line_number, line in jsonl_lines(text):
             try:
                 items.append(json.loads(line))
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-                raise InvalidValueError(f"{path} line {line_number} is not JSON: {error}") from None
+                raise InvalidValueError(f"{source} line {line_number} is not JSON: {error}") from None
         return items
     try:
         loaded = json.loads(text)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-        raise InvalidValueError(f"{path} is not JSON: {error}") from None
+        raise InvalidValueError(f"{source} is not JSON: {error}") from None
     if not isinstance(loaded, list):
-        raise InvalidValueError(f"{path} must hold a JSON array of orders")
+        raise InvalidValueError(f"{source} must hold a JSON array of orders")
     return loaded
 
 
-def _rows(path: str, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
+def _rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
     """Each row of a CSV, JSON or JSON Lines file of orders, numbered from 1, as an order (with its
     tracking, which a JSON row may carry under the key ``tracking``) or the error it gives."""
-    text = read(path)
-    if path.lower().endswith((".json", ".jsonl")):
-        for number, item in enumerate(_json_items(path, text), start=1):
+    text = read(source)
+    if source.format in ("json", "jsonl"):
+        for number, item in enumerate(_json_items(source, text), start=1):
             try:
                 fields = dict(item) if isinstance(item, Mapping) else item
                 raw = fields.pop("tracking", None) if isinstance(fields, dict) else None
@@ -155,21 +173,19 @@ def _rows(path: str, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tup
             except AliprotectError as error:
                 yield number, error
         return
-    # a cell may be as long as the columnar engine reads it (Python's csv stops at 131,072 characters)
-    limit = csv.field_size_limit(_LONGEST_CELL)
-    try:
+    with long_cells():
         reader = csv.DictReader(io.StringIO(text, newline=""))
-        _checked_header(path, reader.fieldnames, extra)
+        header = _checked_header(source, reader.fieldnames, extra)
         for number, row in enumerate(reader, start=1):
             try:
+                if None in row:  # cells beyond the header's columns: in no column, so refused
+                    raise InvalidValueError(
+                        f"the row has {len(header) + len(row[None])} cells and the header names {len(header)} "
+                        "columns; quote a cell that holds a comma"
+                    )
                 yield number, (_order_from_row(row, rules), None)
             except AliprotectError as error:
                 yield number, error
-    finally:
-        csv.field_size_limit(limit)
-
-
-_LONGEST_CELL = 1 << 30
 
 
 def _advice_json(advice: Advice) -> dict[str, Any]:
@@ -198,6 +214,40 @@ class NotYetPlaced(AliprotectError):
         self.order_id = order_id
 
 
+class Ledger:
+    """The order ids of the rows read so far, to report an id that more than one row gives: which
+    of two rows with one id is the order, the file does not say. Rows may be added out of order
+    (the columnar engine adds a batch's plain rows first), and again after :meth:`resume_after`."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.again: list[tuple[int, str]] = []
+        self.floor = 0
+
+    def add(self, number: int, order_id: str) -> None:
+        if number <= self.floor:
+            return  # added before the reading resumed after this row
+        if order_id in self.first:
+            self.again.append((number, order_id))
+        else:
+            self.first[order_id] = number
+
+    def resume_after(self, number: int) -> None:
+        """The rows up to ``number`` are added: the reading starts over and adds them again."""
+        self.floor = number
+
+    def repeats(self) -> list[tuple[int, str, int]]:
+        """Each row that repeats an earlier row's order id, with the id and the earliest row giving it."""
+        rows: dict[str, list[int]] = {}
+        for number, order_id in self.again:
+            rows.setdefault(order_id, [self.first[order_id]]).append(number)
+        found = []
+        for order_id, numbers in rows.items():
+            earliest, *others = sorted(numbers)
+            found += [(number, order_id, earliest) for number in others]
+        return sorted(found)
+
+
 def _advise_with(
     at: pendulum.DateTime, role: Role, rules: Rulebook
 ) -> Callable[[Order, Tracking | None], tuple[Advice, ...]]:
@@ -213,16 +263,18 @@ def _advise_with(
 
 
 def _scalar_results(
-    path: str,
+    source: Source,
     rules: Rulebook,
     advise: Callable[[Order, Tracking | None], tuple[Advice, ...]],
+    ledger: Ledger,
     extra: Sequence[str] = (),
 ) -> Iterator[tuple[int, _Result]]:
-    for number, row in _rows(path, rules, extra):
+    for number, row in _rows(source, rules, extra):
         if isinstance(row, AliprotectError):
             yield number, row
             continue
         order, tracking = row
+        ledger.add(number, order.id)
         try:
             advice = advise(order, tracking)
         except AliprotectError as error:
@@ -241,16 +293,20 @@ def fast_engine() -> Any:
 
 
 def _aliexpress_results(
-    path: str, repeated_hour: Any, advise: Callable[[Order, Tracking | None], tuple[Advice, ...]]
+    source: Source,
+    repeated_hour: Any,
+    advise: Callable[[Order, Tracking | None], tuple[Advice, ...]],
+    ledger: Ledger,
 ) -> Iterator[tuple[int, _Result]]:
     """Each AliExpress record of the file with its result. The records carry no tracking events, so
     the advice is given without tracking (a shipment's number alone says nothing of its progress)."""
     from aliprotect import _cli_aliexpress  # AliExpress's records: only for --aliexpress
 
-    for number, found in _cli_aliexpress.orders(path, repeated_hour):
+    for number, found in _cli_aliexpress.orders(source, repeated_hour):
         if isinstance(found, AliprotectError):
             yield number, found
             continue
+        ledger.add(number, found.order.id)
         try:
             advice = advise(found.order, None)
         except AliprotectError as error:
@@ -260,49 +316,57 @@ def _aliexpress_results(
 
 
 def _results(
-    path: str, at: pendulum.DateTime, role: Role, rules: Rulebook, err: TextIO, args: argparse.Namespace
+    source: Source,
+    at: pendulum.DateTime,
+    role: Role,
+    rules: Rulebook,
+    err: TextIO,
+    args: argparse.Namespace,
+    ledger: Ledger,
 ) -> Iterator[tuple[int, _Result]]:
     """Each row of the file with its result: AliExpress's records one at a time; CSV and Parquet
     through the columnar engine when the frames extra is installed; else one order at a time."""
     advise = _advise_with(at, role, rules)
     if args.aliexpress:
-        if not path.lower().endswith((".json", ".jsonl")):
-            raise InvalidValueError(f"{path}: AliExpress's records are read from a .json or .jsonl file")
-        return _aliexpress_results(path, args.repeated_hour, advise)
-    suffix = pathlib.Path(path).suffix.lower()
-    if suffix in {".csv", ".parquet"}:
+        if source.format not in ("json", "jsonl"):
+            raise InvalidValueError(f"{source}: AliExpress's records are read from a .json or .jsonl file")
+        return _aliexpress_results(source, args.repeated_hour, advise, ledger)
+    if source.format in ("csv", "parquet"):
         fast = fast_engine()
-        if fast is None and suffix == ".parquet":
-            raise InvalidValueError(f"{path}: reading Parquet needs the frames extra: pip install 'aliprotect[frames]'")
+        if fast is None and source.format == "parquet":
+            raise InvalidValueError(
+                f"{source}: reading Parquet needs the frames extra: pip install 'aliprotect[frames]'"
+            )
         if fast is None:
-            if _size(path) > LARGE:
+            if _size(source) > LARGE:
                 print(
                     "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster",
                     file=err,
                 )
-        elif suffix == ".parquet":
+        elif source.format == "parquet":
             known = (*_KNOWN, "zone")
-            _checked_header(path, fast.parquet_columns(path, known), args.extra, known=known)
-            return fast.check_parquet(path, at=at, role=role, rules=rules, advise=advise)  # type: ignore[no-any-return]
+            _checked_header(source, fast.parquet_columns(source, known), args.extra, known=known)
+            return fast.check_parquet(source, at=at, role=role, rules=rules, advise=advise, ledger=ledger)  # type: ignore[no-any-return]
         else:
-            header, plain = _csv_header(path, args.extra)
+            header, plain = _csv_header(source, args.extra)
             return fast.check_csv(  # type: ignore[no-any-return]
-                path,
+                source,
                 header,
                 at=at,
                 role=role,
                 rules=rules,
                 order_from_row=_order_from_row,
                 advise=advise,
-                one_by_one=lambda: _scalar_results(path, rules, advise, args.extra),
+                one_by_one=lambda: _scalar_results(source, rules, advise, ledger, args.extra),
                 plain=plain,
+                ledger=ledger,
             )
-    return _scalar_results(path, rules, advise, args.extra)
+    return _scalar_results(source, rules, advise, ledger, args.extra)
 
 
-def _size(path: str) -> int:
+def _size(source: Source) -> int:
     try:
-        return pathlib.Path(path).stat().st_size
+        return pathlib.Path(source).stat().st_size
     except OSError:
         return 0
 
@@ -311,12 +375,26 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = rulebook(args.rulebook)
     at = parse_instant(args.at, field="--at")
     role = Role(args.role)
+    with opened(args.file, args.format, args.stdin) as source:
+        _check(source, at, role, rules, args, out, err)
+
+
+def _check(
+    source: Source,
+    at: pendulum.DateTime,
+    role: Role,
+    rules: Rulebook,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+) -> None:
     show_progress = args.progress or err.isatty()
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
     later: list[tuple[int, str]] = []  # orders placed after --at: they did not exist yet
+    ledger = Ledger()
     count = shown = 0
-    for number, result in _results(args.file, at, role, rules, err, args):
+    for number, result in _results(source, at, role, rules, err, args, ledger):
         count = max(count, number)
         if isinstance(result, NotYetPlaced):
             later.append((number, result.order_id))
@@ -330,6 +408,11 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     if show_progress:
         print(f"\rchecked {count} orders", file=err)
     needing.sort(key=lambda item: (min(_urgency_key(a) for a in item[1]), item[0]))
+    repeats = ledger.repeats()
+    where = places(
+        source, [number for number, _ in (*bad, *later)] + [n for repeat in repeats for n in (repeat[0], repeat[2])]
+    )
+    line = {number: place.line for number, place in where.items()}
     if args.json:
         dump(
             {
@@ -338,8 +421,12 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                 "fingerprint": rules.fingerprint,
                 "checked": count,
                 "orders": [{"order_id": oid, "advice": [_advice_json(a) for a in advice]} for oid, advice in needing],
-                "not_yet_placed": [{"row": number, "order_id": oid} for number, oid in later],
-                "bad_rows": [{"row": number, "error": reason} for number, reason in bad],
+                "not_yet_placed": [{"row": n, "line": line[n], "order_id": oid} for n, oid in later],
+                "bad_rows": [{"row": n, "line": line[n], "error": reason} for n, reason in bad],
+                "repeated_ids": [
+                    {"row": n, "line": line[n], "order_id": oid, "first_row": first, "first_line": line[first]}
+                    for n, oid, first in repeats
+                ],
             },
             out,
         )
@@ -358,14 +445,23 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                     file=out,
                 )
         if later:
-            what = "record" if args.aliexpress else "row"
-            placed = ", ".join(f"{oid} ({what} {number})" for number, oid in later)
+            placed = ", ".join(f"{oid} ({where[number]})" for number, oid in later)
             print(one_line(f"{len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=out)
     for number, reason in bad:
-        print(one_line(f"aliprotect: {'record' if args.aliexpress else 'row'} {number}: {reason}"), file=err)
-    if bad:
+        print(one_line(f"aliprotect: {source} {where[number]}: {reason}"), file=err)
+    for number, order_id, first in repeats:
+        print(
+            one_line(
+                f"aliprotect: {source} {where[number]}: order {order_id} is also at {where[first]}; give each order "
+                "once (an order with several shipments: one row, with its first shipment)"
+            ),
+            file=err,
+        )
+    if bad or repeats:
         what = "records" if args.aliexpress else "rows"
-        print(f"aliprotect: error: {len(bad)} bad {what} of {count}; the other {what} were checked", file=err)
+        problems = [f"{len(bad)} bad {what} of {count}"] if bad else []
+        problems += [f"{len(repeats)} {what} repeat an order id"] if repeats else []
+        print(f"aliprotect: error: {' and '.join(problems)}; the other {what} were checked", file=err)
         raise BadRows
 
 

@@ -1,12 +1,19 @@
-"""What every command of the command line shares: exit statuses, reading a file, numbers of days,
-extensions written DAYS@INSTANT, and printing JSON."""
+"""What every command of the command line shares: exit statuses, the files it reads (standard
+input as ``-``), numbers of days, extensions written DAYS@INSTANT, and printing JSON."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import difflib
+import io
 import json
-from collections.abc import Sequence
-from typing import Any, TextIO
+import os
+import pathlib
+from collections.abc import Collection, Iterator, Sequence
+from typing import IO, Any, NamedTuple, TextIO
+
+import attrs
 
 from aliprotect._days import parse_instant
 from aliprotect._model import Extension
@@ -43,7 +50,123 @@ def optional_instant(text: str | None, field: str) -> Any:
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def encoding_of(path: str) -> tuple[str, int]:
+FORMATS = ("csv", "json", "jsonl", "parquet")
+"""The formats of the files the command line reads, by the suffix of their names."""
+
+STDIN = "<stdin>"
+"""How messages name standard input, which ``-`` reads."""
+
+
+@attrs.frozen
+class Source:
+    """A file the command line reads: where it is opened (``os.fspath``), the name its messages
+    give it (``str``: the name the user gave, or ``<stdin>``) and its format."""
+
+    path: str
+    name: str
+    format: str
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@contextlib.contextmanager
+def opened(argument: str, format: str | None, stdin: IO[bytes]) -> Iterator[Source]:
+    """The file the user named, ``-`` for standard input (kept in a temporary file while the command
+    runs, since a Parquet file or a second look at a row needs to seek), in the format ``format``
+    or, by default, its suffix's (a name with another suffix, and standard input, are CSV)."""
+    if argument != "-":
+        suffix = pathlib.Path(argument).suffix.lower().lstrip(".")
+        yield Source(argument, argument, format or (suffix if suffix in FORMATS else "csv"))
+        return
+    import shutil  # only for standard input: the other commands start without them
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="aliprotect-") as folder:
+        path = os.path.join(folder, "stdin")
+        with open(path, "wb") as copy:
+            shutil.copyfileobj(stdin, copy)
+        yield Source(path, STDIN, format or "csv")
+
+
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of a JSON Lines text that hold something, with their line numbers (from 1): each
+    is one record, and a blank line is none. Only a line feed ends a line (a carriage return before
+    it is JSON's whitespace), never a character inside a JSON string such as U+2028."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip(_JSON_SPACE):
+            yield number, line
+
+
+_JSON_SPACE = " \t\r\n"
+
+
+LONGEST_CELL = 1 << 30
+"""The longest CSV cell read, in characters (Python's csv stops at 131,072; pyarrow reads more)."""
+
+
+@contextlib.contextmanager
+def long_cells() -> Iterator[None]:
+    """Python's csv reads cells up to :data:`LONGEST_CELL` long while the block runs."""
+    limit = csv.field_size_limit(LONGEST_CELL)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of a CSV text after its header row, each with the line it starts on (from 1),
+    as :class:`csv.DictReader` reads them: a blank line is no row, and a quoted cell may span lines."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    with long_cells():
+        if next(reader, None) is None:
+            return
+        end = reader.line_num
+        for row in reader:
+            if row:
+                yield end + 1, row
+            end = reader.line_num
+
+
+class Place(NamedTuple):
+    """Where a record is in its file: ``line 7``, ``item 3`` of a JSON array, ``row 3`` of Parquet."""
+
+    kind: str
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"
+
+    @property
+    def line(self) -> int | None:
+        """The line the record starts on, in a file of lines."""
+        return self.number if self.kind == "line" else None
+
+
+def places(source: Source, numbers: Collection[int]) -> dict[int, Place]:
+    """Where each of the records ``numbers`` (counted from 1, as the readers count them) is in the
+    file: the line its row starts on in a CSV or JSON Lines file, its item in a JSON array, its
+    row in a Parquet file. The file is read again only when there are any."""
+    wanted = set(numbers)
+    if not wanted or source.format not in ("csv", "jsonl"):
+        kind = "row" if source.format == "parquet" else "item"
+        return {number: Place(kind, number) for number in wanted}
+    text = read(source)
+    lines = (line for line, _ in (csv_records(text) if source.format == "csv" else jsonl_lines(text)))
+    found: dict[int, Place] = {}
+    for number, line in enumerate(lines, start=1):
+        if number in wanted:
+            found[number] = Place("line", line)
+            if len(found) == len(wanted):
+                break
+    return {number: found.get(number, Place("record", number)) for number in wanted}
+
+
+def encoding_of(path: str | os.PathLike[str]) -> tuple[str, int]:
     """The encoding of the file ``path`` by its byte-order mark, and the mark's length: UTF-8 with or
     without one (as Excel's "CSV UTF-8" writes it), or UTF-16 with one."""
     try:
@@ -54,7 +177,7 @@ def encoding_of(path: str) -> tuple[str, int]:
     return next(((name, len(mark)) for mark, name in _BOMS if start.startswith(mark)), ("utf-8", 0))
 
 
-def read(path: str) -> str:
+def read(path: str | os.PathLike[str]) -> str:
     """The text of the file ``path`` (UTF-8 with or without a byte-order mark, or UTF-16 with one),
     its line ends as they are."""
     encoding, skip = encoding_of(path)
@@ -69,7 +192,9 @@ def read(path: str) -> str:
         raise not_utf8(path, error, skip, encoding) from None
 
 
-def not_utf8(path: str, error: UnicodeDecodeError, skip: int = 0, encoding: str = "utf-8") -> InvalidValueError:
+def not_utf8(
+    path: str | os.PathLike[str], error: UnicodeDecodeError, skip: int = 0, encoding: str = "utf-8"
+) -> InvalidValueError:
     """The error for a file that is not text in its encoding, naming the first byte that cannot be read
     (counted from the start of the file)."""
     at = error.start + skip

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 import pendulum
 
-from aliprotect import _days
+from aliprotect import _checks, _days
 from aliprotect._advice import Action, Advice, AdviceList, Role, Urgency
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._claims import Circumstance, Claim, ClaimKind, Evidence, Resolution
@@ -50,7 +50,7 @@ from aliprotect._provenance import Decision
 from aliprotect._reminders import Reminder
 from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Location, Tracking, TrackingEvent
-from aliprotect.errors import DocumentError, FingerprintError, InvalidValueError
+from aliprotect.errors import AliprotectError, DocumentError, FingerprintError, InvalidValueError
 
 SCHEMA_VERSION = 2
 """The version of the document schema; a document of another version is refused."""
@@ -228,17 +228,21 @@ def _attrs(data: Any, cls: type, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
     hints, fields = _shape(cls)
+    problems: list[AliprotectError] = []  # every problem of the value, not only the first
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise _fail(where, f"has fields {cls.__name__} does not have: {', '.join(unknown)}")
+        problems.append(_fail(where, f"has fields {cls.__name__} does not have: {', '.join(unknown)}"))
     values = {}
     for name, field in fields.items():
         if name not in data:
             if field.default is attrs.NOTHING:
-                raise _fail(where, f"lacks the field {name!r} of {cls.__name__}")
+                problems.append(_fail(where, f"lacks the field {name!r} of {cls.__name__}"))
             continue
-        values[name] = _decode(data[name], hints[name], f"{where}.{name}")
-    return cls(**values)
+        try:
+            values[name] = _decode(data[name], hints[name], f"{where}.{name}")
+        except AliprotectError as error:
+            problems.append(error)
+    return _checks.built(cls, values, problems)
 
 
 def _rulebook(data: Any, where: str) -> Rulebook:

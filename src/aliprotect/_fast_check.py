@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -341,8 +342,16 @@ def _needing(
 Advise = Callable[[Order, Tracking | None], tuple[Advice, ...]]
 
 
+class Ledger(Protocol):
+    """Where the order id of each row read goes, so that an id given twice is reported."""
+
+    def add(self, number: int, order_id: str) -> None: ...
+
+    def resume_after(self, number: int) -> None: ...
+
+
 def check_csv(
-    path: str,
+    path: os.PathLike[str],
     header: Sequence[str],
     *,
     at: pendulum.DateTime,
@@ -351,9 +360,11 @@ def check_csv(
     order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
     advise: Advise,
     one_by_one: Callable[[], Iterator[tuple[int, Result]]],
+    ledger: Ledger,
     plain: bool = True,
 ) -> Iterator[tuple[int, Result]]:
-    """Each data row of the CSV file ``path`` (numbered from 1) with its result.
+    """Each data row of the CSV file ``path`` (numbered from 1) with its result; the id of each row
+    that is an order goes to ``ledger``.
 
     A file pyarrow reads otherwise than Python's :mod:`csv` would (a header that names a column
     twice, a file that starts with a byte-order mark or is UTF-16 (``plain`` false), a row with
@@ -366,28 +377,32 @@ def check_csv(
         yield from one_by_one()
         return
     try:
-        for answers, rows in _csv_batches(path, header, at, role, rules, order_from_row, advise):
+        for answers, ids, rows in _csv_batches(path, header, at, role, rules, order_from_row, advise):
+            for index, order_id in ids:
+                ledger.add(number + index, order_id)
             yield from ((number + index, answer) for index, answer in answers)
             number += rows
             yield number, None  # the rows of the batch that need nothing: counted, not listed
     except pa.ArrowException:
+        ledger.resume_after(number)
         yield from ((row, answer) for row, answer in one_by_one() if row > number)
 
 
 def _csv_batches(
-    path: str,
+    path: os.PathLike[str],
     header: Sequence[str],
     at: pendulum.DateTime,
     role: Role,
     rules: Rulebook,
     order_from_row: Callable[[Mapping[str, str | None], Rulebook], Order],
     advise: Advise,
-) -> Iterator[tuple[list[tuple[int, Result]], int]]:
+) -> Iterator[tuple[list[tuple[int, Result]], list[tuple[int, str]], int]]:
     """Each batch's answers (row numbers from 1 within the batch) for its rows that need action or are
-    not plain, and the batch's number of rows."""
+    not plain, the order id of each row that is an order (with its row number), and the batch's
+    number of rows."""
     at_us = _days.key(at) // dt.timedelta(microseconds=1)
     reader = pa_csv.open_csv(
-        path,
+        os.fspath(path),
         read_options=pa_csv.ReadOptions(block_size=BATCH_BYTES),
         parse_options=pa_csv.ParseOptions(newlines_in_values=True),
         convert_options=pa_csv.ConvertOptions(
@@ -405,23 +420,27 @@ def _csv_batches(
             asked[np.flatnonzero(plain)] = needing
         chosen = np.flatnonzero(asked)
         answers: list[tuple[int, Result]] = []
+        read = np.flatnonzero(plain)  # the plain rows are orders; the others, once read one by one
+        ids = list(zip((read + 1).tolist(), batch.text("id").take(pa.array(read)).to_pylist(), strict=True))
         for index, row in zip(chosen.tolist(), record.take(pa.array(chosen)).to_pylist(), strict=True):
             try:
                 order = batch.order(index) if plain[index] else order_from_row(row, rules)
+                if not plain[index]:
+                    ids.append((index + 1, order.id))
                 advice = advise(order, None)
             except AliprotectError as error:
                 answers.append((index + 1, error))
                 continue
             answers.append((index + 1, (order.id, advice) if advice else None))
-        yield answers, batch.rows
+        yield answers, ids, batch.rows
 
 
-def parquet_columns(path: str, known: Sequence[str]) -> list[str]:
+def parquet_columns(path: os.PathLike[str], known: Sequence[str]) -> list[str]:
     """The names of the columns of the Parquet file ``path``, less those that look like a known
     column the file lacks: :mod:`aliprotect.frames` refuses those itself, naming the column they
     look like."""
     try:
-        names = list(pq.ParquetFile(path).schema_arrow.names)
+        names = list(pq.ParquetFile(os.fspath(path)).schema_arrow.names)
     except (OSError, pa.ArrowException) as error:
         raise InvalidValueError(f"cannot read {path} as Parquet: {error}") from None
     missing = [name for name in known if name not in names]
@@ -433,12 +452,12 @@ def parquet_columns(path: str, known: Sequence[str]) -> list[str]:
 
 
 def check_parquet(
-    path: str, *, at: pendulum.DateTime, role: Role, rules: Rulebook, advise: Advise
+    path: os.PathLike[str], *, at: pendulum.DateTime, role: Role, rules: Rulebook, advise: Advise, ledger: Ledger
 ) -> Iterator[tuple[int, Result]]:
     """Each row of the Parquet file ``path`` (numbered from 1) with its result: typed columns, as
-    :mod:`aliprotect.frames` reads them."""
+    :mod:`aliprotect.frames` reads them; the id of each row that is an order goes to ``ledger``."""
     try:
-        source = pq.ParquetFile(path)
+        source = pq.ParquetFile(os.fspath(path))
     except (OSError, pa.ArrowInvalid) as error:
         raise InvalidValueError(f"cannot read {path} as Parquet: {error}") from None
     if "extensions" in source.schema_arrow.names:
@@ -450,13 +469,16 @@ def check_parquet(
     for record in source.iter_batches(batch_size=200_000):
         table = pa.Table.from_batches([record])
         needing = _needing(table, at, role, rules)  # a refused row: ask each row on its own
+        ids = pc.cast(table.column("id"), pa.string()).to_pylist() if needing is not None else []
         for index in range(table.num_rows):
             number += 1
             if needing is not None and not needing[index]:
+                ledger.add(number, ids[index])  # the engine took the whole table: each row is an order
                 yield number, None
                 continue
             try:
                 order = _order_from_arrow(table, index)
+                ledger.add(number, order.id)
                 advice = advise(order, None)
             except AliprotectError as error:
                 yield number, error

@@ -75,6 +75,12 @@ def _to_decimal(value: Decimal | int | str) -> Decimal:
     return amount
 
 
+def _currency(value: str) -> str:
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        raise InvalidValueError(f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'")
+    return value
+
+
 @attrs.frozen
 class Money:
     """An amount of money in one currency.
@@ -91,12 +97,7 @@ class Money:
     """
 
     amount: Decimal = attrs.field(converter=_to_decimal)
-    currency: str = attrs.field()
-
-    @currency.validator
-    def _check_currency(self, _: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-            raise InvalidValueError(f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'")
+    currency: str = attrs.field(converter=_currency)
 
 
 @attrs.frozen(kw_only=True)

@@ -19,17 +19,19 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import IO, Any, TextIO
 
 from aliprotect._answers import Timeline
 from aliprotect._cli_common import (
     EXIT_BAD_INPUT,
     EXIT_BROKEN_PIPE,
     EXIT_OK,
+    FORMATS,
     BadRows,
     dump,
     extension,
     one_line,
+    opened,
     optional_instant,
     read,
     whole_number,
@@ -113,10 +115,12 @@ def _timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
         if args.placed is not None:
             raise InvalidValueError("give the order either with --file or with --placed and the other options")
-        try:
-            data = json.loads(read(args.file))
-        except json.JSONDecodeError as error:
-            raise InvalidValueError(f"{args.file} is not JSON: {error}") from None
+        with opened(args.file, "json", args.stdin) as source:
+            text = read(source)
+            try:
+                data = json.loads(text)
+            except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
+                raise InvalidValueError(f"{source} is not JSON: {error}") from None
         order = _cli_documents.order_from_data(data, rules)
     elif args.placed is None:
         raise InvalidValueError("give the order with --placed (and --shipped, ...) or with --file ORDER.json")
@@ -189,7 +193,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Print an order's deadlines in time order, each with its rule ids and the rulebook.",
     )
     show.set_defaults(run=_timeline)
-    show.add_argument("--file", metavar="ORDER.json", help="read the order from a JSON file instead")
+    show.add_argument(
+        "--file", metavar="ORDER.json", help="read the order from a JSON file instead (- for standard input)"
+    )
     show.add_argument("--id", default="unnamed", help="the order number shown in the output")
     show.add_argument("--placed", metavar="INSTANT", help="when the order was placed")
     show.add_argument("--shipped", metavar="INSTANT", help="when the seller shipped it")
@@ -225,7 +231,14 @@ def _parser() -> argparse.ArgumentParser:
         "orders, a JSON Lines file one order per line; a Parquet file (with the frames extra) typed columns.",
     )
     check.set_defaults(run=_check)
-    check.add_argument("file", metavar="FILE", help="a .csv, .json, .jsonl or .parquet file of orders")
+    check.add_argument(
+        "file", metavar="FILE", help="a .csv, .json, .jsonl or .parquet file of orders, or - for standard input"
+    )
+    check.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="the file's format (default: by its suffix; CSV for standard input and other suffixes)",
+    )
     check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
     check.add_argument("--role", choices=ROLES, default=ROLES[0], help="whose advice: a buyer's or a dropshipper's")
     check.add_argument("--progress", action="store_true", help="show progress on standard error")
@@ -250,7 +263,12 @@ def _parser() -> argparse.ArgumentParser:
         "agree to the second, or by how much and why. Rulebook observed.1 counts days as AliExpress does.",
     )
     reconcile.set_defaults(run=_reconcile)
-    reconcile.add_argument("file", metavar="FILE", help="a .json or .jsonl file of AliExpress order records")
+    reconcile.add_argument(
+        "file", metavar="FILE", help="a .json or .jsonl file of AliExpress order records, or - for standard input"
+    )
+    reconcile.add_argument(
+        "--format", choices=("json", "jsonl"), help="the file's format (default: by its suffix; needed for -)"
+    )
 
     for command in (check, reconcile):
         command.add_argument(
@@ -266,14 +284,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    stdin: IO[bytes] | None = None,
+) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``) and return the exit status.
+    A file named ``-`` is read from ``stdin`` (default: the standard input's bytes).
 
     Returns 0 on success and 2 on bad input, after printing the error's message.
     """
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
+    args.stdin = sys.stdin.buffer if stdin is None else stdin
     try:
         args.run(args, out, err)
     except BadRows:

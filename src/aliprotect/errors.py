@@ -64,7 +64,16 @@ class AliprotectError(ValueError):
         ... except aliprotect.AliprotectError as error:
         ...     print(type(error).__name__)
         UnknownRulebookError
+
+    Attributes:
+        problems: the errors this one reports together, when a value has several problems (a
+            document or a file's row whose fields are each wrong: every one is named, not only
+            the first); otherwise just this error.
     """
+
+    @property
+    def problems(self) -> tuple[AliprotectError, ...]:
+        return getattr(self, "_problems", (self,))
 
 
 class InvalidValueError(AliprotectError):
