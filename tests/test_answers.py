@@ -110,7 +110,9 @@ def test_an_advice_list_cannot_be_changed_and_survives_copy_and_pickle() -> None
     for clone in (copy.copy(advice), copy.deepcopy(advice), pickle.loads(pickle.dumps(advice))):
         assert clone == advice
         assert (clone.rulebook, clone.fingerprint) == (advice.rulebook, advice.fingerprint)
-    with pytest.raises(aliprotect.errors.InvalidValueError, match=r"items\[\]"):
+    with pytest.raises(
+        aliprotect.errors.InvalidValueError, match=r"items holds 'not advice'; every item must be an Advice"
+    ):
         aliprotect.AdviceList(["not advice"], rulebook="2025.1", fingerprint=RULES.fingerprint)  # type: ignore[list-item]
 
 

@@ -108,9 +108,10 @@ class AdviceList(tuple[Advice, ...]):
     fingerprint: str
 
     def __new__(cls, items: Iterable[Advice] = (), *, rulebook: str, fingerprint: str) -> AdviceList:
-        advice = super().__new__(cls, items)
-        for item in advice:
-            _checks.instance(item, Advice, "items[]")
+        advice = super().__new__(cls, _checks.items(items, Advice, "items", "aliprotect.next_actions(...)"))
+        for name, value in (("rulebook", rulebook), ("fingerprint", fingerprint)):
+            if not isinstance(value, str):
+                raise InvalidValueError(f"{name}={value!r} must be the advice's {name}, a string")
         object.__setattr__(advice, "rulebook", rulebook)
         object.__setattr__(advice, "fingerprint", fingerprint)
         return advice

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import attrs
@@ -16,6 +17,7 @@ from aliprotect import _days
 from aliprotect.errors import AliprotectError, DocumentError, InvalidValueError, TimeOrderError
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
 _E = TypeVar("_E", bound=enum.Enum)
 
 
@@ -48,8 +50,16 @@ def items(value: Iterable[_T], kind: type[_T], field: str, example: str) -> tupl
     found = tuple(value)
     for item in found:
         if not isinstance(item, kind):
-            raise InvalidValueError(f"{field} holds {item!r}; every item must be a {kind.__name__} value")
+            article = "an" if kind.__name__[0] in "AEIOU" else "a"
+            raise InvalidValueError(f"{field} holds {item!r}; every item must be {article} {kind.__name__} value")
     return found
+
+
+def mapping(value: Mapping[_K, _T], field: str) -> Mapping[_K, _T]:
+    """A read-only copy of ``value`` when it is a mapping; otherwise an error that names the field."""
+    if not isinstance(value, Mapping):
+        raise InvalidValueError(f"{field}={value!r} must be a mapping (a dict)")
+    return MappingProxyType(dict(value))
 
 
 def at_or_after(start: pendulum.DateTime, at: dt.datetime, what: str) -> pendulum.DateTime:

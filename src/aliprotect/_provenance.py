@@ -201,9 +201,12 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
         True
     """
     name = getattr(question, "__name__", "")
-    if not isinstance(name, str) or QUESTIONS.get(name) is not question:
+    if not callable(question) or not isinstance(name, str) or QUESTIONS.get(name) is not question:
         raise InvalidValueError(f"question={question!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
-    bound = inspect.signature(question).bind(*args, **kwargs)
+    try:
+        bound = inspect.signature(question).bind(*args, **kwargs)
+    except TypeError as error:
+        raise InvalidValueError(f"the arguments do not fit {name}: {error}") from None
     inputs = {key: value for key, value in bound.arguments.items() if key != "rules"}
     answer = question(*args, **kwargs)
     return Decision(

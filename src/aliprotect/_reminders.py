@@ -19,12 +19,22 @@ from aliprotect._timeline import timeline
 from aliprotect.errors import InvalidValueError
 
 
+def _order_id(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"order_id={value!r} must be the order's id, a string")
+    return value
+
+
+def _deadline(value: Deadline) -> Deadline:
+    return _checks.instance(value, Deadline, "deadline")
+
+
 @attrs.frozen(kw_only=True)
 class Reminder(_formatting.ShowsAsHtml):
     """A deadline of one order among many, for :func:`upcoming`."""
 
-    order_id: str
-    deadline: Deadline
+    order_id: str = attrs.field(converter=_order_id)
+    deadline: Deadline = attrs.field(converter=_deadline)
 
 
 def upcoming(
@@ -77,14 +87,12 @@ def upcoming(
         raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
     horizon = instant + within
     by_id: dict[str, Order] = {}
-    for order in orders:
-        order = _checks.instance(order, Order, "order")
+    for order in _checks.items(orders, Order, "orders", "[order, ...]"):
         if order.id in by_id:
             raise InvalidValueError(f"order {order.id} is given twice; give each order once")
         by_id[order.id] = order
     disputed: dict[str, list[Dispute]] = {}
-    for dispute in disputes:
-        dispute = _checks.instance(dispute, Dispute, "disputes[]")
+    for dispute in _checks.items(disputes, Dispute, "disputes", "[dispute, ...]"):
         if dispute.order.id not in by_id:
             raise InvalidValueError(f"a dispute of order {dispute.order.id} is given, but not that order")
         disputed.setdefault(dispute.order.id, []).append(dispute)

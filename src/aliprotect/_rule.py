@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import attrs
 
+from aliprotect import _checks
 from aliprotect._claims import Evidence, Resolution
 from aliprotect._schema import Unit
 from aliprotect.errors import InvalidValueError
@@ -17,23 +17,27 @@ from aliprotect.errors import InvalidValueError
 
 
 def quantity_map(mapping: Mapping[str, Quantity]) -> Mapping[str, Quantity]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "quantities")
 
 
 def text_map(mapping: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "sources")
 
 
 def rule_map(mapping: Mapping[str, Rule]) -> Mapping[str, Rule]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "rules")
 
 
 def int_map(mapping: Mapping[str, int]) -> Mapping[str, int]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "by_carrier")
 
 
 def names_map(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "carriers")
+
+
+def _unit(value: Unit) -> Unit:
+    return _checks.member(value, Unit, "unit")
 
 
 @attrs.frozen(repr=False)
@@ -48,7 +52,7 @@ class Quantity:
 
     value: int | None = attrs.field()
     """The number; ``None`` when it depends on the carrier (see ``by_carrier``)."""
-    unit: Unit = attrs.field(validator=attrs.validators.instance_of(Unit))
+    unit: Unit = attrs.field(converter=_unit)
     by_carrier: Mapping[str, int] = attrs.field(factory=dict, converter=int_map, hash=False, repr=False)
     """The number for each carrier group of the rulebook's ``carriers``, when it depends on the carrier."""
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from aliprotect import _formatting, _toml
+from aliprotect import _checks, _formatting, _toml
 from aliprotect._rule import (
     Certainty,
     Citation,
@@ -166,13 +166,13 @@ class Rulebook(_formatting.ShowsAsHtml):
                     "name the one you want"
                 )
             (quantity,) = quantities.values()
-        elif name in quantities:
+        elif isinstance(name, str) and name in quantities:
             quantity = quantities[name]
         else:
             raise UnknownRuleError(
                 f"name={name!r} is not a quantity of rule {rule_id}; it has: {', '.join(quantities) or 'none'}"
             )
-        if unit is not None and quantity.unit is not unit:
+        if unit is not None and quantity.unit is not _checks.member(unit, Unit, "unit"):
             raise MalformedRulebookError(
                 f"rule {rule_id} of rulebook {self.version} counts in {quantity.unit.value}, "
                 f"but it is used as {unit.value}; fix the rule's unit"
@@ -182,7 +182,8 @@ class Rulebook(_formatting.ShowsAsHtml):
     def has(self, rule_id: str, name: str) -> bool:
         """Whether rule ``rule_id`` has a quantity called ``name`` (some are optional: see
         :data:`aliprotect.rules.SCHEMA`)."""
-        return name in self.rule(rule_id).quantities
+        quantities = self.rule(rule_id).quantities
+        return isinstance(name, str) and name in quantities
 
     def number(self, rule_id: str, name: str, *, unit: Unit | None = None, carrier: str | None = None) -> int:
         """The number ``name`` of rule ``rule_id``, for ``carrier`` when it depends on the carrier.
@@ -296,6 +297,19 @@ class Rulebook(_formatting.ShowsAsHtml):
             raise MalformedRulebookError(
                 f"version={version!r}: a derived rulebook needs a version of its own, not {self.version!r}"
             )
+        if not isinstance(changes, Mapping) or (citations is not None and not isinstance(citations, Mapping)):
+            raise MalformedRulebookError(
+                f"changes={changes!r} and citations={citations!r} must be mappings by rule id, such as "
+                "{'dispute.seller_reply': 7} and {'dispute.seller_reply': ['seed 004:51']}"
+            )
+        for key in changes:
+            if not isinstance(key, str) and not (
+                isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key)
+            ):
+                raise MalformedRulebookError(f"changes: {key!r} must be a rule id or a (rule id, quantity name) pair")
+        for cited in (citations or {}).values():
+            if isinstance(cited, str) or not isinstance(cited, Sequence) or not all(isinstance(c, str) for c in cited):
+                raise MalformedRulebookError(f"citations: {cited!r} must be a list of citations, like ['seed 004:51']")
         data = json.loads(self.document)
         for key, value in changes.items():
             rule_id, name = (key, None) if isinstance(key, str) else key

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import attrs
 
+from aliprotect import _checks
 from aliprotect._claims import ClaimKind
 
 
@@ -39,15 +40,15 @@ class Feeds(enum.Enum):
 
 
 def _units(mapping: Mapping[str, Unit]) -> Mapping[str, Unit]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "numbers")
 
 
 def _other_units(mapping: Mapping[str, frozenset[Unit]]) -> Mapping[str, frozenset[Unit]]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "other_units")
 
 
 def _names(mapping: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(mapping))
+    return _checks.mapping(mapping, "unless")
 
 
 @attrs.frozen(kw_only=True)
@@ -84,6 +85,8 @@ class RuleSpec:
 
     def allows(self, name: str, unit: Unit) -> bool:
         """Whether the number ``name`` may be counted in ``unit``."""
+        if not isinstance(name, str) or not isinstance(unit, Unit):
+            return False  # no number has such a name, or is counted in such a unit
         declared = self.numbers.get(name) or self.optional.get(name)
         return unit is declared or unit in self.other_units.get(name, frozenset())
 

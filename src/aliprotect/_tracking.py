@@ -105,7 +105,8 @@ class Tracking(_days.PicklesInstantsWhole):
 
     def known_at(self, at: pendulum.DateTime) -> tuple[TrackingEvent, ...]:
         """The events that had happened by ``at``."""
-        return tuple(event for event in self.events if _days.key(event.at) <= _days.key(at))
+        now = _days.key(_days.aware(at, "at"))
+        return tuple(event for event in self.events if _days.key(event.at) <= now)
 
     def on_its_way(self, at: pendulum.DateTime) -> bool:
         """Whether, at ``at``, the latest event known shows the parcel on its way with normal

@@ -53,13 +53,12 @@ import enum
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
 import pendulum
 
-from aliprotect import _days
+from aliprotect import _checks, _days
 from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook
@@ -192,7 +191,7 @@ class Shipment(_days.PicklesInstantsWhole):
 
 
 def _fields(value: Mapping[str, str]) -> Mapping[str, str]:
-    return MappingProxyType(dict(value))
+    return _checks.mapping(value, "sources")
 
 
 @attrs.frozen(kw_only=True)

@@ -16,13 +16,13 @@ from typing import Any
 
 import pendulum
 
-from aliprotect import _days, _formatting
+from aliprotect import _checks, _days, _formatting
 from aliprotect._advice import Advice, AdviceList
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
 from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
-from aliprotect._registry import rulebook
+from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Quantity
 from aliprotect._rulebook import Rulebook, diff
@@ -96,6 +96,7 @@ def _deadline_rows(deadlines: Iterable[Deadline], book: Rulebook | None) -> list
 
 def timeline_html(result: Timeline) -> str:
     """A table of a timeline's deadlines, with rule ids that show their rule on hover."""
+    result = _checks.instance(result, Timeline, "result")
     book = _book(result.rulebook, result.fingerprint)
     caption = f"<p><b>Order {_e(result.order_id)}</b> · rulebook {_e(result.rulebook)}</p>"
     if not result.deadlines:
@@ -105,6 +106,7 @@ def timeline_html(result: Timeline) -> str:
 
 def order_html(order: Order, *, rules: Rulebook | None = None) -> str:
     """An order's facts, its timeline and a picture of it (with the latest rulebook by default)."""
+    order = _checks.instance(order, Order, "order")
     rules = rules or rulebook()
     extensions = ", ".join(f"+{e.days} days at {e.granted_at.isoformat()}" for e in order.extensions) or "none"
     amount = "" if order.amount is None else f"{order.amount.amount} {order.amount.currency}"
@@ -123,6 +125,7 @@ def order_html(order: Order, *, rules: Rulebook | None = None) -> str:
 
 def status_html(now: DisputeStatus) -> str:
     """A dispute's stage, what it means, its deadlines, refund, offer and rules."""
+    now = _checks.instance(now, DisputeStatus, "now")
     book = _book(now.rulebook, now.fingerprint)
     lines = [
         f"<p><b>Dispute of order {_e(now.order_id)}</b> at {_e(_when(now.at))}: "
@@ -141,6 +144,7 @@ def status_html(now: DisputeStatus) -> str:
 
 def verdict_html(verdict: Verdict) -> str:
     """A verdict: allowed or refused, at which instant, why, and the rules behind it."""
+    verdict = _checks.instance(verdict, Verdict, "verdict")
     book = _book(verdict.rulebook, verdict.fingerprint)
     answer = "allowed" if verdict.allowed else "refused"
     return (
@@ -151,6 +155,7 @@ def verdict_html(verdict: Verdict) -> str:
 
 def window_html(window: Window) -> str:
     """A window: from when until when (that instant excluded), and its rules."""
+    window = _checks.instance(window, Window, "window")
     book = _book(window.rulebook, window.fingerprint)
     return (
         f"<p>Open from <b>{_e(_when(window.opens))}</b> until <b>{_e(_when(window.closes))}</b> "
@@ -161,12 +166,14 @@ def window_html(window: Window) -> str:
 
 def deadline_html(deadline: Deadline) -> str:
     """One deadline as a table row, with its rules."""
+    deadline = _checks.instance(deadline, Deadline, "deadline")
     book = _book(deadline.rulebook, deadline.fingerprint)
     return _table(["when", "deadline", "what", "rules"], _deadline_rows([deadline], book))
 
 
 def dispute_html(dispute: Dispute) -> str:
     """A dispute's claim, when it opened, and its events."""
+    dispute = _checks.instance(dispute, Dispute, "dispute")
     claim = dispute.claim
     head = (
         f"<p><b>Dispute of order {_e(dispute.order.id)}</b>, opened at {_e(_when(dispute.opened_at))} "
@@ -178,6 +185,7 @@ def dispute_html(dispute: Dispute) -> str:
 
 def reminder_html(reminder: Reminder) -> str:
     """A reminder: the order and its deadline."""
+    reminder = _checks.instance(reminder, Reminder, "reminder")
     book = _book(reminder.deadline.rulebook, reminder.deadline.fingerprint)
     rows = [[_e(reminder.order_id), *row] for row in _deadline_rows([reminder.deadline], book)]
     return _table(["order", "when", "deadline", "what", "rules"], rows)
@@ -185,6 +193,7 @@ def reminder_html(reminder: Reminder) -> str:
 
 def advice_html(advice: Sequence[Advice]) -> str:
     """A table of advice, most urgent first, as :func:`aliprotect.next_actions` gives it."""
+    advice = _checks.items(advice, Advice, "advice", "aliprotect.next_actions(order, at=...)")
     if not advice:
         return "<p>Nothing to do.</p>"
     rows = []
@@ -205,6 +214,7 @@ def advice_html(advice: Sequence[Advice]) -> str:
 
 def rulebook_html(book: Rulebook) -> str:
     """A rulebook: its version, dates and fingerprint, every rule with its numbers and sources, the conflicts."""
+    book = _checks.instance(book, Rulebook, "book")
     head = (
         f"<p><b>Rulebook {_e(book.version)}</b>: {_e(book.title)}<br>"
         f"in force from {_e(book.in_force_from)} ({_e(book.in_force_certainty.value)}) · "
@@ -259,6 +269,10 @@ def timeline_svg(
         >>> svg.startswith("<svg") and "dispute window" in svg and "now" in svg
         True
     """
+    order = _checks.instance(order, Order, "order")
+    at = None if at is None else _days.aware(at, "at")
+    dispute = _checks.optional(dispute, Dispute, "dispute", "aliprotect.open_dispute(...)")
+    rules = None if rules is None else given_or_latest(rules)
     rules = rules or (rulebook(dispute.rulebook) if dispute is not None else rulebook())
     if order.shipped_at is None:
         return _svg("not shipped yet", 300, 20, '<text x="0" y="14">not shipped yet</text>')
@@ -412,6 +426,7 @@ def rules_markdown(book: Rulebook) -> str:
     The documentation site builds its rules reference with this, from the rulebook data
     itself, so the reference cannot drift from the code.
     """
+    book = _checks.instance(book, Rulebook, "book")
     lines = [
         f"## Rulebook {book.version}",
         "",
@@ -466,6 +481,7 @@ def rules_markdown(book: Rulebook) -> str:
 
 def number_text(quantity: Quantity) -> str:
     """A rule's number as text: ``5``, or ``23 (express)/27 (ems)/39 (post)`` per carrier group."""
+    quantity = _checks.instance(quantity, Quantity, "quantity")
     if quantity.value is not None:
         return str(quantity.value)
     return "/".join(f"{number} ({group})" for group, number in quantity.by_carrier.items())
@@ -473,6 +489,7 @@ def number_text(quantity: Quantity) -> str:
 
 def comparison_markdown(books: Sequence[Rulebook]) -> str:
     """What changed from one rulebook to the next, side by side: every number or citation that differs."""
+    books = _checks.items(books, Rulebook, "books", "aliprotect.rulebooks()")
     lines = ["## What changed between rulebooks", ""]
     for before, after in itertools.pairwise(books):
         changes = [c for c in diff(before, after) if c.field != "summary"]

@@ -195,6 +195,25 @@ def _closest(name: str, candidates: Iterable[str]) -> str | None:
     return folded[found[0]] if found else None
 
 
+def _checked_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
+    """``columns=``: which column holds each fact, names to names."""
+    if columns is None:
+        return {}
+    if not isinstance(columns, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
+    ):
+        raise InvalidValueError(f"columns={columns!r} must map field names to column names, e.g. {{'id': 'order_no'}}")
+    return dict(columns)
+
+
+def _checked_extra(extra: Iterable[str]) -> tuple[str, ...]:
+    """``extra=``: the names of the table's own columns, which aliprotect does not read."""
+    names = () if isinstance(extra, str) or not isinstance(extra, Iterable) else tuple(extra)
+    if isinstance(extra, str) or not isinstance(extra, Iterable) or not all(isinstance(n, str) for n in names):
+        raise InvalidValueError(f"extra={extra!r} must be a list of column names, e.g. ['note']")
+    return names
+
+
 def _columns(
     frame: nw.DataFrame[Any],
     known: Mapping[str, str],
@@ -205,7 +224,7 @@ def _columns(
 ) -> dict[str, str]:
     """Which column of ``frame`` holds each known fact; refuses a missing or misnamed one."""
     present = list(frame.columns)
-    mapping = dict(columns or {})
+    mapping = _checked_columns(columns)
     for name, given in mapping.items():
         if name not in known:
             raise ColumnError(
@@ -214,7 +233,7 @@ def _columns(
             )
         if given not in present:
             raise ColumnError(f"columns={{{name!r}: {given!r}}}: {argument} has no column {given!r}")
-    extra = set(extra)
+    extra = set(_checked_extra(extra))
     found: dict[str, str] = {}
     for name in known:
         column: str | None = mapping.get(name, name if name in present else None)
@@ -899,7 +918,7 @@ def _prepare(
 ) -> tuple[nw.DataFrame[Any], _Facts, _Engine]:
     book = given_or_latest(rules)
     frame = _native_frame(orders, "orders")
-    extra = tuple(extra)
+    extra = _checked_extra(extra)
     reader = _Reader(frame, _columns(frame, ORDER_COLUMNS, _REQUIRED, columns, extra, "orders"), "orders")
     ext_reader = None
     if extensions is not None:
@@ -1359,12 +1378,7 @@ def from_aliexpress(
     """
     if repeated_hour not in ("refuse", "earlier", "later"):
         raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
-    if columns is not None and not (
-        isinstance(columns, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items())
-    ):
-        raise InvalidValueError(f"columns={columns!r} must map field names to column names, e.g. {{'id': 'order_no'}}")
-    if isinstance(extra, str) or not all(isinstance(name, str) for name in extra):
-        raise InvalidValueError(f"extra={extra!r} must be a list of column names, e.g. ['note']")
+    columns, extra = _checked_columns(columns), _checked_extra(extra)
     frame = _native_frame(records, "records")
     renamed = {name: aliexpress._snake(name) for name in frame.columns}
     if len(set(renamed.values())) < len(renamed):

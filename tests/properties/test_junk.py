@@ -14,26 +14,12 @@ from hypothesis import strategies as st
 
 import aliprotect
 from aliprotect import AliprotectError, Extension, Money, Order, Rulebook, parse_instant
-from aliprotect.strategies import instants, orders
+from aliprotect.strategies import orders
+from junk_support import json_values, junk
 
 # the module, not the function aliprotect.rulebook that shares its name
 PUBLISHED = tomllib.loads(
     (importlib.resources.files("aliprotect") / "rulebooks" / "2025.1.toml").read_text(encoding="utf-8")
-)
-
-junk = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(),
-    st.floats(allow_nan=True),
-    st.decimals(allow_nan=True),
-    st.text(max_size=30),
-    st.binary(max_size=10),
-    st.datetimes(),  # naive
-    st.dates(),
-    st.lists(st.integers(), max_size=3),
-    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
-    instants(),
 )
 
 
@@ -191,13 +177,6 @@ def test_dispute_functions_with_junk_arguments_raise_only_our_error(order: Order
     for call in calls:
         with contextlib.suppress(AliprotectError):
             call()
-
-
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
-    max_leaves=12,
-)
 
 
 @given(

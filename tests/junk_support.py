@@ -1,0 +1,29 @@
+"""Junk for the tests that feed the library what it should refuse: values of every kind, and JSON."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from aliprotect.strategies import instants
+
+junk = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True),
+    st.decimals(allow_nan=True),
+    st.text(max_size=30),
+    st.binary(max_size=10),
+    st.datetimes(),  # naive
+    st.dates(),
+    st.timedeltas(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
+    instants(),
+)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=15,
+)
