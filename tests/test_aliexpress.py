@@ -503,3 +503,40 @@ def test_a_confirmation_given_twice_must_agree() -> None:
     assert aliexpress.order_from_api(record, received_at=same).order.received_at == same
     with pytest.raises(InvalidValueError, match=r"says the buyer confirmed at 2024-03-20T10:00:00-07:00"):
         aliexpress.order_from_api(record, received_at=same.add(hours=1))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"gmt_creat": "2024-02-24 15:00:51"}, r"order 3031: gmt_creat: .* lacks 'gmt_create', which it looks like"),
+        ({"overTimeLef": "2024-05-28 00:15:30"}, r"order 3031: over_time_lef: .* lacks 'over_time_left'"),
+    ],
+)
+def test_a_field_that_looks_like_one_the_reader_reads_is_refused_not_left(
+    change: dict[str, object], message: str
+) -> None:
+    record = detail(order_id="3031")
+    for name in ("gmt_create", "over_time_left"):
+        if name[:8] in next(iter(change)).replace("overTime", "over_time"):
+            record.pop(name, None)
+    record.update(change)
+    with pytest.raises(InvalidValueError, match=message):
+        aliexpress.order_from_api(record)
+
+
+def test_a_look_alike_inside_a_shipment_or_a_product_is_refused_too() -> None:
+    record = detail(order_id="3031")
+    shipment = record["logistic_info_list"]["aeop_tp_logistic_info_dto"][0]
+    shipment["gmt_sendd"] = shipment.pop("gmt_send")
+    with pytest.raises(InvalidValueError, match=r"logistic_info_list\[0\]\.gmt_sendd: .* lacks 'gmt_send'"):
+        aliexpress.order_from_api(record)
+    record = detail(order_id="3031")
+    product = record["child_order_list"]["aeop_tp_child_order_dto"][0]
+    product["freight_commit_days"] = product.pop("freight_commit_day")
+    with pytest.raises(
+        InvalidValueError, match=r"child_order_list\[0\]\.freight_commit_days: .* lacks 'freight_commit_day'"
+    ):
+        aliexpress.order_from_api(record)
+    kept = detail(order_id="3031")
+    kept["gmt_modified"] = "2024-03-01 00:00:00"  # a field of AliExpress's own that the reader leaves: fine
+    assert aliexpress.order_from_api(kept).order.id == "3031"

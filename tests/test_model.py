@@ -205,3 +205,13 @@ def test_a_document_with_several_problems_names_each_and_lists_them() -> None:
     with pytest.raises(InvalidValueError) as one:  # one problem: its own error, listing itself
         aliprotect.from_data({"aliprotect": 2, "type": "Money", "value": {"amount": "1", "currency": "usd"}})
     assert one.value.problems == (one.value,)
+
+
+def test_an_unknown_field_of_a_document_names_the_field_it_looks_like() -> None:
+    value = {"id": "1", "placed_at": "2025-03-01T10:00:00Z", "protection_days": 60, "shiped_at": "x", "note": 1}
+    with pytest.raises(aliprotect.errors.DocumentError) as raised:
+        aliprotect.from_data({"aliprotect": 2, "type": "Order", "value": value})
+    assert (
+        str(raised.value)
+        == "document Order: has fields Order does not have: note, shiped_at (did you mean shipped_at?)"
+    )

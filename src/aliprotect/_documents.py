@@ -28,6 +28,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import functools
 import json
@@ -226,14 +227,22 @@ def _shape(cls: type) -> tuple[dict[str, Any], dict[str, attrs.Attribute[Any]]]:
     return typing.get_type_hints(cls), {field.name: field for field in attrs.fields(cls)}
 
 
+def _with_look_alike(name: str, missing: list[str]) -> str:
+    """``name``, and the field it looks like that the value lacks (``shiped_at`` for ``shipped_at``)."""
+    close = difflib.get_close_matches(name, missing, n=1, cutoff=0.8)
+    return f"{name} (did you mean {close[0]}?)" if close else name
+
+
 def _attrs(data: Any, cls: type, where: str) -> Any:
     if not isinstance(data, Mapping):
         raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
     hints, fields = _shape(cls)
     problems: list[AliprotectError] = []  # every problem of the value, not only the first
-    unknown = sorted(set(data) - set(fields))
+    unknown = sorted(set(data) - set(fields), key=str)
     if unknown:
-        problems.append(_fail(where, f"has fields {cls.__name__} does not have: {', '.join(unknown)}"))
+        missing = [name for name in fields if name not in data]
+        named = ", ".join(_with_look_alike(str(name), missing) for name in unknown)
+        problems.append(_fail(where, f"has fields {cls.__name__} does not have: {named}"))
     values = {}
     for name, field in fields.items():
         if name not in data:

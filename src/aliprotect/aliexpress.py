@@ -49,6 +49,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
 from collections.abc import Mapping, Sequence
@@ -348,6 +349,46 @@ def _unwrapped(payload: Mapping[str, Any]) -> tuple[Mapping[str, Any], object]:
     )
 
 
+_ORDER_FIELDS = (
+    "id",
+    "order_id",
+    "gmt_create",
+    "order_status",
+    "logistics_status",
+    "issue_status",
+    "over_time_left",
+    "timeout_left_time",
+    "gmt_trade_end",
+    "order_end_reason",
+    "pay_amount",
+    "order_amount",
+    "logistic_info_list",
+    "logistics_info_list",
+    "product_list",
+    "child_order_list",
+    "time_stamp",
+)
+"""The fields of an order record that the reader reads; the record's other fields it leaves."""
+_SHIPMENT_FIELDS = ("gmt_send", "gmt_received", "logistics_no", "logistics_service_name", "receive_status")
+_PRODUCT_FIELDS = ("freight_commit_day",)
+
+
+def _no_look_alikes(data: Mapping[str, Any], read: Sequence[str], where: str) -> None:
+    """Refuse a field that looks like one the reader reads but is not it (``gmt_creat``,
+    ``gmt_sendd``), when the record lacks the real one: the reader would leave it and
+    answer as if the fact were unknown."""
+    missing = [name for name in read if name not in data]
+    for name in data:
+        if name in read or not missing:
+            continue
+        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.9)
+        if close:
+            raise InvalidValueError(
+                f"{where}{name}: the record has the field {name!r}, which aliprotect does not read, and lacks "
+                f"{close[0]!r}, which it looks like; rename it {close[0]!r}, as AliExpress's API names it"
+            )
+
+
 class _Record:
     """One order's record, with its fields in snake_case, read field by field."""
 
@@ -361,6 +402,7 @@ class _Record:
         self.data, stamp = _unwrapped(normalized)
         self.repeated_hour = repeated_hour
         self.id = self._id()
+        _no_look_alikes(self.data, _ORDER_FIELDS, self.where(""))
         self.responded_at = None if stamp is None else china_time(stamp, field=self.where("time_stamp"))
 
     def left(self) -> dt.timedelta | None:
@@ -552,6 +594,7 @@ def _shipments(record: _Record) -> tuple[Shipment, ...]:
     shipments = []
     for index, entry in enumerate(_items(record.data.get("logistic_info_list"), record.where("logistic_info_list"))):
         where = f"logistic_info_list[{index}]"
+        _no_look_alikes(entry, _SHIPMENT_FIELDS, record.where(f"{where}."))
         sent = record.time("gmt_send", entry, f"{where}.gmt_send")
         if sent is None:
             raise MissingFactError(f"{record.where(where)} has no gmt_send: a shipment needs the time it was sent")
@@ -586,6 +629,7 @@ def _product_days(record: _Record, listing: _Record | None) -> tuple[int | None,
             continue
         for field in ("product_list", "child_order_list"):
             for index, entry in enumerate(_items(source.data.get(field), source.where(field))):
+                _no_look_alikes(entry, _PRODUCT_FIELDS, source.where(f"{field}[{index}]."))
                 value = entry.get("freight_commit_day")
                 if value is not None:
                     where = f"{field}[{index}].freight_commit_day"
