@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import pathlib
+import re
 import tempfile
 
 from hypothesis import given, settings
@@ -70,23 +71,27 @@ OPTIONS = st.lists(
             "later",
             "--extra",
             "note",
+            "--format",
+            "csv",
+            "jsonl",
+            "parquet",
         ]
     ),
     max_size=4,
 )
 
 
-def run(argv: list[str]) -> tuple[int, str]:
+def run(argv: list[str], stdin: bytes = b"") -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):  # argparse writes to sys.stderr
-            status = cli.main(argv, out=out, err=err)
+            status = cli.main(argv, out=out, err=err, stdin=io.BytesIO(stdin))
     except SystemExit as stop:  # argparse refusing the arguments, with its usage line
         status = int(stop.code or 0)
     return status, err.getvalue()
 
 
-def _check_exit(status: int, err: str) -> None:
+def _check_exit(status: int, err: str, name: str | None = None) -> None:
     assert "Traceback" not in err, err
     assert status in (0, 2), (status, err)
     if status == 2 and not err.startswith("usage:"):
@@ -94,6 +99,9 @@ def _check_exit(status: int, err: str) -> None:
         lines = [line for line in err.split("\n") if line and not line.startswith("\rchecked ")]
         assert lines, "exit 2 with no message"
         assert all(line.startswith("aliprotect: ") and "\r" not in line for line in lines), err
+        if name is not None:  # a problem of one row names the file and where the row is in it
+            rows = [line for line in lines if not line.startswith(("aliprotect: error: ", "aliprotect: hint: "))]
+            assert all(re.match(rf"aliprotect: {re.escape(name)} (line|item|row) \d+: ", line) for line in rows), err
 
 
 @settings(deadline=None)
@@ -114,7 +122,14 @@ def test_junk_files_never_make_a_traceback(data: bytes, suffix: str, command: st
             argv = ["reconcile", str(path), *options]
         else:
             argv = ["timeline", "--file", str(path), *options]
-        _check_exit(*run(argv))
+        _check_exit(*run(argv), name=str(path))
+
+
+@settings(deadline=None)
+@given(FILES, st.sampled_from(["check", "reconcile"]), OPTIONS, CELLS)
+def test_junk_on_standard_input_never_makes_a_traceback(data: bytes, command: str, options: list[str], at: str) -> None:
+    argv = ["check", "-", "--at", at, *options] if command == "check" else ["reconcile", "-", *options]
+    _check_exit(*run(argv, stdin=data), name="<stdin>")
 
 
 @settings(deadline=None)
