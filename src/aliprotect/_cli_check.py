@@ -453,7 +453,7 @@ def _check(
         print(
             one_line(
                 f"aliprotect: {source} {where[number]}: order {order_id} is also at {where[first]}; give each order "
-                "once (an order with several shipments: one row, with its first shipment)"
+                "once (an order sent in several parcels: one row, shipped when the last parcel was sent)"
             ),
             file=err,
         )
