@@ -540,3 +540,8 @@ def test_a_look_alike_inside_a_shipment_or_a_product_is_refused_too() -> None:
     kept = detail(order_id="3031")
     kept["gmt_modified"] = "2024-03-01 00:00:00"  # a field of AliExpress's own that the reader leaves: fine
     assert aliexpress.order_from_api(kept).order.id == "3031"
+
+
+def test_a_field_of_the_envelope_is_not_taken_for_a_look_alike_in_the_order() -> None:
+    record = {**detail(order_id="3031"), "timestamp": "2024-03-01 00:00:00"}  # not a field the order reader reads
+    assert aliexpress.order_from_api(record).order.id == "3031"

@@ -103,7 +103,8 @@ def test_a_json_lines_file_names_the_line_that_is_not_json(tmp_path: pathlib.Pat
     path.write_text('{"id": "J1", "placed_at": "2025-03-01T10:00:00Z"}\n{oops\n', encoding="utf-8")
     status, _, err = run("check", str(path), "--at", AT)
     assert status == 2
-    assert "orders.jsonl line 2 is not JSON" in err
+    assert f"aliprotect: {path} line 2: not JSON: " in err
+    assert "1 bad rows of 2; the other rows were checked" in err  # J1 was still checked
 
 
 def test_a_plain_install_cannot_read_parquet_and_says_how_to(tmp_path: pathlib.Path) -> None:

@@ -122,7 +122,7 @@ def test_a_json_lines_file_counts_its_lines_and_only_a_line_feed_ends_one(tmp_pa
     )
     status, out, err = run("check", str(path), "--at", AT)
     assert status == 2
-    assert "order J1\u2028x" in out  # the line separator inside the id did not split the line
+    assert "order J1\\u2028x" in out  # the line separator inside the id did not split the record, and is escaped
     assert err.startswith(f"aliprotect: {path} line 3: protection_days=0 must be a whole number")
 
 
@@ -215,3 +215,56 @@ def test_an_order_id_given_twice_in_parquet_and_aliexpress_records_is_reported(t
     status, _, err = run("check", str(path), "--at", AT)
     assert status == 2
     assert f"aliprotect: {path} row 3: order P1 is also at row 1" in err
+
+
+def test_only_a_dash_needs_standard_input(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO())  # no bytes under it, as when embedded or closed
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["timeline", "--placed", GOOD], out=out, err=err) == 0
+    assert cli.main(["check", "-", "--at", AT], out=out, err=err) == 2
+    assert err.getvalue() == "aliprotect: error: - reads standard input, which is closed here; name a file instead\n"
+
+
+def test_an_order_id_no_terminal_can_print_is_escaped_not_a_traceback(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.json"
+    path.write_text(json.dumps([{"id": "\ud800x", "placed_at": GOOD, "shipped_at": SHIPPED}]), encoding="utf-8")
+    status, out, _ = run("check", str(path), "--at", AT)
+    assert status == 0
+    assert "order \\ud800x" in out
+    out.encode("utf-8")  # no lone surrogate left
+    status, out, _ = run("check", str(path), "--at", AT, "--json")
+    assert status == 0
+    out.encode("utf-8")
+    assert json.loads(out)["orders"][0]["order_id"] == "\ud800x"  # JSON's own escape keeps it exactly
+
+
+def test_cells_must_match_the_header_except_empty_ones_at_the_end(tmp_path: pathlib.Path, fast: bool) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(
+        "id,placed_at,shipped_at\n"  # line 1
+        f"A1,{GOOD},{SHIPPED},,\n"  # line 2: two empty cells past the header, as spreadsheets export: fine
+        f"A2,{GOOD}\n"  # line 3: shipped_at has no cell
+        f'"A3,{GOOD},{SHIPPED}\n'  # lines 4 to 6: a quote that is never closed swallows the rows below
+        f"A4,{GOOD},{SHIPPED}\n"
+        f"A5,{GOOD},{SHIPPED}\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("check", str(path), "--at", AT, fast=fast)
+    assert status == 2
+    assert out.startswith("1 of 1 orders need action")  # A1
+    lines = err.splitlines()
+    assert lines[0] == (
+        f"aliprotect: {path} line 3: the row has 2 cells and the header names 3 columns: give every column its "
+        "cell, an empty one for a missing value"
+    )
+    assert lines[1] == (
+        f"aliprotect: {path} line 4: the row has 1 cells and the header names 3 columns, and a quoted cell runs "
+        "from line 4 to line 6: is a closing quote missing?"
+    )
+    path.write_text(f"id,placed_at\nA1,{GOOD},x\n", encoding="utf-8")
+    status, _, err = run("check", str(path), "--at", AT, fast=fast)
+    assert (status, err.splitlines()[0]) == (
+        2,
+        f"aliprotect: {path} line 2: the row has 3 cells and the header names 2 columns; the cells ['x'] are in "
+        "no column: quote a cell that holds a comma",
+    )

@@ -87,7 +87,10 @@ def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = rulebook(args.rulebook)
     with opened(args.file, args.format, args.stdin) as source:
         if source.format not in ("json", "jsonl"):
-            raise InvalidValueError(f"{source}: AliExpress's records are read from a .json or .jsonl file")
+            raise InvalidValueError(
+                f"{source}: AliExpress's records are read from a .json or .jsonl file; give --format json or "
+                "--format jsonl"
+            )
         _reconcile(source, rules, args, out, err)
 
 
@@ -137,7 +140,7 @@ def _reconcile(source: Source, rules: Rulebook, args: argparse.Namespace, out: T
         )
         for entry in found:
             verdict = "agrees" if entry["agrees"] else ("differs" if entry["comparable"] else "not compared")
-            print(f"order {entry['order_id']}: {verdict}: {entry['reason']}", file=out)
+            print(one_line(f"order {entry['order_id']}: {verdict}: {entry['reason']}"), file=out)
     for number, reason in bad:
         print(one_line(f"aliprotect: {source} {where[number]}: {reason}"), file=err)
     if bad:

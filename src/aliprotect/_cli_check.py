@@ -102,12 +102,8 @@ def _checked_header(
     """The header row's names: it must name placed_at, and every other column must be one check reads
     or one the user marks as their own (``--extra``), so that no column is silently ignored."""
     if names is None or "placed_at" not in names:
-        first = (names or [""])[0].lstrip()
-        hint = (
-            f"; it looks like JSON: give --format {'jsonl' if first.startswith('{') else 'json'}"
-            if first.startswith(("{", "["))
-            else ""
-        )
+        first = _first_character(source)
+        hint = f"; it looks like JSON: give --format {'jsonl' if first == '{' else 'json'}" if first in "{[" else ""
         raise InvalidValueError(
             f"{source} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS}){hint}"
         )
@@ -121,6 +117,16 @@ def _checked_header(
             f"of your own (columns check reads: {', '.join(known)})"
         )
     return list(names)
+
+
+def _first_character(source: Source) -> str:
+    """The first character of the file that is not white space (or a byte-order mark), or ""."""
+    try:
+        with open(source, "rb") as file:
+            start = file.read(4096)
+    except OSError:
+        return ""
+    return start.lstrip(b"\xef\xbb\xbf \t\r\n")[:1].decode("ascii", errors="replace")
 
 
 def _csv_header(source: Source, extra: Sequence[str] = ()) -> tuple[list[str], bool]:
@@ -141,14 +147,15 @@ def _csv_header(source: Source, extra: Sequence[str] = ()) -> tuple[list[str], b
 
 
 def _json_items(source: Source, text: str) -> list[object]:
-    """The orders of a JSON file (an array) or a JSON Lines file (one object per line)."""
+    """The orders of a JSON file (an array) or a JSON Lines file (one object per line); a line of
+    JSON Lines that is not JSON is its error, and the other lines are still read."""
     if source.format == "jsonl":
         items: list[object] = []
-        for line_number, line in jsonl_lines(text):
+        for _, line in jsonl_lines(text):
             try:
                 items.append(json.loads(line))
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-                raise InvalidValueError(f"{source} line {line_number} is not JSON: {error}") from None
+                items.append(InvalidValueError(f"not JSON: {error}"))
         return items
     try:
         loaded = json.loads(text)
@@ -166,6 +173,8 @@ def _rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterato
     if source.format in ("json", "jsonl"):
         for number, item in enumerate(_json_items(source, text), start=1):
             try:
+                if isinstance(item, AliprotectError):
+                    raise item
                 fields = dict(item) if isinstance(item, Mapping) else item
                 raw = fields.pop("tracking", None) if isinstance(fields, dict) else None
                 tracking = None if raw is None else value_from_data(raw, Tracking, label="tracking")
@@ -176,16 +185,33 @@ def _rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterato
     with long_cells():
         reader = csv.DictReader(io.StringIO(text, newline=""))
         header = _checked_header(source, reader.fieldnames, extra)
+        end = reader.reader.line_num
         for number, row in enumerate(reader, start=1):
+            lines, end = (end + 1, reader.reader.line_num), reader.reader.line_num
             try:
-                if None in row:  # cells beyond the header's columns: in no column, so refused
-                    raise InvalidValueError(
-                        f"the row has {len(header) + len(row[None])} cells and the header names {len(header)} "
-                        "columns; quote a cell that holds a comma"
-                    )
+                _check_cells(row, header, lines)
                 yield number, (_order_from_row(row, rules), None)
             except AliprotectError as error:
                 yield number, error
+
+
+def _check_cells(row: Mapping[str | None, object], header: Sequence[str], lines: tuple[int, int]) -> None:
+    """Refuse a row with fewer cells than the header names columns, or with more that are not empty:
+    a value in no column, or a column without its cell, is a row misread, not a missing value."""
+    surplus = row.get(None)
+    extra = [cell for cell in surplus if isinstance(cell, str) and cell.strip()] if isinstance(surplus, list) else []
+    short = sum(1 for name in header if row.get(name) is None)
+    if not extra and not short:
+        return
+    cells = len(header) - short + (len(surplus) if isinstance(surplus, list) else 0)
+    what = f"the row has {cells} cells and the header names {len(header)} columns"
+    if lines[1] > lines[0]:
+        raise InvalidValueError(
+            f"{what}, and a quoted cell runs from line {lines[0]} to line {lines[1]}: is a closing quote missing?"
+        )
+    if extra:
+        raise InvalidValueError(f"{what}; the cells {extra!r} are in no column: quote a cell that holds a comma")
+    raise InvalidValueError(f"{what}: give every column its cell, an empty one for a missing value")
 
 
 def _advice_json(advice: Advice) -> dict[str, Any]:
@@ -329,7 +355,10 @@ def _results(
     advise = _advise_with(at, role, rules)
     if args.aliexpress:
         if source.format not in ("json", "jsonl"):
-            raise InvalidValueError(f"{source}: AliExpress's records are read from a .json or .jsonl file")
+            raise InvalidValueError(
+                f"{source}: AliExpress's records are read from a .json or .jsonl file; give --format json or "
+                "--format jsonl"
+            )
         return _aliexpress_results(source, args.repeated_hour, advise, ledger)
     if source.format in ("csv", "parquet"):
         fast = fast_engine()
@@ -437,13 +466,11 @@ def _check(
             file=out,
         )
         for order_id, advice in needing:
-            print(f"order {order_id}", file=out)
+            print(one_line(f"order {order_id}"), file=out)
             for item in advice:
                 by = "" if item.by is None else f" by {item.by.isoformat()}"
-                print(
-                    f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]",
-                    file=out,
-                )
+                said = f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]"
+                print(one_line(said), file=out)
         if later:
             placed = ", ".join(f"{oid} ({where[number]})" for number, oid in later)
             print(one_line(f"{len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=out)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
-import io
 import json
 import os
 import pathlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import IO, Any, NamedTuple, TextIO
 
 import attrs
@@ -74,16 +73,22 @@ class Source:
 
 
 @contextlib.contextmanager
-def opened(argument: str, format: str | None, stdin: IO[bytes]) -> Iterator[Source]:
+def opened(argument: str, format: str | None, stdin: IO[bytes] | None) -> Iterator[Source]:
     """The file the user named, ``-`` for standard input (kept in a temporary file while the command
     runs, since a Parquet file or a second look at a row needs to seek), in the format ``format``
-    or, by default, its suffix's (a name with another suffix, and standard input, are CSV)."""
+    or, by default, its suffix's (a name with another suffix, and standard input, are CSV).
+    ``stdin`` is the standard input's bytes, ``sys.stdin``'s when ``None``."""
     if argument != "-":
         suffix = pathlib.Path(argument).suffix.lower().lstrip(".")
         yield Source(argument, argument, format or (suffix if suffix in FORMATS else "csv"))
         return
     import shutil  # only for standard input: the other commands start without them
+    import sys
     import tempfile
+
+    stdin = stdin if stdin is not None else getattr(sys.stdin, "buffer", None)
+    if stdin is None:
+        raise InvalidValueError("- reads standard input, which is closed here; name a file instead")
 
     with tempfile.TemporaryDirectory(prefix="aliprotect-") as folder:
         path = os.path.join(folder, "stdin")
@@ -92,11 +97,13 @@ def opened(argument: str, format: str | None, stdin: IO[bytes]) -> Iterator[Sour
         yield Source(path, STDIN, format or "csv")
 
 
-def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
-    """The lines of a JSON Lines text that hold something, with their line numbers (from 1): each
-    is one record, and a blank line is none. Only a line feed ends a line (a carriage return before
-    it is JSON's whitespace), never a character inside a JSON string such as U+2028."""
-    for number, line in enumerate(text.split("\n"), start=1):
+def jsonl_lines(text: str | Iterable[str]) -> Iterator[tuple[int, str]]:
+    """The lines of a JSON Lines text (or of a file opened with ``newline="\\n"``) that hold
+    something, with their line numbers (from 1): each is one record, and a blank line is none. Only
+    a line feed ends a line (a carriage return before it is JSON's whitespace), never a character
+    inside a JSON string such as U+2028."""
+    lines = text.split("\n") if isinstance(text, str) else text
+    for number, line in enumerate(lines, start=1):
         if line.strip(_JSON_SPACE):
             yield number, line
 
@@ -118,10 +125,11 @@ def long_cells() -> Iterator[None]:
         csv.field_size_limit(limit)
 
 
-def csv_records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """The data rows of a CSV text after its header row, each with the line it starts on (from 1),
-    as :class:`csv.DictReader` reads them: a blank line is no row, and a quoted cell may span lines."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def csv_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of CSV ``lines`` (a file opened with ``newline=""``) after the header row, each
+    with the line it starts on (from 1), as :class:`csv.DictReader` reads them: a blank line is no
+    row, and a quoted cell may span lines."""
+    reader = csv.reader(lines)
     with long_cells():
         if next(reader, None) is None:
             return
@@ -150,19 +158,21 @@ class Place(NamedTuple):
 def places(source: Source, numbers: Collection[int]) -> dict[int, Place]:
     """Where each of the records ``numbers`` (counted from 1, as the readers count them) is in the
     file: the line its row starts on in a CSV or JSON Lines file, its item in a JSON array, its
-    row in a Parquet file. The file is read again only when there are any."""
+    row in a Parquet file. The file is read again, a line at a time, only when there are any."""
     wanted = set(numbers)
     if not wanted or source.format not in ("csv", "jsonl"):
         kind = "row" if source.format == "parquet" else "item"
         return {number: Place(kind, number) for number in wanted}
-    text = read(source)
-    lines = (line for line, _ in (csv_records(text) if source.format == "csv" else jsonl_lines(text)))
+    encoding, _ = encoding_of(source)
     found: dict[int, Place] = {}
-    for number, line in enumerate(lines, start=1):
-        if number in wanted:
-            found[number] = Place("line", line)
-            if len(found) == len(wanted):
-                break
+    newline = "" if source.format == "csv" else "\n"
+    with open(source, encoding="utf-8-sig" if encoding == "utf-8" else "utf-16", newline=newline) as text:
+        records = csv_records(text) if source.format == "csv" else jsonl_lines(text)
+        for number, (line, _) in enumerate(records, start=1):
+            if number in wanted:
+                found[number] = Place("line", line)
+                if len(found) == len(wanted):
+                    break
     return {number: found.get(number, Place("record", number)) for number in wanted}
 
 
@@ -206,8 +216,15 @@ def not_utf8(
 
 
 def dump(data: object, out: TextIO) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    print(file=out)
+    """``data`` as JSON, in UTF-8 where it can be (a lone surrogate in a user's value, which UTF-8
+    cannot hold, makes the whole output ASCII, with JSON's escapes)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = json.dumps(data, indent=2)
+    print(text, file=out)
 
 
 def closest(name: str, known: Sequence[str]) -> str | None:

@@ -168,8 +168,8 @@ def to_data(value: object) -> dict[str, Any]:
 
 def to_json(value: object, *, indent: int | None = None) -> str:
     """``value`` as JSON text (see :func:`to_data`); keys are sorted, so equal values give equal text."""
-    if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int) or indent < 0):
-        raise InvalidValueError(f"indent={indent!r} must be a whole number of spaces (0 or more), or None")
+    if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 64):
+        raise InvalidValueError(f"indent={indent!r} must be a whole number of spaces from 0 to 64, or None")
     return json.dumps(to_data(value), sort_keys=True, indent=indent, ensure_ascii=False)
 
 

@@ -51,6 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -366,7 +367,6 @@ _ORDER_FIELDS = (
     "logistics_info_list",
     "product_list",
     "child_order_list",
-    "time_stamp",
 )
 """The fields of an order record that the reader reads; the record's other fields it leaves."""
 _SHIPMENT_FIELDS = ("gmt_send", "gmt_received", "logistics_no", "logistics_service_name", "receive_status")
@@ -377,16 +377,24 @@ def _no_look_alikes(data: Mapping[str, Any], read: Sequence[str], where: str) ->
     """Refuse a field that looks like one the reader reads but is not it (``gmt_creat``,
     ``gmt_sendd``), when the record lacks the real one: the reader would leave it and
     answer as if the fact were unknown."""
-    missing = [name for name in read if name not in data]
+    missing = tuple(name for name in read if name not in data)
+    if not missing:
+        return
     for name in data:
-        if name in read or not missing:
-            continue
-        close = difflib.get_close_matches(name, missing, n=1, cutoff=0.9)
-        if close:
+        close = None if name in read or not isinstance(name, str) else _look_alike(name, missing)
+        if close is not None:
             raise InvalidValueError(
                 f"{where}{name}: the record has the field {name!r}, which aliprotect does not read, and lacks "
-                f"{close[0]!r}, which it looks like; rename it {close[0]!r}, as AliExpress's API names it"
+                f"{close!r}, which it looks like; rename it {close!r}, as AliExpress's API names it"
             )
+
+
+@functools.lru_cache(maxsize=4096)
+def _look_alike(name: str, missing: tuple[str, ...]) -> str | None:
+    """The field of ``missing`` that ``name`` looks like, if one does: asked once per name, as the
+    records of a file share their fields."""
+    close = difflib.get_close_matches(name, missing, n=1, cutoff=0.9)
+    return close[0] if close else None
 
 
 class _Record:
@@ -734,6 +742,10 @@ def order_from_api(
 
     days, where = _product_days(record, other)
     if protection_days is not None:
+        if isinstance(protection_days, bool) or not isinstance(protection_days, int) or protection_days <= 0:
+            raise InvalidValueError(
+                f"protection_days={protection_days!r} must be a whole number of days greater than 0, such as 60"
+            )
         if days is not None and days != protection_days:
             raise InvalidValueError(
                 f"protection_days={protection_days!r}, but {record.where(where or '')} says {days}; "

@@ -299,7 +299,7 @@ def main(
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
-    args.stdin = sys.stdin.buffer if stdin is None else stdin
+    args.stdin = stdin  # read, from sys.stdin when None, only for a file named -
     try:
         args.run(args, out, err)
     except BadRows:
