@@ -46,7 +46,11 @@ def aware(value: object, field: str) -> pendulum.DateTime:
             "give it an offset or a zone, e.g. pendulum.datetime(..., tz='Asia/Shanghai')"
         )
     if isinstance(value, pendulum.DateTime):
-        return value
+        if type(value.tzinfo) in (_ZONE, _FIXED):
+            return value
+        # a pendulum DateTime in another library's zone (a ZoneInfo): read as the plain datetime it is,
+        # whose zone pendulum.instance turns into its own (pendulum's arithmetic drops a foreign one)
+        value = dt.datetime(*value.timetuple()[:6], value.microsecond, tzinfo=value.tzinfo, fold=value.fold)
     return pendulum.instance(value)
 
 
