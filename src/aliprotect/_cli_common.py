@@ -4,7 +4,6 @@ input as ``-``), numbers of days, extensions written DAYS@INSTANT, and printing 
 from __future__ import annotations
 
 import contextlib
-import csv
 import difflib
 import json
 import os
@@ -118,6 +117,8 @@ LONGEST_CELL = 1 << 30
 @contextlib.contextmanager
 def long_cells() -> Iterator[None]:
     """Python's csv reads cells up to :data:`LONGEST_CELL` long while the block runs."""
+    import csv  # only for the commands that read CSV: timeline starts without it
+
     limit = csv.field_size_limit(LONGEST_CELL)
     try:
         yield
@@ -129,6 +130,8 @@ def csv_records(lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
     """The data rows of CSV ``lines`` (a file opened with ``newline=""``) after the header row, each
     with the line it starts on (from 1), as :class:`csv.DictReader` reads them: a blank line is no
     row, and a quoted cell may span lines."""
+    import csv
+
     reader = csv.reader(lines)
     with long_cells():
         if next(reader, None) is None:
