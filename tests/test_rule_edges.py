@@ -2499,3 +2499,9 @@ def test_a_pendulum_instant_in_a_zoneinfo_zone_is_read_in_pendulum_s_zone_of_tha
     window = aliprotect.dispute_window(order, rules=RULES)
     assert window == aliprotect.dispute_window(plain, rules=RULES)
     assert window.closes.isoformat() == "2025-05-17T18:00:00+12:00"  # NZ daylight saving ended on 6 April
+
+
+def test_reminders_within_a_span_past_the_year_9999_are_refused_not_overflowed() -> None:
+    # found by the 100,000-example fuzz run: `at + within` past the year 9999
+    with pytest.raises(InvalidValueError, match=r"within=datetime.timedelta\(days=2916096\) after at="):
+        aliprotect.upcoming([ORDER], at=paris(2025, 4, 1), within=dt.timedelta(days=2_916_096), rules=RULES)

@@ -85,7 +85,12 @@ def upcoming(
     instant = _days.aware(at, "at")
     if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
         raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
-    horizon = instant + within
+    try:
+        horizon = instant + within
+    except OverflowError:
+        raise InvalidValueError(
+            f"within={within!r} after at={instant.isoformat()} falls outside the years 1 to 9999; give a shorter one"
+        ) from None
     by_id: dict[str, Order] = {}
     for order in _checks.items(orders, Order, "orders", "[order, ...]"):
         if order.id in by_id:
