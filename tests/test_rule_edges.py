@@ -862,11 +862,7 @@ def test_the_promised_delivery_time_is_counted_on_the_rulebooks_calendar() -> No
     # are 30 days of 24 hours, ending 2 April 19:00 (CEST); the last chance is 15 such days later
     custom = custom_rulebook(
         "2021.1-shanghai",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "Asia/Shanghai"\n'
-            'days_counted_in_rules = ["open.latest"]\ndays_counted_in_citations = ["seed 002:26"]',
-        ),
+        on_calendar("Asia/Shanghai", ["open.latest"], ["seed 002:26"]),
         base="2021.1",
     )
     assert aliprotect.dispute_window(PROMISED, rules=custom).closes == paris(2025, 4, 17, 19)
@@ -1170,11 +1166,7 @@ def test_escalation_is_advised_by_the_earlier_instant_in_the_hour_a_dst_change_r
     # reads later.
     custom = custom_rulebook(
         "2025.1-bogota",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "America/Bogota"\n'
-            'days_counted_in_rules = ["dispute.escalation"]\ndays_counted_in_citations = ["seed 000:38"]',
-        ),
+        on_calendar("America/Bogota", ["dispute.escalation"], ["seed 000:38"]),
         (
             'quantities.moderator_after = { value = 7, unit = "days" }',
             'quantities.moderator_after = { value = 7, unit = "days" }\n'
@@ -1372,11 +1364,7 @@ def test_the_return_window_is_counted_on_the_rulebooks_calendar() -> None:
     # 7 April 13:00 (CEST), across Paris's change to summer time
     custom = custom_rulebook(
         "2025.1-return-in-shanghai",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "Asia/Shanghai"\n'
-            'days_counted_in_rules = ["return.window"]\ndays_counted_in_citations = ["seed 002:88"]',
-        ),
+        on_calendar("Asia/Shanghai", ["return.window"], ["seed 002:88"]),
     )
     opened = aliprotect.open_dispute(ORDER, RETURN_CLAIM, at=paris(2025, 3, 25, 9), rules=custom)
     accepted = aliprotect.seller_accepts(opened, at=paris(2025, 3, 28, 12), rules=custom)
@@ -1759,11 +1747,7 @@ def test_the_refunds_arrival_is_counted_on_the_rulebooks_calendar() -> None:
     # 13:00 (CEST), across Paris's change to summer time
     custom = custom_rulebook(
         "2025.1-refund-in-shanghai",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "Asia/Shanghai"\n'
-            'days_counted_in_rules = ["refund.arrival"]\ndays_counted_in_citations = ["seed 004:51"]',
-        ),
+        on_calendar("Asia/Shanghai", ["refund.arrival"], ["seed 004:51"]),
     )
     opened = aliprotect.open_dispute(ORDER, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 3, 20, 9), rules=custom)
     refunded = aliprotect.platform_refunds(opened, at=paris(2025, 3, 28, 12), rules=custom)
@@ -1893,11 +1877,7 @@ def test_the_open_by_is_counted_back_on_the_rulebooks_calendar() -> None:
     # of 24 hours before is 26 March 17:00 (CET), across Paris's change to summer time
     custom = custom_rulebook(
         "2025.1-buffer-in-shanghai",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "Asia/Shanghai"\n'
-            'days_counted_in_rules = ["protection.settlement_buffer"]\ndays_counted_in_citations = ["seed 000:58"]',
-        ),
+        on_calendar("Asia/Shanghai", ["protection.settlement_buffer"], ["seed 000:58"]),
     )
     order = attrs.evolve(ORDER, placed_at=paris(2025, 2, 3), shipped_at=paris(2025, 2, 4, 18))
     assert aliprotect.protection_end(order, rules=custom).at == paris(2025, 4, 5, 18)
@@ -2140,11 +2120,7 @@ def test_the_wait_while_in_transit_is_counted_on_the_rulebooks_calendar() -> Non
     # end 2 April 19:00 (CEST); at 18:30 the parcel on its way still makes the buyer wait
     custom = custom_rulebook(
         "2021.1-earliest-in-shanghai",
-        (
-            'in_force_certainty = "seen"',
-            'in_force_certainty = "seen"\ndays_counted_in = "Asia/Shanghai"\n'
-            'days_counted_in_rules = ["open.earliest"]\ndays_counted_in_citations = ["seed 002:26"]',
-        ),
+        on_calendar("Asia/Shanghai", ["open.earliest"], ["seed 002:26"]),
         base="2021.1",
     )
     on_its_way = tracking((paris(2025, 3, 15, 8), Location.IN_TRANSIT))
