@@ -4,6 +4,7 @@ the columnar path, and clear errors for every way a table can be wrong."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import pathlib
 from typing import Any
@@ -304,6 +305,10 @@ def test_a_column_of_python_objects_is_refused_rather_than_read_in_its_first_val
     kinds = store().assign(protection_days=pd.Series([60, "x", 60], dtype=object, index=[101, 102, 103]))
     with pytest.raises(ColumnError, match=r"column 'protection_days'.*more than one kind.*whole numbers"):
         frames.timelines(kinds, rules=RULES)
+    # pyarrow itself cannot hold Decimal("Infinity") in a column (it raised TypeError, found by the fuzz test)
+    infinite = store().assign(shipped_at=pd.Series([decimal.Decimal("Infinity")] * 3, dtype=object, index=[101, 102, 103]))
+    with pytest.raises(ColumnError, match=r"column 'shipped_at'.*holds a value no column type can hold"):
+        frames.timelines(infinite, rules=RULES)
 
 
 def test_a_timer_longer_than_any_source_states_is_refused_as_the_scalar_functions_refuse_it() -> None:

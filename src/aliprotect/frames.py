@@ -296,6 +296,11 @@ class _Reader:
                 f"column {column_name!r} of {self.argument} ({name}) holds values of more than one kind "
                 f"({series.dtype}); give it one type, such as {_KINDS.get(name, 'text')}"
             ) from None
+        except (TypeError, ValueError, OverflowError):  # pyarrow's own, e.g. for Decimal("Infinity")
+            raise ColumnError(
+                f"column {column_name!r} of {self.argument} ({name}) holds a value no column type can hold "
+                f"({series.dtype}), such as Decimal('Infinity'); give it one type, such as {_KINDS.get(name, 'text')}"
+            ) from None
         return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
 
     def has(self, name: str) -> bool:
