@@ -36,6 +36,7 @@ ORDER = (
     "_tracking",
     # rule schema and rulebooks
     "_schema",
+    "_sources",
     "_rule",
     "_toml",
     "_rulebook",

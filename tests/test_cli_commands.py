@@ -83,7 +83,9 @@ def test_rules_lists_every_rule_with_its_sources() -> None:
     assert status == 0
     for rule in RULES.rules.values():
         assert f"\n{rule.id}" in out
-        assert ", ".join(str(c) for c in rule.citations) in out
+        assert f"    sources: {'; '.join(c.where() for c in rule.citations)}" in out
+    for source in RULES.sources.values():
+        assert f"    {source.credit()}; {source.url}" in out
     assert "seller reply time: 5 days for the reply" in out
     status, out, _ = run("rules", "--json")
     assert json.loads(out)["rulebook"]["version"] == RULES.version

@@ -1,5 +1,7 @@
 """Jupyter representations, the SVG timeline, records and the generated rules reference."""
 
+import html
+
 import pendulum
 import pytest
 
@@ -117,12 +119,13 @@ def test_the_rules_reference_lists_every_rule_with_its_sources_and_the_conflicts
         assert book.fingerprint in text
         for rule in book.rules.values():
             row = next(line for line in text.splitlines() if line.startswith(f"| `{rule.id}` |"))
-            for citation in rule.citations:
-                assert str(citation).replace("|", "\\|") in row
+            for citation in rule.citations:  # a link to the page, at the section, named by section and line
+                assert f"[{html.escape(citation.where(), quote=False)}]({citation.url})" in row
         for conflict in book.conflicts:
             assert conflict.topic in text
-        for key, title in book.sources.items():
-            assert f"- **{key}**: {title}".replace("'", "'") in text.replace("&#x27;", "'")
+        for key, source in book.sources.items():
+            assert f"- **{key}**: {html.escape(source.title, quote=False)}. " in text
+            assert f"[{source.address}]({source.url})" in text
 
 
 def test_every_answer_and_value_with_a_notebook_display_shows_escaped_html() -> None:

@@ -306,7 +306,9 @@ def test_a_column_of_python_objects_is_refused_rather_than_read_in_its_first_val
     with pytest.raises(ColumnError, match=r"column 'protection_days'.*more than one kind.*whole numbers"):
         frames.timelines(kinds, rules=RULES)
     # pyarrow itself cannot hold Decimal("Infinity") in a column (it raised TypeError, found by the fuzz test)
-    infinite = store().assign(shipped_at=pd.Series([decimal.Decimal("Infinity")] * 3, dtype=object, index=[101, 102, 103]))
+    infinite = store().assign(
+        shipped_at=pd.Series([decimal.Decimal("Infinity")] * 3, dtype=object, index=[101, 102, 103])
+    )
     with pytest.raises(ColumnError, match=r"column 'shipped_at'.*holds a value no column type can hold"):
         frames.timelines(infinite, rules=RULES)
 

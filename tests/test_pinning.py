@@ -7,6 +7,7 @@ import importlib.resources
 import json
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -311,9 +312,14 @@ def test_explain_cites_the_sources_of_every_rule_it_names(answer: object) -> Non
     for rule_id in named:
         rule = RULES.rule(rule_id)
         assert f"- {rule_id}: {rule.summary}" in text
+        explained = text.split(f"- {rule_id}: ", 1)[1].split("\n- ", 1)[0]
         for citation in rule.citations:
-            assert str(citation) in text
-            assert RULES.sources[citation.source] in text
+            source = RULES.sources[citation.source]
+            assert f"  {citation.source}, {source.title} ({source.evidence.text}): {source.url}" in explained
+            if citation.section is not None:
+                assert f'section "{citation.section}"' in explained
+            if citation.locator[:1].isdigit():  # the line of the copy stays as the second locator
+                assert re.search(rf"\b{re.escape(citation.locator)}\b", explained)
 
 
 def test_explain_needs_the_very_rulebook_of_a_custom_answer() -> None:

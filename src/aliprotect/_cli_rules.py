@@ -28,13 +28,19 @@ def show_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         numbers = ", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())
         print(f"{rule.id}{'  ' + numbers if numbers else ''}", file=out)
         print(f"    {rule.summary}", file=out)
-        print(f"    sources: {', '.join(str(c) for c in rule.citations)}", file=out)
+        print(f"    sources: {'; '.join(c.where() for c in rule.citations)}", file=out)
+        if rule.carried_from:
+            print(f"    carried over from rulebook {rule.carried_from}: its sources do not restate it", file=out)
     if book.not_stated:
         print(f"not stated by its sources: {', '.join(book.not_stated)}", file=out)
     if book.conflicts:
         print("where the sources disagree:", file=out)
     for conflict in book.conflicts:
         print(f"  {conflict.topic}: {conflict.follows}", file=out)
+    print("sources:", file=out)
+    for key, source in book.sources.items():
+        print(f"  {key}: {source.title}", file=out)
+        print(f"    {source.credit()}; {source.url or 'no public address known'}", file=out)
 
 
 def _date(book: Rulebook) -> str | None:

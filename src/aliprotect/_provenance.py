@@ -28,6 +28,7 @@ from aliprotect._dispute_machine import dispute_status
 from aliprotect._eligibility import can_cancel, can_open_dispute
 from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._reminders import Reminder
+from aliprotect._rule import Citation
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import completion, dispute_window, protection_end, recommended_open_by, timeline
 from aliprotect._transitions import (
@@ -344,8 +345,10 @@ def _rule_ids(answer: Answer | Reminder) -> list[str]:
 def explain(answer: Answer | Reminder | Sequence[Reminder], *, rules: Rulebook | None = None) -> str:
     """A short account of ``answer``: what it says, the rules it used and where they are written.
 
-    Each rule is given with its summary and its citations, each citation with the title
-    of its source, and the rulebook with its version and fingerprint, like a legal trace.
+    Each rule is given with its summary and its citations: each source with its title, its
+    evidence level and its public address, and the places cited in it by the section of the
+    page (and the line of aliprotect's copy); the rulebook with its version and fingerprint,
+    like a legal trace. A rule the rulebook carries over from another says so.
 
     Args:
         answer: an answer of the library: a deadline, window, verdict, timeline, dispute
@@ -372,9 +375,11 @@ def explain(answer: Answer | Reminder | Sequence[Reminder], *, rules: Rulebook |
         open from 2025-03-09T00:00:00+01:00 until 2025-05-17T18:00:00+02:00 (that instant excluded)
         Rulebook 2025.1 (sha256:...)
         - open.earliest: A dispute can be opened from the 6th day after the seller ships.
-          seed 002:26 (AliExpress dropshipping orders: refund policy, tracking, order status ...)
+          seed 002, AliExpress dropshipping orders: ... (a third-party article): https://www.hockinsonkountrycafe.com/9094.html
+            section "What’s the Refund Policy for Drop Shipping Orders?" (line 26)
         - open.latest: A dispute can still be opened within 15 days after the order completes; ...
-          seed 001:99, seed 001:171, seed 001:177, seed 001:184, seed 001:192, seed 001:198 (...)
+          seed 001, What To Do if You Did Not Receive a Product From AliExpress ... (a third-party article): https://megabonus.com/...
+            section "Comments" (lines 99, 171, 177, 184, 192, 198)
     """
     if isinstance(answer, tuple | list) and not isinstance(answer, AdviceList):
         reminders = [_checks.instance(item, Reminder, "answer[]") for item in answer]
@@ -393,9 +398,29 @@ def explain(answer: Answer | Reminder | Sequence[Reminder], *, rules: Rulebook |
         rule = book.rule(rule_id)
         carried = f" (carried over from rulebook {rule.carried_from})" if rule.carried_from else ""
         lines.append(f"- {rule_id}: {rule.summary}{carried}")
-        by_source: dict[str, list[str]] = {}
-        for citation in rule.citations:
-            by_source.setdefault(citation.source, []).append(str(citation))
-        for source, cited in by_source.items():
-            lines.append(f"  {', '.join(cited)} ({book.sources[source]})")
+        lines += _citations(rule.citations, book)
     return "\n".join(lines)
+
+
+def _citations(citations: Sequence[Citation], book: Rulebook) -> list[str]:
+    """The citations of a rule for a reader: each source with its title, weight and address,
+    then the places cited in it, by section of the public page (and line of the copy)."""
+    by_source: dict[str, dict[str | None, list[Citation]]] = {}
+    for citation in citations:
+        by_source.setdefault(citation.source, {}).setdefault(citation.section, []).append(citation)
+    lines = []
+    for key, sections in by_source.items():
+        source = book.sources[key]
+        level = source.evidence.text if source.evidence is not None else "evidence level not stated"
+        lines.append(f"  {key}, {source.title} ({level}): {source.url or 'no public address known'}")
+        places = []
+        for section, cited in sections.items():
+            at = [c.locator for c in cited if c.locator and not c.locator.startswith('"')]
+            copy = f"{'lines' if len(at) > 1 or '-' in at[0] else 'line'} {', '.join(at)}" if at else ""
+            if section is None:
+                places.append(copy)
+            else:
+                places.append(f'section "{section}"' + (f" ({copy})" if copy else ""))
+        if any(places):
+            lines.append(f"    {'; '.join(p for p in places if p)}")
+    return lines

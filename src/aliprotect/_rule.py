@@ -10,6 +10,7 @@ import attrs
 from aliprotect import _checks
 from aliprotect._claims import Evidence, Resolution
 from aliprotect._schema import Unit
+from aliprotect._sources import Source
 from aliprotect.errors import InvalidValueError
 
 # Read-only copies, so that a frozen value cannot be changed through its mappings. One
@@ -20,7 +21,7 @@ def quantity_map(mapping: Mapping[str, Quantity]) -> Mapping[str, Quantity]:
     return _checks.mapping(mapping, "quantities")
 
 
-def text_map(mapping: Mapping[str, str]) -> Mapping[str, str]:
+def source_map(mapping: Mapping[str, Source]) -> Mapping[str, Source]:
     return _checks.mapping(mapping, "sources")
 
 
@@ -84,14 +85,39 @@ class Citation:
 
     Example:
         >>> import aliprotect
-        >>> aliprotect.rulebook("2025.1").rule("open.earliest").citations
-        (Citation(source='seed 002', locator='26'),)
+        >>> citation = aliprotect.rulebook("2025.1").rule("open.earliest").citations[0]
+        >>> citation
+        Citation(source='seed 002', locator='26', section='What’s the Refund Policy for Drop Shipping Orders?')
+        >>> citation.url.split("#")[0]
+        'https://www.hockinsonkountrycafe.com/9094.html'
     """
 
     source: str
     """The key of the source in the rulebook's ``sources`` table, e.g. ``seed 002``."""
     locator: str
-    """The place in the source: a line (``26``), a range (``21-29``) or a heading."""
+    """The place in the source: a line (``26``), a range (``21-29``) of aliprotect's copy, or a heading."""
+    section: str | None = attrs.field(default=None, eq=False)
+    """The heading of the section of the public page the place is in, when known: what a
+    reader looks for on the page (the line of the copy is the secondary locator)."""
+    url: str | None = attrs.field(default=None, eq=False, repr=False)
+    """A link to the public page, opened at the section where the browser can (a text
+    fragment); ``None`` when the source has no known address."""
+
+    def where(self) -> str:
+        """The citation for a reader: the section first, then the place in the copy.
+
+        Example:
+            >>> import aliprotect
+            >>> rule = aliprotect.rulebook("2025.1").rule("open.earliest")
+            >>> rule.citations[0].where()
+            'seed 002, section "What’s the Refund Policy for Drop Shipping Orders?" (line 26)'
+        """
+        if self.section is None or self.locator.startswith('"'):
+            return str(self)
+        place = self.locator
+        if place[:1].isdigit():
+            place = f"{'lines' if '-' in place else 'line'} {place}"
+        return f'{self.source}, section "{self.section}" ({place})'
 
     def __str__(self) -> str:
         if not self.locator:

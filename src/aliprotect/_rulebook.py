@@ -29,9 +29,10 @@ from aliprotect._rule import (
     Rule,
     names_map,
     rule_map,
-    text_map,
+    source_map,
 )
 from aliprotect._schema import Unit
+from aliprotect._sources import Source
 from aliprotect.errors import (
     InvalidValueError,
     MalformedRulebookError,
@@ -91,8 +92,8 @@ class Rulebook(_formatting.ShowsAsHtml):
     summary: str = attrs.field(repr=False)
     parent: Parent | None
     """For a derived rulebook, the one it was derived from; ``None`` for a published one."""
-    sources: Mapping[str, str] = attrs.field(converter=text_map, hash=False, repr=False)
-    """Source key (as cited) to the source's title."""
+    sources: Mapping[str, Source] = attrs.field(converter=source_map, hash=False, repr=False)
+    """Source key (as cited) to the source: its title, publisher, address and evidence level."""
     carriers: Mapping[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=names_map, hash=False, repr=False, kw_only=True
     )

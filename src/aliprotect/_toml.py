@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from aliprotect._claims import Evidence, Resolution
 from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._schema import SCHEMA, Feeds, RuleSpec, Unit
+from aliprotect._sources import SOURCE_FIELDS, EvidenceLevel, Source, source
 from aliprotect.errors import MalformedRulebookError
 
 
@@ -39,7 +40,7 @@ def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _citations(value: object, sources: Mapping[str, str], where: str) -> tuple[Citation, ...]:
+def _citations(value: object, sources: Mapping[str, Source], where: str) -> tuple[Citation, ...]:
     if not isinstance(value, list) or not value:
         raise _fail(where, "must be a non-empty list of citations")
     # the longest source key that starts the citation, so "seed 00" never shadows "seed 001"
@@ -49,7 +50,9 @@ def _citations(value: object, sources: Mapping[str, str], where: str) -> tuple[C
         source = next((k for k in keys if isinstance(text, str) and text.startswith(k)), None)
         if source is None:
             raise _fail(where, f"citation {text!r} does not start with a source of [sources]")
-        citations.append(Citation(source, text[len(source) :].lstrip(": ")))
+        locator = text[len(source) :].lstrip(": ")
+        section = sources[source].section(locator)
+        citations.append(Citation(source, locator, section, sources[source].link(section)))
     return tuple(citations)
 
 
@@ -135,12 +138,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         and all(isinstance(v, str) for v in parent.values())
     ):
         raise _fail("[rulebook].parent", f"must be a table with a version and a fingerprint, found {parent!r}")
-    sources = {
-        key: _text(spec, "title", f'[sources."{key}"].') if isinstance(spec, Mapping) else ""
-        for key, spec in _table(data, "sources", "").items()
-    }
-    if not all(sources.values()):
-        raise _fail("[sources]", "every source must be a table with a title")
+    sources = {key: _source(key, spec) for key, spec in _table(data, "sources", "").items()}
 
     in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
     days_counted_in, days_counted_in_rules, days_counted_in_citations = _calendar(head, sources)
@@ -236,7 +234,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _calendar(
-    head: Mapping[str, Any], sources: Mapping[str, str]
+    head: Mapping[str, Any], sources: Mapping[str, Source]
 ) -> tuple[str | None, tuple[str, ...], tuple[Citation, ...]]:
     """``[rulebook].days_counted_in`` (an IANA zone), the rules it counts the days of, and its
     citations; ``None`` and none when left out."""
@@ -292,7 +290,26 @@ def _sha256_module() -> Callable[[bytes], Any]:
 _sha256 = _sha256_module()
 
 
-def _reading(spec: object, sources: Mapping[str, str], where: str) -> Reading:
+def _source(key: str, spec: object) -> Source:
+    """The source ``key`` of ``[sources]``: a table with a title, and optionally who published
+    it, its address, its date, its evidence level and a note."""
+    where = f'[sources."{key}"]'
+    if not isinstance(spec, Mapping):
+        raise _fail("[sources]", "every source must be a table with a title")
+    unknown = sorted(set(spec) - set(SOURCE_FIELDS))
+    if unknown:
+        raise _fail(where, f"has unknown keys {unknown}; allowed: {', '.join(SOURCE_FIELDS)}")
+    fields = {"title": _text(spec, "title", f"{where}.")}
+    for name in SOURCE_FIELDS[1:]:
+        if name in spec:
+            fields[name] = _text(spec, name, f"{where}.")
+    levels = [level.value for level in EvidenceLevel]
+    if "evidence" in fields and fields["evidence"] not in levels:
+        raise _fail(f"{where}.evidence", f"must be one of {', '.join(levels)}, found {fields['evidence']!r}")
+    return source(key, fields)
+
+
+def _reading(spec: object, sources: Mapping[str, Source], where: str) -> Reading:
     if not isinstance(spec, Mapping):
         raise _fail(where, "each reading must be a table with says and citations")
     return Reading(_text(spec, "says", f"{where}."), _citations(spec.get("citations"), sources, f"{where}.citations"))

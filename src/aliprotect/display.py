@@ -24,7 +24,7 @@ from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
 from aliprotect._registry import given_or_latest, rulebook
 from aliprotect._reminders import Reminder
-from aliprotect._rule import Quantity
+from aliprotect._rule import Citation, Quantity
 from aliprotect._rulebook import Rulebook, diff
 from aliprotect._timeline import dispute_window, protection_end, recommended_open_by, timeline
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
@@ -225,7 +225,8 @@ def rulebook_html(book: Rulebook) -> str:
             f"<code>{_e(rule.id)}</code>",
             _e(", ".join(f"{name}={number_text(q)} {q.unit.value}" for name, q in rule.quantities.items())),
             _e(rule.summary),
-            _e(", ".join(str(c) for c in rule.citations)),
+            ", ".join(_citation_html(c) for c in rule.citations)
+            + (f" (carried over from {_e(rule.carried_from)})" if rule.carried_from else ""),
         ]
         for rule in book.rules.values()
     ]
@@ -233,7 +234,26 @@ def rulebook_html(book: Rulebook) -> str:
     unstated = f"<p><b>Not stated by its sources</b>: {_e(', '.join(book.not_stated))}</p>" if book.not_stated else ""
     disagree = "<p><b>Where the sources disagree</b></p>" + _table(["topic", "readings", "followed"], conflicts)
     table = _table(["rule", "numbers", "what it says", "sources"], rows)
-    return head + table + unstated + (disagree if conflicts else "")
+    listed = _table(
+        ["source", "title", "published by", "address"],
+        [
+            [
+                f"<code>{_e(key)}</code>",
+                _e(source.title),
+                _e(source.credit()),
+                f'<a href="{_e(source.url)}">{_e(source.address)}</a>' if source.url else "not known",
+            ]
+            for key, source in book.sources.items()
+        ],
+    )
+    return head + table + unstated + (disagree if conflicts else "") + "<p><b>Sources</b></p>" + listed
+
+
+def _citation_html(citation: Citation) -> str:
+    """A citation as a link to its page, opened at its section where the browser can."""
+    if citation.url is None:
+        return _e(citation.where())
+    return f'<a href="{_e(citation.url)}">{_e(citation.where())}</a>'
 
 
 # --- the SVG timeline ------------------------------------------------------------------------
@@ -457,10 +477,10 @@ def rules_markdown(book: Rulebook) -> str:
             extra += f" Evidence: {', '.join(e.value for e in rule.evidence)}."
         if rule.in_transit_waits:
             extra += " Waits while the parcel is in transit inside the promised delivery time (in_transit_waits)."
-        sources = "; ".join(str(c) for c in rule.citations)
+        sources = "; ".join(_citation_md(c) for c in rule.citations)
         if rule.carried_from:
             sources += f" (carried over from {rule.carried_from})"
-        lines.append(f"| `{rule.id}` | {numbers} | {_md(rule.summary + extra)} | {_md(sources)} |")
+        lines.append(f"| `{rule.id}` | {numbers} | {_md(rule.summary + extra)} | {sources} |")
     if book.not_stated:
         lines += [
             "",
@@ -475,8 +495,17 @@ def rules_markdown(book: Rulebook) -> str:
         )
         lines.append(f"| {_md(conflict.topic)} | {readings} | {_md(conflict.follows)} |")
     lines += ["", "### Sources", ""]
-    lines += [f"- **{key}**: {_md(title)}" for key, title in book.sources.items()]
+    for key, source in book.sources.items():
+        address = f"[{_md(source.address or '')}]({source.url})" if source.url else "no public address known"
+        lines.append(f"- **{_md(key)}**: {_md(source.title)}. {_md(source.credit())}. {address}")
     return "\n".join(lines) + "\n"
+
+
+def _citation_md(citation: Citation) -> str:
+    """A citation as a Markdown link to its page, opened at its section where the browser can."""
+    if citation.url is None:
+        return _md(citation.where())
+    return f"[{_md(citation.where())}]({citation.url})"
 
 
 def number_text(quantity: Quantity) -> str:

@@ -19,14 +19,17 @@ Example:
 from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._rulebook import RuleChange, diff
 from aliprotect._schema import LONGEST_TIMER, SCHEMA, Bound, Feeds, RuleSpec, Unit
+from aliprotect._sources import CATALOG, EvidenceLevel, Source
 
 __all__ = [
+    "CATALOG",
     "LONGEST_TIMER",
     "SCHEMA",
     "Bound",
     "Certainty",
     "Citation",
     "Conflict",
+    "EvidenceLevel",
     "Feeds",
     "Parent",
     "Quantity",
@@ -34,6 +37,7 @@ __all__ = [
     "Rule",
     "RuleChange",
     "RuleSpec",
+    "Source",
     "Unit",
     "diff",
 ]

@@ -102,6 +102,13 @@ reminders = valid(
     chosen=st.lists(orders(), max_size=3, unique_by=lambda order: order.id),
     at=instants(),
 )
+sources = books.flatmap(lambda book: st.sampled_from(list(book.sources.values())))
+citations = books.flatmap(
+    lambda book: st.sampled_from([citation for rule in book.rules.values() for citation in rule.citations])
+)
+locators = st.from_regex(r'\d{1,3}(-\d{1,3})?|"[^"]{0,10}"|comment \d{1,2}( reply)?', fullmatch=True) | st.text(
+    max_size=6
+)
 decisions = orders(shipped=True).map(lambda order: aliprotect.record(aliprotect.timeline, order))
 records = st.one_of(orders().map(record_of), st.just(detail()), st.just(whole(detail())), json_values)
 
@@ -330,6 +337,10 @@ def _entries() -> dict[str, Any]:
                 name=junk | ARGS["name"],
                 unit=ARGS["unit"],
             ),
+            "rules.Source.section": method(sources, "section", locator=either(locators)),
+            "rules.Source.link": method(sources, "link", section=either(st.none() | st.text(max_size=20))),
+            "rules.Source.credit": method(sources, "credit"),
+            "rules.Citation.where": method(citations, "where"),
             "from_json": (aliprotect.from_json, {"text": either(json_text)}, set()),
         }
     )
