@@ -28,7 +28,7 @@ def test_timeline_prints_the_deadlines_with_their_rule_ids() -> None:
     )
     assert (status, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == "order 8001 · rulebook 2025.1"
+    assert lines[0] == "order 8001 · rulebook 2025.2"  # the latest, when none is given
     assert lines[1].startswith("2025-03-09T00:00:00+08:00  dispute_opens")
     assert lines[1].endswith("[open.earliest]")
     assert lines[-1].startswith("2025-05-17T09:00:00+08:00  dispute_closes")

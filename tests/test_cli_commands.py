@@ -34,7 +34,7 @@ def test_timeline_from_a_json_file_of_plain_fields(tmp_path: pathlib.Path) -> No
         "at": "2025-05-17T09:00:00+08:00",
         "description": "last chance: a dispute can no longer be opened from now on",
         "rule_ids": ["open.latest"],
-        "rulebook": "2025.1",
+        "rulebook": "2025.2",  # the latest, when none is given
     }
 
 
@@ -87,8 +87,9 @@ def test_rules_lists_every_rule_with_its_sources() -> None:
     for source in RULES.sources.values():
         assert f"    {source.credit()}; {source.url}" in out
     assert "seller reply time: 5 days for the reply" in out
+    assert "superseded by 2025.2 since 2026-11-23: two citations pointed at the wrong line" in out
     status, out, _ = run("rules", "--json")
-    assert json.loads(out)["rulebook"]["version"] == RULES.version
+    assert json.loads(out)["rulebook"]["version"] == "2025.2"  # the latest, when none is given
 
 
 def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
@@ -96,13 +97,20 @@ def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     assert status == 0
     lines = out.splitlines()
     assert [line.split()[0] for line in lines] == [book.version for book in aliprotect.rulebooks()]
-    assert lines[0].startswith("2013.1  in force from 2013-08-01 (stated)")
-    assert lines[3].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
-    assert lines[4].startswith("observed.1  in force from 2019-03-06 (seen)")
-    assert lines[5].startswith("undated.1  in force from an unknown date (unknown)")
+    assert lines[0].startswith("2010.1  in force from 2010-01-01 (assumed)")
+    assert lines[1].startswith("2013.1  in force from 2013-08-01 (stated)")
+    assert lines[1].endswith("  [superseded by 2013.2]")
+    assert lines[9].startswith(f"2025.1  in force from 2025-01-01 (seen)  {RULES.fingerprint}")
+    assert lines[10].startswith("2025.2  in force from 2025-01-01 (seen)")
+    assert not lines[10].endswith("]")
+    assert lines[11].startswith("observed.1  in force from 2019-03-06 (seen)")
+    assert lines[12].startswith("undated.1  in force from an unknown date (unknown)")
     status, out, _ = run("rulebooks", "--json")
     listed = {book["version"]: book for book in json.loads(out)}
     assert listed["2025.1"]["fingerprint"] == RULES.fingerprint
+    assert listed["2025.1"]["superseded_by"] == "2025.2"
+    assert "two citations pointed at the wrong line" in listed["2025.1"]["superseded_why"]
+    assert listed["2025.2"]["superseded_by"] is None
     assert listed["undated.1"]["in_force_from"] is None
 
 
@@ -146,7 +154,7 @@ def test_check_ten_thousand_orders_reports_the_bad_rows_and_checks_the_rest(tmp_
     )
     assert 0 < still_open < 9990
     assert (
-        out.splitlines()[0] == f"{still_open} of 9990 orders need action at 2025-04-20T09:00:00+02:00 (rulebook 2025.1)"
+        out.splitlines()[0] == f"{still_open} of 9990 orders need action at 2025-04-20T09:00:00+02:00 (rulebook 2025.2)"
     )
     assert out.count("\norder O") == still_open
 

@@ -81,7 +81,8 @@ def test_the_june_2020_change() -> None:
         order, Claim(kind=ClaimKind.NOT_RECEIVED), at=pendulum.datetime(2020, 8, 1, tz="UTC"), rules=Y2020
     )
     assert aliprotect.dispute_status(dispute, at=pendulum.datetime(2020, 8, 5, tz="UTC")).stage is Stage.REFUND_DUE
-    assert aliprotect.rulebook(on=dt.date(2020, 8, 1)) is Y2020
+    # superseded by 2020.2, which reads "4 or more days" as the minimum it is: a date never chooses 2020.1
+    assert aliprotect.rulebook(on=dt.date(2020, 8, 1)).version == "2020.2"
 
 
 def test_2021_opens_from_day_11_until_15_days_after_the_promised_delivery() -> None:
@@ -237,7 +238,8 @@ def test_quantities_show_their_carrier_numbers() -> None:
 def test_the_docs_compare_the_eras_side_by_side() -> None:
     from aliprotect.display import comparison_markdown
 
-    text = comparison_markdown(aliprotect.rulebooks())
+    old = [aliprotect.rulebook(v) for v in ("2013.1", "2020.1", "2021.1", "2025.1", "observed.1", "undated.1")]
+    text = comparison_markdown(old)
     assert "### 2020.1 → 2021.1" in text
     assert "| `protection.period` | quantities.default | 90 | 60 |" in text
     assert "### 2025.1 → observed.1" in text
@@ -324,8 +326,8 @@ def test_the_dispute_rules_of_2013_state_the_kinds_of_claim_and_nothing_else() -
         dt.date(2013, 8, 1),
         aliprotect.rules.Certainty.STATED,
     )
-    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)) is RULES_2013
-    assert aliprotect.rulebook(on=dt.date(2020, 6, 5)) is RULES_2013
+    # superseded by 2013.2, which carries a timeline: a date never chooses 2013.1
+    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)).version == "2013.2"
     stated = {
         "claim.not_received",
         "claim.not_as_described",
@@ -380,7 +382,7 @@ def test_the_2013_rulebook_in_the_docs_and_the_comparison() -> None:
     assert "**Not stated by its sources**" in text
     assert "`dispute.seller_reply`" in text
     assert "Where the sources disagree" not in text  # it has no conflicts
-    comparison = comparison_markdown(aliprotect.rulebooks())
+    comparison = comparison_markdown([RULES_2013, aliprotect.rulebook("2020.1")])
     assert "### 2013.1 → 2020.1" in comparison
     assert "| `protection.period` | rule | not stated |" in comparison
     assert "Not stated by its sources" in RULES_2013._repr_html_()

@@ -34,10 +34,17 @@ rulebook_documents = importlib.import_module("rulebook_documents")  # scripts/, 
 # A published rulebook never changes: its fingerprint is frozen here. Changing the rules
 # means publishing a new version, with a CHANGELOG entry saying which orders it affects.
 GOLDEN = {
+    "2010.1": "sha256:792f0d4e1c0047c73b653319658a24d412cfc0b9637b1c0d94b91efd79a49235",
     "2013.1": "sha256:ce2897fadd95eb5ac3874b96ede6f0cb88532c3d80092350f16e0c406a0fb0cd",
+    "2013.2": "sha256:1e3121f73d9ded00a7abc08eb2f4a2683a16c1585334887f99e69290bca93ff1",
+    "2015.1": "sha256:1149c4c19905a982aec90a3e9a11ccd2b7c61bbc10330781c5c902954cb610cc",
+    "2018.1": "sha256:913e72c548560e33537c97dd0d65e3b8641c6d22590fc38b6bc3253389ec4b3c",
     "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
+    "2020.2": "sha256:0dea36186648ab0f3c1d5f5550b62d08e985ce7cb12c101355d25e43d7ed8039",
     "2021.1": "sha256:096cd08c8cd7a112c3035d8f1fb9ac0b95ff5344c83c8916f5fbcff8c92dc7c4",
+    "2021.2": "sha256:6ce193aa3a31f0184dcefd374f00745217e052b53fafdb00fb289fe67798fdab",
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+    "2025.2": "sha256:1c84f6381c91559b8a03393435879d77696969884fab2b797107e9af101a0b1a",
     "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
     "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
     "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
@@ -99,35 +106,49 @@ def test_a_modified_installation_is_refused_not_served(tmp_path: pathlib.Path) -
 def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
     books = aliprotect.rulebooks()
     assert [book.version for book in books] == [
+        "2010.1",
         "2013.1",
+        "2013.2",
+        "2015.1",
+        "2018.1",
         "2020.1",
+        "2020.2",
         "2021.1",
+        "2021.2",
         "2025.1",
+        "2025.2",
         "observed.1",
         "undated.1",
         "undated.2",
         "undated.3",
     ]
-    assert books[3] is RULES
+    assert books[9] is RULES
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
     assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
     assert all(book.parent is None for book in books)
-    undated = books[5]
+    undated = books[12]
     assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
+    assert (books[0].in_force_from, books[0].in_force_certainty) == (dt.date(2010, 1, 1), Certainty.ASSUMED)
 
 
 def test_the_rulebook_in_force_on_a_date() -> None:
-    assert aliprotect.rulebook(on=dt.date(2025, 1, 1)) is RULES
-    assert aliprotect.rulebook(on=paris(2026, 6, 1, 12)) is RULES
+    # a date never chooses a superseded rulebook: 2025.2 has 2025.1's rules with its citations corrected
+    latest = aliprotect.rulebook("2025.2")
+    assert aliprotect.rulebook(on=dt.date(2025, 1, 1)) is latest
+    assert aliprotect.rulebook(on=paris(2026, 6, 1, 12)) is latest
     # 1 January 2025 starts earlier east of UTC: the instant counts by its own local date
-    assert aliprotect.rulebook(on=pendulum.datetime(2025, 1, 1, 0, 30, tz="Pacific/Kiritimati")) is RULES
-    assert aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC")).version == "2021.1"
-    assert aliprotect.rulebook(on=dt.date(2021, 12, 1)).version == "2021.1"
-    assert aliprotect.rulebook(on=dt.date(2021, 11, 30)).version == "2020.1"
-    assert aliprotect.rulebook(on=dt.date(2020, 6, 5)).version == "2013.1"
-    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)).version == "2013.1"
-    with pytest.raises(UnknownRulebookError, match=r"on=2013-07-31: no published rulebook was in force .* 2013-08-01"):
-        aliprotect.rulebook(on=dt.date(2013, 7, 31))
+    assert aliprotect.rulebook(on=pendulum.datetime(2025, 1, 1, 0, 30, tz="Pacific/Kiritimati")) is latest
+    assert aliprotect.rulebook(on=pendulum.datetime(2024, 12, 31, 23, 59, tz="UTC")).version == "2021.2"
+    assert aliprotect.rulebook(on=dt.date(2021, 12, 1)).version == "2021.2"
+    assert aliprotect.rulebook(on=dt.date(2021, 11, 30)).version == "2020.2"
+    assert aliprotect.rulebook(on=dt.date(2020, 6, 5)).version == "2018.1"
+    assert aliprotect.rulebook(on=dt.date(2018, 7, 31)).version == "2015.1"
+    assert aliprotect.rulebook(on=dt.date(2015, 7, 31)).version == "2013.2"
+    assert aliprotect.rulebook(on=dt.date(2013, 8, 1)).version == "2013.2"
+    assert aliprotect.rulebook(on=dt.date(2013, 7, 31)).version == "2010.1"
+    assert aliprotect.rulebook(on=dt.date(2010, 1, 1)).version == "2010.1"
+    with pytest.raises(UnknownRulebookError, match=r"on=2009-12-31: no published rulebook was in force .* 2010-01-01"):
+        aliprotect.rulebook(on=dt.date(2009, 12, 31))
     with pytest.raises(aliprotect.errors.NaiveDatetimeError):
         aliprotect.rulebook(on=dt.datetime(2025, 6, 1))
     with pytest.raises(InvalidValueError, match=r"ask for one or the other"):
@@ -152,6 +173,7 @@ def _publish_only(monkeypatch: pytest.MonkeyPatch, texts: dict[str, str]) -> Non
     monkeypatch.setattr(rulebook_module, "_document", documents.__getitem__)
     monkeypatch.setattr(rulebook_module, "PUBLISHED", {version: book.fingerprint for version, book in books.items()})
     monkeypatch.setattr(rulebook_module, "_load", rulebook_module._load.__wrapped__)
+    monkeypatch.setattr(rulebook_module, "SUPERSEDED", {})
 
 
 def test_each_published_json_file_is_its_toml_file() -> None:
@@ -524,7 +546,7 @@ def test_a_decision_checks_its_fields(fields: dict[str, object], message: str) -
     [
         (
             ('in_force_certainty = "seen"', 'in_force_certainty = "likely"'),
-            "must be one of stated, seen, unknown, found 'likely'",
+            "must be one of stated, seen, assumed, unknown, found 'likely'",
         ),
         (
             ('in_force_certainty = "seen"', 'in_force_certainty = "seen"\nparent = "2024.1"'),

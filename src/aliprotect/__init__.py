@@ -12,7 +12,7 @@ Example:
     ...     shipped_at=pendulum.datetime(2025, 3, 3, 9, tz="Asia/Shanghai"),
     ...     protection_days=60,
     ... )
-    >>> rules = aliprotect.rulebook("2025.1")
+    >>> rules = aliprotect.rulebook("2025.2")
     >>> aliprotect.dispute_window(order, rules=rules).opens.isoformat()
     '2025-03-09T00:00:00+08:00'
 """

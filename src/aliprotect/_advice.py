@@ -24,7 +24,7 @@ from aliprotect._claims import ClaimKind
 from aliprotect._dispute import Dispute, DisputeEventKind, DisputeStatus, Outcome, Stage
 from aliprotect._dispute_machine import dispute_status
 from aliprotect._model import Money, Order
-from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
 from aliprotect._timeline import dispute_window, in_transit_until, protection_end, recommended_deadline
@@ -650,7 +650,7 @@ def next_actions(
         ...     protection_days=60,
         ... )
         >>> for advice in aliprotect.next_actions(
-        ...     order, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.1")
+        ...     order, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.2")
         ... ):
         ...     print(advice.urgency.value, advice.action.value, advice.by.isoformat())
         now ask_extension 2025-05-02T18:00:00+02:00
@@ -667,7 +667,7 @@ def next_actions(
             raise InvalidValueError(f"dispute is about order {dispute.order.id}, not order {order.id}")
     if dispute is not None and not _days.key(instant) < _days.key(dispute.opened_at):
         now = dispute_status(dispute, at=instant, rules=rules)
-        advisor = _Advisor(order, instant, rulebook(now.rulebook) if rules is None else rules, role)
+        advisor = _Advisor(order, instant, published(now.rulebook) if rules is None else rules, role)
         _check_delivery(advisor, tracking)
         advisor.dispute_advice(dispute, now, tracking)
     else:

@@ -76,7 +76,7 @@ class Window(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.1"))
+        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.2"))
         >>> window.opens.isoformat()
         '2025-03-09T00:00:00+01:00'
         >>> window.contains(window.closes)
@@ -134,7 +134,7 @@ class Timeline(_formatting.ShowsAsHtml, Sequence[Deadline]):
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> deadlines = aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1"))
+        >>> deadlines = aliprotect.timeline(order, rules=aliprotect.rulebook("2025.2"))
         >>> len(deadlines), deadlines[0].name, deadlines[-1].name
         (5, 'dispute_opens', 'dispute_closes')
         >>> deadlines.get("protection_ends").at.isoformat()

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from aliprotect import aliexpress
 from aliprotect._cli_common import BadRows, Source, dump, jsonl_lines, one_line, opened, places, read
-from aliprotect._registry import rulebook
+from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
 
@@ -84,7 +84,7 @@ def orders(
 
 
 def reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
-    rules = rulebook(args.rulebook)
+    rules = published(args.rulebook)
     with opened(args.file, args.format, args.stdin) as source:
         if source.format not in ("json", "jsonl"):
             raise InvalidValueError(

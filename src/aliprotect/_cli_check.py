@@ -38,7 +38,7 @@ from aliprotect._cli_common import (
 from aliprotect._cli_documents import order_from_data, value_from_data
 from aliprotect._days import parse_instant
 from aliprotect._model import Money, Order
-from aliprotect._registry import rulebook
+from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect._tracking import Tracking
 from aliprotect.errors import AliprotectError, InvalidValueError
@@ -401,7 +401,7 @@ def _size(source: Source) -> int:
 
 
 def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
-    rules = rulebook(args.rulebook)
+    rules = published(args.rulebook)
     at = parse_instant(args.at, field="--at")
     role = Role(args.role)
     with opened(args.file, args.format, args.stdin) as source:

@@ -7,17 +7,20 @@ import json
 from typing import TextIO
 
 from aliprotect._cli_common import dump
-from aliprotect._registry import rulebook, rulebooks
+from aliprotect._registry import SUPERSEDED, published, rulebooks
 from aliprotect._rulebook import Rulebook
 from aliprotect.display import number_text
 
 
 def show_rules(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
-    book = rulebook(args.rulebook)
+    book = published(args.rulebook)
     if args.json:
         dump(json.loads(book.document), out)
         return
     print(f"rulebook {book.version}: {book.title} · {book.fingerprint}", file=out)
+    if book.version in SUPERSEDED:
+        superseded = SUPERSEDED[book.version]
+        print(f"superseded by {superseded.by} since {superseded.since.isoformat()}: {superseded.why}", file=out)
     if book.days_counted_in is not None:
         print(
             f"days of {', '.join(book.days_counted_in_rules)} counted on the calendar of {book.days_counted_in}; "
@@ -59,6 +62,8 @@ def show_rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
                     "in_force_certainty": book.in_force_certainty.value,
                     "published": book.published.isoformat(),
                     "fingerprint": book.fingerprint,
+                    "superseded_by": SUPERSEDED[book.version].by if book.version in SUPERSEDED else None,
+                    "superseded_why": SUPERSEDED[book.version].why if book.version in SUPERSEDED else None,
                 }
                 for book in books
             ],
@@ -68,6 +73,7 @@ def show_rulebooks(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     for book in books:
         print(
             f"{book.version}  in force from {_date(book) or 'an unknown date'} ({book.in_force_certainty.value})  "
-            f"{book.fingerprint}  {book.title}",
+            f"{book.fingerprint}  {book.title}"
+            + (f"  [superseded by {SUPERSEDED[book.version].by}]" if book.version in SUPERSEDED else ""),
             file=out,
         )

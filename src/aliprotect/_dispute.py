@@ -286,7 +286,7 @@ class DisputeStatus(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
         ...     order,
         ...     aliprotect.Claim(kind=aliprotect.ClaimKind.NOT_RECEIVED),
         ...     at=pendulum.datetime(2025, 4, 20, 9, tz="Europe/Paris"),
-        ...     rules=aliprotect.rulebook("2025.1"),
+        ...     rules=aliprotect.rulebook("2025.2"),
         ... )
         >>> later = aliprotect.dispute_status(dispute, at=pendulum.datetime(2025, 5, 1, tz="Europe/Paris"))
         >>> later.deadlines

@@ -26,7 +26,7 @@ from aliprotect._dispute import (
     check_time_order,
 )
 from aliprotect._model import Money
-from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Feeds, Unit, feeding
 from aliprotect.errors import (
@@ -76,6 +76,18 @@ class _Clock:
     """The calendar ``return.window``'s days are counted on (the rulebook's ``days_counted_in``), or ``None``."""
     refund_calendar: str | None
     """The calendar ``refund.arrival``'s days are counted on, if not the instant's own."""
+    silent_to_team: pendulum.DateTime | None = None
+    """When the rulebook sends a dispute the seller left unanswered to AliExpress's dispute
+    team instead of refunding the buyer (``dispute.seller_silent`` with ``outcome =
+    "to_moderator"``): the instant it goes there, the moderator time or, without one, the
+    reply deadline. ``None`` when a silent seller makes the buyer win."""
+
+    @property
+    def if_silent(self) -> str:
+        """What the seller's silence leads to, in words."""
+        if self.silent_to_team is None:
+            return "the buyer wins"
+        return f"the dispute goes to AliExpress's dispute team at {self.silent_to_team.isoformat()}"
 
     @classmethod
     def of(cls, dispute: Dispute, rules: Rulebook) -> _Clock:
@@ -88,10 +100,16 @@ class _Clock:
             else (rules.number("dispute.seller_reply", "reply"), ("dispute.seller_reply",))
         )
         asked = dispute.claim.amount if dispute.claim.resolution is Resolution.PARTIAL_REFUND else dispute.refundable
+        reply_by = _days.add_days(dispute.opened_at, reply_days, rules.calendar(reply_rules[0]))
+        moderator_from = _optional_nth(rules, dispute.opened_at, "moderator_after")
+        silent_to_team = None
+        if rules.rule("dispute.seller_silent").outcome == "to_moderator":
+            later = moderator_from is not None and _days.key(moderator_from) > _days.key(reply_by)
+            silent_to_team = moderator_from if later and moderator_from is not None else reply_by
         return cls(
-            reply_by=_days.add_days(dispute.opened_at, reply_days, rules.calendar(reply_rules[0])),
+            reply_by=reply_by,
             reply_rules=reply_rules,
-            moderator_from=_optional_nth(rules, dispute.opened_at, "moderator_after"),
+            moderator_from=moderator_from,
             ship_back_days=rules.number("return.window", "ship_back"),
             refund_arrival_days=rules.number("refund.arrival", "at_most"),
             refund_arrival_unit=rules.quantity("refund.arrival", "at_most").unit,
@@ -100,6 +118,7 @@ class _Clock:
             claim_until=_optional_nth(rules, dispute.opened_at, "claim_until", after=1),
             return_calendar=rules.calendar("return.window"),
             refund_calendar=rules.calendar("refund.arrival"),
+            silent_to_team=silent_to_team,
         )
 
 
@@ -126,7 +145,16 @@ def _reached(at: pendulum.DateTime, deadline: pendulum.DateTime) -> bool:
 
 def _on_time(state: _State, at: pendulum.DateTime, clock: _Clock) -> _State:
     """The state once time has run on to ``at`` with no event."""
-    if state.stage is Stage.AWAITING_SELLER and _reached(at, clock.reply_by):
+    if state.stage is Stage.AWAITING_SELLER and _reached(at, clock.reply_by) and clock.silent_to_team is not None:
+        to_team = _reached(at, clock.silent_to_team)
+        state = attrs.evolve(
+            state,
+            stage=Stage.WITH_MODERATOR if to_team else Stage.AWAITING_SELLER,
+            description=f"the seller did not reply by {clock.reply_by.isoformat()}: "
+            + ("the dispute is with AliExpress's dispute team" if to_team else clock.if_silent),
+            rule_ids=(*clock.reply_rules, "dispute.seller_silent", *(("dispute.escalation",) if to_team else ())),
+        )
+    if state.stage is Stage.AWAITING_SELLER and _reached(at, clock.reply_by) and clock.silent_to_team is None:
         state = _State(
             stage=Stage.REFUND_DUE,
             description=f"the seller did not reply by {clock.reply_by.isoformat()}: "
@@ -363,7 +391,7 @@ def run(dispute: Dispute, rules: Rulebook, until: pendulum.DateTime) -> tuple[_S
     state = _State(
         stage=Stage.AWAITING_SELLER,
         description=f"waiting for the seller to reply or accept by {clock.reply_by.isoformat()}; "
-        "if the seller stays silent, the buyer wins",
+        f"if the seller stays silent, {clock.if_silent}",
         rule_ids=clock.reply_rules,
     )
     seen = {state.stage}
@@ -378,7 +406,7 @@ def run(dispute: Dispute, rules: Rulebook, until: pendulum.DateTime) -> tuple[_S
 
 def rules_of(dispute: Dispute, rules: Rulebook | None) -> Rulebook:
     """The rulebook the dispute was opened under; another one is refused, never mixed in."""
-    rules = rulebook(dispute.rulebook) if rules is None else given_or_latest(rules)
+    rules = published(dispute.rulebook) if rules is None else given_or_latest(rules)
     if (rules.version, rules.fingerprint) != (dispute.rulebook, dispute.fingerprint):
         error = FingerprintError if rules.version == dispute.rulebook else InvalidValueError
         raise error(
@@ -423,7 +451,7 @@ def dispute_status(dispute: Dispute, *, at: dt.datetime, rules: Rulebook | None 
         ...     order,
         ...     aliprotect.Claim(kind=aliprotect.ClaimKind.NOT_RECEIVED),
         ...     at=pendulum.datetime(2025, 4, 20, 9, tz="Europe/Paris"),
-        ...     rules=aliprotect.rulebook("2025.1"),
+        ...     rules=aliprotect.rulebook("2025.2"),
         ... )
         >>> now = aliprotect.dispute_status(dispute, at=pendulum.datetime(2025, 4, 22, tz="Europe/Paris"))
         >>> now.stage, now.deadlines[0].name, now.deadlines[0].at.isoformat()
@@ -478,7 +506,7 @@ def _schedule(state: _State, clock: _Clock, rules: Rulebook, *, planned: bool = 
     deadline(
         "seller_reply_by",
         clock.reply_by,
-        "the seller must reply or accept before this instant, or the buyer wins",
+        f"the seller must reply or accept before this instant, or {clock.if_silent}",
         *clock.reply_rules,
         "dispute.seller_silent",
     )

@@ -266,7 +266,7 @@ def can_open_dispute(
         >>> verdict = aliprotect.can_open_dispute(
         ...     order, aliprotect.ClaimKind.NOT_RECEIVED,
         ...     at=pendulum.datetime(2025, 3, 8, 23, 59, tz="Europe/Paris"),
-        ...     rules=aliprotect.rulebook("2025.1"),
+        ...     rules=aliprotect.rulebook("2025.2"),
         ... )
         >>> bool(verdict), verdict.rule_ids
         (False, ('open.earliest',))
@@ -329,7 +329,7 @@ def grant_extension(order: Order, *, days: int, at: dt.datetime, rules: Rulebook
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> rules = aliprotect.rulebook("2025.1")
+        >>> rules = aliprotect.rulebook("2025.2")
         >>> longer = aliprotect.grant_extension(
         ...     order, days=15, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"), rules=rules
         ... )

@@ -26,7 +26,7 @@ from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
 from aliprotect._dispute_machine import dispute_status
 from aliprotect._eligibility import can_cancel, can_open_dispute
-from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._registry import given_or_latest, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation
 from aliprotect._rulebook import Rulebook
@@ -194,10 +194,10 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
         ... )
         >>> decision = aliprotect.record(
         ...     aliprotect.can_open_dispute, order, aliprotect.ClaimKind.NOT_RECEIVED,
-        ...     at=pendulum.datetime(2025, 5, 10, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.1"),
+        ...     at=pendulum.datetime(2025, 5, 10, tz="Europe/Paris"), rules=aliprotect.rulebook("2025.2"),
         ... )
         >>> decision.question, decision.answer.allowed, decision.rulebook
-        ('can_open_dispute', True, '2025.1')
+        ('can_open_dispute', True, '2025.2')
         >>> aliprotect.replay(aliprotect.from_json(aliprotect.to_json(decision))).holds
         True
     """
@@ -217,7 +217,7 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
 
 def _pinned(version: str, fingerprint: str, rules: Rulebook | None, what: str) -> Rulebook:
     """The rulebook ``version`` with exactly ``fingerprint``: ``rules`` if given, else the published one."""
-    book = rulebook(version) if rules is None else given_or_latest(rules)
+    book = published(version) if rules is None else given_or_latest(rules)
     if book.fingerprint != fingerprint:
         raise FingerprintError(
             f"{what} was made with rulebook {version} of fingerprint {fingerprint}, but the rulebook "
@@ -261,11 +261,11 @@ def replay(decision: Decision, *, rules: Rulebook | None = None) -> Replay:
         ... )
         >>> decision = aliprotect.record(
         ...     aliprotect.next_actions, order, at=pendulum.datetime(2025, 4, 25, tz="Europe/Paris"),
-        ...     rules=aliprotect.rulebook("2025.1"),
+        ...     rules=aliprotect.rulebook("2025.2"),
         ... )
         >>> aliprotect.replay(decision).holds
         True
-        >>> shorter = aliprotect.rulebook("2025.1").derive(
+        >>> shorter = aliprotect.rulebook("2025.2").derive(
         ...     version="buffer5", changes={"protection.settlement_buffer": 5}
         ... )
         >>> aliprotect.replay(decision, rules=shorter).differences
@@ -370,10 +370,10 @@ def explain(answer: Answer | Reminder | Sequence[Reminder], *, rules: Rulebook |
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.1"))
+        >>> window = aliprotect.dispute_window(order, rules=aliprotect.rulebook("2025.2"))
         >>> print(aliprotect.explain(window))
         open from 2025-03-09T00:00:00+01:00 until 2025-05-17T18:00:00+02:00 (that instant excluded)
-        Rulebook 2025.1 (sha256:...)
+        Rulebook 2025.2 (sha256:...)
         - open.earliest: A dispute can be opened from the 6th day after the seller ships.
           seed 002, AliExpress dropshipping orders: ... (a third-party article): https://www.hockinsonkountrycafe.com/9094.html
             section "What’s the Refund Policy for Drop Shipping Orders?" (line 26)

@@ -9,9 +9,17 @@ import os
 from collections.abc import Mapping
 from types import MappingProxyType
 
+import attrs
+
 from aliprotect import _days
 from aliprotect._rulebook import Rulebook
-from aliprotect.errors import InvalidValueError, MalformedRulebookError, ModifiedRulebookError, UnknownRulebookError
+from aliprotect.errors import (
+    InvalidValueError,
+    MalformedRulebookError,
+    ModifiedRulebookError,
+    UnknownRulebookError,
+    warn_deprecated,
+)
 
 
 def _version_key(version: str) -> tuple[int, int, str, int]:
@@ -59,10 +67,17 @@ def _document(version: str) -> str:
 
 PUBLISHED: Mapping[str, str] = MappingProxyType(
     {
+        "2010.1": "sha256:792f0d4e1c0047c73b653319658a24d412cfc0b9637b1c0d94b91efd79a49235",
         "2013.1": "sha256:ce2897fadd95eb5ac3874b96ede6f0cb88532c3d80092350f16e0c406a0fb0cd",
+        "2013.2": "sha256:1e3121f73d9ded00a7abc08eb2f4a2683a16c1585334887f99e69290bca93ff1",
+        "2015.1": "sha256:1149c4c19905a982aec90a3e9a11ccd2b7c61bbc10330781c5c902954cb610cc",
+        "2018.1": "sha256:913e72c548560e33537c97dd0d65e3b8641c6d22590fc38b6bc3253389ec4b3c",
         "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
+        "2020.2": "sha256:0dea36186648ab0f3c1d5f5550b62d08e985ce7cb12c101355d25e43d7ed8039",
         "2021.1": "sha256:096cd08c8cd7a112c3035d8f1fb9ac0b95ff5344c83c8916f5fbcff8c92dc7c4",
+        "2021.2": "sha256:6ce193aa3a31f0184dcefd374f00745217e052b53fafdb00fb289fe67798fdab",
         "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
+        "2025.2": "sha256:1c84f6381c91559b8a03393435879d77696969884fab2b797107e9af101a0b1a",
         "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
         "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
         "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
@@ -72,6 +87,65 @@ PUBLISHED: Mapping[str, str] = MappingProxyType(
 """The fingerprint each published rulebook was released with. A published rulebook never
 changes, so a file that no longer matches means the installation was modified; loading it
 raises :class:`~aliprotect.errors.ModifiedRulebookError`."""
+
+
+@attrs.frozen
+class Superseded:
+    """Why a published rulebook is deprecated, and the one to use instead.
+
+    A published rulebook never changes: a correction is a new version, and the old one stays
+    loadable, so that decisions made with it can be replayed and explained. Asking for it by
+    version warns (:class:`~aliprotect.errors.AliprotectDeprecationWarning`); a date never
+    chooses it.
+    """
+
+    by: str
+    """The version to use instead."""
+    since: dt.date
+    """The day it was superseded."""
+    why: str
+    """What was wrong with it, or what it lacks."""
+
+
+_CORRECTED = dt.date(2026, 11, 23)
+
+SUPERSEDED: Mapping[str, Superseded] = MappingProxyType(
+    {
+        "undated.1": Superseded(
+            "2010.1",
+            _CORRECTED,
+            "it read a supplier's silence as the buyer's win on the 15th day, while its own escrow pages send a "
+            "dispute still unresolved to AliExpress's dispute team on the 16th day; 2010.1 follows the pages and "
+            "places the era in the dated history",
+        ),
+        "2013.1": Superseded(
+            "2013.2",
+            _CORRECTED,
+            "its source states no time limits, so it cannot say when a dispute opens or closes; 2013.2 keeps its "
+            "kinds of claim and carries the timeline from the escrow era (2010.1), marked carried",
+        ),
+        "2020.1": Superseded(
+            "2020.2",
+            _CORRECTED,
+            'it read the seller\'s "4 or more days" as a deadline of 4 days: a minimum is not a deadline; 2020.2 '
+            "follows the same month's 5 days (seed 001:64)",
+        ),
+        "2021.1": Superseded(
+            "2021.2",
+            _CORRECTED,
+            "it counted the promised delivery deadline in the zone of shipping, while its source shows the deadline "
+            "in Pacific time; 2021.2 counts those days on the America/Los_Angeles calendar",
+        ),
+        "2025.1": Superseded(
+            "2025.2",
+            _CORRECTED,
+            "two citations pointed at the wrong line (claim.missing_items is seed 004:39 and 004:45, "
+            "dropship.refund_customer seed 000:71) and two headings were not as the page writes them; 2025.2 has "
+            "the same rules and numbers with its citations checked and its sources' addresses",
+        ),
+    }
+)
+"""The deprecated published rulebooks, by version: why, and the version to use instead."""
 
 
 @functools.cache
@@ -103,10 +177,17 @@ def rulebooks() -> tuple[Rulebook, ...]:
         >>> import aliprotect
         >>> for book in aliprotect.rulebooks():
         ...     print(book.version, book.in_force_from, book.in_force_certainty.value)
+        2010.1 2010-01-01 assumed
         2013.1 2013-08-01 stated
+        2013.2 2013-08-01 stated
+        2015.1 2015-08-01 seen
+        2018.1 2018-08-01 seen
         2020.1 2020-06-06 seen
+        2020.2 2020-06-06 seen
         2021.1 2021-12-01 seen
+        2021.2 2021-12-01 seen
         2025.1 2025-01-01 seen
+        2025.2 2025-01-01 seen
         observed.1 2019-03-06 seen
         undated.1 None unknown
         undated.2 None unknown
@@ -139,19 +220,32 @@ def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebo
         True
         >>> import datetime
         >>> aliprotect.rulebook(on=datetime.date(2025, 6, 1)).version
-        '2025.1'
+        '2025.2'
     """
-    published = _published()
     if on is not None:
         if version is not None:
             raise InvalidValueError(f"version={version!r} and on={on!r}: ask for one or the other")
         return _in_force(on)
-    if version is None:
-        version = max((v for v in published if _dated(v)), key=_version_key)
-    elif not isinstance(version, str) or version not in published:
-        raise UnknownRulebookError(
-            f"version={version!r} is not a published rulebook; published: {', '.join(published)}"
+    book = published(version)
+    superseded = SUPERSEDED.get(book.version)
+    if superseded is not None:
+        warn_deprecated(
+            f"rulebook {book.version} is superseded by {superseded.by}: {superseded.why}. "
+            f"It stays loadable to replay decisions made with it; use {superseded.by} for new ones",
+            since=superseded.since,
         )
+    return book
+
+
+def published(version: str | None = None) -> Rulebook:
+    """The published rulebook ``version`` (the latest for ``None``), without the warning of a
+    superseded one: for an answer or a decision that names its rulebook, which must be
+    explained with that very rulebook."""
+    known = _published()
+    if version is None:
+        version = max((v for v in known if _dated(v) and v not in SUPERSEDED), key=_version_key)
+    elif not isinstance(version, str) or version not in known:
+        raise UnknownRulebookError(f"version={version!r} is not a published rulebook; published: {', '.join(known)}")
     return _load(version)
 
 
@@ -164,7 +258,11 @@ def _in_force(on: dt.date) -> Rulebook:
     else:
         raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
     # only calendar versions are eras; another family (observed.1) is asked for by name
-    dated = [book for book in rulebooks() if _dated(book.version) and book.in_force_from is not None]
+    dated = [
+        book
+        for book in rulebooks()
+        if _dated(book.version) and book.in_force_from is not None and book.version not in SUPERSEDED
+    ]
     candidates = [book for book in dated if book.in_force_from is not None and book.in_force_from <= day]
     if not candidates:
         earliest = min(book.in_force_from for book in dated if book.in_force_from is not None)
@@ -178,9 +276,9 @@ def _in_force(on: dt.date) -> Rulebook:
 def given_or_latest(rules: Rulebook | None) -> Rulebook:
     """``rules``, or the latest published rulebook when it is ``None``."""
     if rules is None:
-        return rulebook()
+        return published()
     if not isinstance(rules, Rulebook):
         raise InvalidValueError(
-            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.1'), or None for the latest"
+            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.2'), or None for the latest"
         )
     return rules

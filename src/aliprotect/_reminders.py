@@ -73,7 +73,7 @@ def upcoming(
         ... ]
         >>> for reminder in aliprotect.upcoming(
         ...     orders, at=pendulum.datetime(2025, 4, 5, tz="Europe/Paris"), within=datetime.timedelta(days=14),
-        ...     rules=aliprotect.rulebook("2025.1"),
+        ...     rules=aliprotect.rulebook("2025.2"),
         ... ):
         ...     print(reminder.order_id, reminder.deadline.name, reminder.deadline.at.date())
         A1 open_by_recommended 2025-04-06

@@ -47,7 +47,7 @@ class Quantity:
 
     Example:
         >>> import aliprotect
-        >>> aliprotect.rulebook("2025.1").quantity("dispute.seller_reply")
+        >>> aliprotect.rulebook("2025.2").quantity("dispute.seller_reply")
         Quantity(value=5, unit=<Unit.DAYS: 'days'>)
     """
 
@@ -85,7 +85,7 @@ class Citation:
 
     Example:
         >>> import aliprotect
-        >>> citation = aliprotect.rulebook("2025.1").rule("open.earliest").citations[0]
+        >>> citation = aliprotect.rulebook("2025.2").rule("open.earliest").citations[0]
         >>> citation
         Citation(source='seed 002', locator='26', section='What’s the Refund Policy for Drop Shipping Orders?')
         >>> citation.url.split("#")[0]
@@ -108,7 +108,7 @@ class Citation:
 
         Example:
             >>> import aliprotect
-            >>> rule = aliprotect.rulebook("2025.1").rule("open.earliest")
+            >>> rule = aliprotect.rulebook("2025.2").rule("open.earliest")
             >>> rule.citations[0].where()
             'seed 002, section "What’s the Refund Policy for Drop Shipping Orders?" (line 26)'
         """
@@ -126,13 +126,27 @@ class Citation:
         return f"{self.source}{separator}{self.locator}"
 
 
+RULE_FIELDS = (
+    "summary",
+    "citations",
+    "quantities",
+    "resolutions",
+    "evidence",
+    "anchor",
+    "outcome",
+    "carried_from",
+    "in_transit_waits",
+)
+"""The keys a rule's table of a rulebook document may have, in the order :func:`aliprotect.rules.diff` lists them."""
+
+
 @attrs.frozen
 class Rule:
     """One rule of a rulebook: its id, what it says, where it is written, its numbers.
 
     Example:
         >>> import aliprotect
-        >>> rule = aliprotect.rulebook("2025.1").rule("open.latest")
+        >>> rule = aliprotect.rulebook("2025.2").rule("open.latest")
         >>> rule.summary[:45]
         'A dispute can still be opened within 15 days '
         >>> rule.quantities["after_completion"].value
@@ -151,6 +165,10 @@ class Rule:
     """For ``open.latest``: what the last chance is counted from, when not the completion
     of the order: ``promised_delivery_or_receipt``, the earlier of the end of the seller's
     promised delivery time and the buyer's confirmation of receipt."""
+    outcome: str | None = attrs.field(default=None, kw_only=True)
+    """For ``dispute.seller_silent``: what the seller's silence leads to, when not the buyer's
+    win: ``to_moderator``, the dispute goes to AliExpress's dispute team (the moderator time
+    of ``dispute.escalation``, or the reply deadline without one)."""
     carried_from: str | None = None
     """The rulebook this rule is carried over from, when the sources of this rulebook do not
     restate it; its citations are that rulebook's."""
@@ -190,6 +208,9 @@ class Certainty(enum.Enum):
     """A source states the date the rules started."""
     SEEN = "seen"
     """Only seen in a source of that date: the rules may have started earlier."""
+    ASSUMED = "assumed"
+    """No source dates these rules, but they are the oldest known: aliprotect applies them
+    from ``in_force_from``, the start of its dated history, until the next period's rules."""
     UNKNOWN = "unknown"
     """No source dates these rules: the rulebook has no ``in_force_from``."""
 

@@ -21,6 +21,7 @@ import attrs
 
 from aliprotect import _checks, _formatting, _toml
 from aliprotect._rule import (
+    RULE_FIELDS,
     Certainty,
     Citation,
     Conflict,
@@ -49,7 +50,7 @@ class RuleChange:
     Attributes:
         rule_id: the rule that differs.
         field: what differs: ``quantities.<name>``, ``citations``, ``summary``,
-            ``resolutions``, ``evidence``, ``anchor``, ``carried_from``, ``in_transit_waits``,
+            ``resolutions``, ``evidence``, ``anchor``, ``outcome``, ``carried_from``, ``in_transit_waits``,
             or ``rule`` when only one rulebook has the rule.
         before: the value in the first rulebook (``None`` when it lacks it).
         after: the value in the second rulebook (``None`` when it lacks it).
@@ -71,9 +72,9 @@ class Rulebook(_formatting.ShowsAsHtml):
 
     Example:
         >>> import aliprotect
-        >>> rules = aliprotect.rulebook("2025.1")
+        >>> rules = aliprotect.rulebook("2025.2")
         >>> rules.version
-        '2025.1'
+        '2025.2'
         >>> rules.quantity("open.earliest")
         Quantity(value=6, unit=<Unit.DAY_NUMBER: 'day_number'>)
         >>> rules.fingerprint[:7]
@@ -202,7 +203,7 @@ class Rulebook(_formatting.ShowsAsHtml):
 
         Example:
             >>> import aliprotect
-            >>> aliprotect.rulebook("2025.1").number("open.latest", "after_completion")
+            >>> aliprotect.rulebook("2025.2").number("open.latest", "after_completion")
             15
         """
         quantity = self.quantity(rule_id, name, unit=unit)
@@ -283,16 +284,16 @@ class Rulebook(_formatting.ShowsAsHtml):
 
         Example:
             >>> import aliprotect
-            >>> base = aliprotect.rulebook("2025.1")
+            >>> base = aliprotect.rulebook("2025.2")
             >>> seven = base.derive(
-            ...     version="2025.1+reply7",
+            ...     version="2025.2+reply7",
             ...     changes={"dispute.seller_reply": 7},
             ...     citations={"dispute.seller_reply": ["seed 004:51"]},
             ... )
             >>> seven.quantity("dispute.seller_reply").value, base.quantity("dispute.seller_reply").value
             (7, 5)
             >>> seven.parent.version, seven.fingerprint != base.fingerprint
-            ('2025.1', True)
+            ('2025.2', True)
         """
         if not isinstance(version, str) or not version.strip() or version == self.version:
             raise MalformedRulebookError(
@@ -333,7 +334,7 @@ def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
 
     Example:
         >>> import aliprotect
-        >>> base = aliprotect.rulebook("2025.1")
+        >>> base = aliprotect.rulebook("2025.2")
         >>> aliprotect.rules.diff(base, base)
         ()
         >>> seven = base.derive(version="custom", changes={"dispute.seller_reply": 7})
@@ -360,7 +361,7 @@ def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
                         after.value if before and after and before.unit == after.unit else after,
                     )
                 )
-        for field in ("summary", "citations", "resolutions", "evidence", "anchor", "carried_from", "in_transit_waits"):
+        for field in (name for name in RULE_FIELDS if name != "quantities"):  # the quantities, above
             before_value, after_value = getattr(old, field), getattr(new, field)
             if before_value != after_value:
                 if field == "citations":

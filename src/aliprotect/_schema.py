@@ -63,6 +63,7 @@ class RuleSpec:
             not required).
         unless: a required number that may be left out when the other number named is given.
         anchors: what ``anchor`` may say, for a rule counted from another event.
+        outcomes: what ``outcome`` may say, for a rule whose consequence differs by era.
         in_transit_waits: whether the rule may wait while the parcel is in transit inside the
             seller's promised delivery time.
         feeds: the other tables the rule feeds.
@@ -79,6 +80,7 @@ class RuleSpec:
     one_of: frozenset[str] = frozenset()
     unless: Mapping[str, str] = attrs.field(factory=dict, converter=_names)
     anchors: frozenset[str] = frozenset()
+    outcomes: frozenset[str] = frozenset()
     in_transit_waits: bool = False
     feeds: frozenset[Feeds] = frozenset()
     added: dt.date | None = None
@@ -117,12 +119,12 @@ SCHEMA: Mapping[str, RuleSpec] = MappingProxyType(
         "cancel.before_shipment": RuleSpec(),
         "escrow.release": RuleSpec(),
         "dispute.seller_reply": RuleSpec(numbers={"reply": _D}, feeds=_MACHINE),
-        "dispute.seller_silent": RuleSpec(feeds=_MACHINE),
+        "dispute.seller_silent": RuleSpec(outcomes=frozenset({"to_moderator"}), feeds=_MACHINE),
         "dispute.seller_accepts": RuleSpec(feeds=_MACHINE),
         "dispute.escalation": RuleSpec(
             numbers={"moderator_after": _D},
             optional={"claim_from": _N, "claim_until": _N},
-            other_units={"moderator_after": frozenset({_N})},
+            other_units={"moderator_after": frozenset({_N}), "claim_from": frozenset({_D})},
             unless={"moderator_after": "claim_until"},
             in_transit_waits=True,
             feeds=_MACHINE,

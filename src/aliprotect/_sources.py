@@ -100,7 +100,7 @@ class Source:
 
     Example:
         >>> import aliprotect
-        >>> source = aliprotect.rulebook("2025.1").sources["seed 001"]
+        >>> source = aliprotect.rulebook("2025.2").sources["seed 001"]
         >>> source.publisher
         'Megabonus Blog'
         >>> source.url
@@ -143,7 +143,7 @@ class Source:
 
         Example:
             >>> import aliprotect
-            >>> print(aliprotect.rulebook("2025.1").sources["seed 000"].credit())
+            >>> print(aliprotect.rulebook("2025.2").sources["seed 000"].credit())
             Product Mafia, Trixia Barrientos; a third-party article
         """
         who = ", ".join(part for part in (self.publisher, self.author, self.date) if part)

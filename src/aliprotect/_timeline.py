@@ -147,7 +147,7 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.1")).at.isoformat()
+        >>> aliprotect.protection_end(order, rules=aliprotect.rulebook("2025.2")).at.isoformat()
         '2025-05-02T18:00:00+02:00'
     """
     rules, order = given_or_latest(rules), _checks.instance(order, Order, "order")
@@ -192,7 +192,7 @@ def completion(order: Order, *, rules: Rulebook | None = None) -> Deadline:
         ...     received_at=pendulum.datetime(2025, 3, 28, 12, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> done = aliprotect.completion(order, rules=aliprotect.rulebook("2025.1"))
+        >>> done = aliprotect.completion(order, rules=aliprotect.rulebook("2025.2"))
         >>> done.at.isoformat(), done.rule_ids
         ('2025-03-28T12:00:00+01:00', ('escrow.release',))
     """
@@ -415,7 +415,7 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
         ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
         ...     protection_days=60,
         ... )
-        >>> for deadline in aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")).deadlines:
+        >>> for deadline in aliprotect.timeline(order, rules=aliprotect.rulebook("2025.2")).deadlines:
         ...     print(deadline.name, deadline.at.isoformat())
         dispute_opens 2025-03-09T00:00:00+01:00
         open_by_recommended 2025-04-22T18:00:00+02:00

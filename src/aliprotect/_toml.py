@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from aliprotect._claims import Evidence, Resolution
-from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
+from aliprotect._rule import RULE_FIELDS, Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._schema import SCHEMA, Feeds, RuleSpec, Unit
 from aliprotect._sources import SOURCE_FIELDS, EvidenceLevel, Source, source
 from aliprotect.errors import MalformedRulebookError
@@ -87,16 +87,7 @@ def _whole(number: object, where: str) -> int:
     return number
 
 
-_RULE_KEYS = {
-    "summary",
-    "citations",
-    "quantities",
-    "resolutions",
-    "evidence",
-    "anchor",
-    "carried_from",
-    "in_transit_waits",
-}
+_RULE_KEYS = frozenset(RULE_FIELDS)
 
 
 _Choice = TypeVar("_Choice", Resolution, Evidence)
@@ -159,6 +150,10 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         anchor, carried_from = spec.get("anchor"), spec.get("carried_from")
         if anchor is not None and (not isinstance(anchor, str) or anchor not in _spec(rule_id).anchors):
             raise _fail(f"{where}.anchor", f"{anchor!r} is not an anchor this rule can have")
+        outcome = spec.get("outcome")
+        if outcome is not None and (not isinstance(outcome, str) or outcome not in _spec(rule_id).outcomes):
+            allowed = ", ".join(sorted(_spec(rule_id).outcomes)) or "none"
+            raise _fail(f"{where}.outcome", f"{outcome!r} is not an outcome this rule can have (allowed: {allowed})")
         waits = spec.get("in_transit_waits", False)
         if not isinstance(waits, bool) or (waits and not _spec(rule_id).in_transit_waits):
             raise _fail(
@@ -179,6 +174,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
             anchor,
             carried_from,
             waits,
+            outcome=outcome,
         )
         if spec.get("resolutions") == []:
             silent_claims.add(rule_id)

@@ -70,9 +70,9 @@ def open_dispute(
         ('open.earliest',)
         a dispute cannot be opened at 2025-03-05T00:00:00+01:00: too early: a dispute opens at ...
         >>> at = pendulum.datetime(2025, 3, 20, tz="Europe/Paris")
-        >>> dispute = aliprotect.open_dispute(order, claim, at=at, rules=aliprotect.rulebook("2025.1"))
+        >>> dispute = aliprotect.open_dispute(order, claim, at=at, rules=aliprotect.rulebook("2025.2"))
         >>> dispute.rulebook
-        '2025.1'
+        '2025.2'
     """
     claim = _checks.instance(claim, Claim, "claim")
     judged = judge_opening(order, claim, at=at, rules=rules, previous=previous, tracking=tracking)

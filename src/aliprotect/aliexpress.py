@@ -914,9 +914,9 @@ def reconcile(
         ... }
         >>> aliexpress.reconcile(record, rules=aliprotect.rulebook("observed.1")).reason
         'agree to the second'
-        >>> reason = aliexpress.reconcile(record, rules=aliprotect.rulebook("2025.1")).reason
+        >>> reason = aliexpress.reconcile(record, rules=aliprotect.rulebook("2025.2")).reason
         >>> print(reason)  # doctest: +NORMALIZE_WHITESPACE
-        aliprotect's end is 1 hour before AliExpress's: rulebook 2025.1 counts calendar days in the
+        aliprotect's end is 1 hour before AliExpress's: rulebook 2025.2 counts calendar days in the
         order's zone (C2), while AliExpress counts whole 24-hour days, and US Pacific time changed
         its offset in between (-08:00 to -07:00); rulebook observed.1 counts as AliExpress does
     """

@@ -38,7 +38,7 @@ from aliprotect._cli_common import (
 )
 from aliprotect._days import parse_instant
 from aliprotect._model import Order
-from aliprotect._registry import rulebook
+from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import timeline
 from aliprotect.errors import AliprotectError, InvalidValueError
@@ -109,7 +109,7 @@ def _print_timeline(result: Timeline, out: TextIO) -> None:
 
 
 def _timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
-    rules = rulebook(args.rulebook)
+    rules = published(args.rulebook)
     if args.file is not None:
         from aliprotect import _cli_documents  # JSON documents: only for --file
 

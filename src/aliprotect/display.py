@@ -22,7 +22,7 @@ from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
 from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
-from aliprotect._registry import given_or_latest, rulebook
+from aliprotect._registry import SUPERSEDED, given_or_latest, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation, Quantity
 from aliprotect._rulebook import Rulebook, diff
@@ -76,7 +76,7 @@ def _rule_links(rule_ids: Iterable[str], book: Rulebook | None) -> str:
 def _book(version: str, fingerprint: str) -> Rulebook | None:
     """The published rulebook of that version and fingerprint, if there is one, for the tooltips."""
     try:
-        book = rulebook(version)
+        book = published(version)
     except UnknownRulebookError:  # a custom rulebook: show the ids without tooltips
         return None
     return book if book.fingerprint == fingerprint else None
@@ -107,7 +107,7 @@ def timeline_html(result: Timeline) -> str:
 def order_html(order: Order, *, rules: Rulebook | None = None) -> str:
     """An order's facts, its timeline and a picture of it (with the latest rulebook by default)."""
     order = _checks.instance(order, Order, "order")
-    rules = rules or rulebook()
+    rules = rules or published()
     extensions = ", ".join(f"+{e.days} days at {e.granted_at.isoformat()}" for e in order.extensions) or "none"
     amount = "" if order.amount is None else f"{order.amount.amount} {order.amount.currency}"
     facts = [
@@ -220,6 +220,9 @@ def rulebook_html(book: Rulebook) -> str:
         f"in force from {_e(book.in_force_from)} ({_e(book.in_force_certainty.value)}) · "
         f"published {_e(book.published)} · <code>{_e(book.fingerprint)}</code></p>"
     )
+    superseded = SUPERSEDED.get(book.version)
+    if superseded is not None:
+        head += f"<p><b>Superseded by {_e(superseded.by)}</b> since {_e(superseded.since)}: {_e(superseded.why)}.</p>"
     rows = [
         [
             f"<code>{_e(rule.id)}</code>",
@@ -293,7 +296,7 @@ def timeline_svg(
     at = None if at is None else _days.aware(at, "at")
     dispute = _checks.optional(dispute, Dispute, "dispute", "aliprotect.open_dispute(...)")
     rules = None if rules is None else given_or_latest(rules)
-    rules = rules or (rulebook(dispute.rulebook) if dispute is not None else rulebook())
+    rules = rules or (published(dispute.rulebook) if dispute is not None else published())
     if order.shipped_at is None:
         return _svg("not shipped yet", 300, 20, '<text x="0" y="14">not shipped yet</text>')
     window = dispute_window(order, rules=rules)
@@ -393,7 +396,7 @@ def to_records(value: object) -> list[dict[str, Any]]:
         ...     protection_days=60,
         ... )
         >>> from aliprotect.display import to_records
-        >>> records = to_records(aliprotect.timeline(order, rules=aliprotect.rulebook("2025.1")))
+        >>> records = to_records(aliprotect.timeline(order, rules=aliprotect.rulebook("2025.2")))
         >>> sorted(records[0])
         ['at', 'description', 'fingerprint', 'name', 'order_id', 'rule_ids', 'rulebook']
         >>> first = records[0]
@@ -465,6 +468,7 @@ def rules_markdown(book: Rulebook) -> str:
             else ""
         ),
         "",
+        *_superseded_md(book.version),
         "| rule | numbers | what it says | sources |",
         "|---|---|---|---|",
     ]
@@ -499,6 +503,18 @@ def rules_markdown(book: Rulebook) -> str:
         address = f"[{_md(source.address or '')}]({source.url})" if source.url else "no public address known"
         lines.append(f"- **{_md(key)}**: {_md(source.title)}. {_md(source.credit())}. {address}")
     return "\n".join(lines) + "\n"
+
+
+def _superseded_md(version: str) -> list[str]:
+    """A deprecated rulebook's notice: superseded by which version, since when, and why."""
+    superseded = SUPERSEDED.get(version)
+    if superseded is None:
+        return []
+    return [
+        f"**Superseded by {superseded.by}** since {superseded.since.isoformat()}: {_md(superseded.why)}. "
+        "It stays loadable to replay decisions made with it.",
+        "",
+    ]
 
 
 def _citation_md(citation: Citation) -> str:

@@ -992,7 +992,7 @@ def timelines(
         ...     "shipped_at": pd.to_datetime(["2025-03-03 18:00"]).tz_localize("Europe/Paris"),
         ...     "protection_days": [60],
         ... })
-        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("2025.1"))
+        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("2025.2"))
         >>> str(table.loc[0, "dispute_opens"]), str(table.loc[0, "dispute_closes"])
         ('2025-03-08 23:00:00+00:00', '2025-05-17 16:00:00+00:00')
     """

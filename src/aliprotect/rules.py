@@ -11,11 +11,12 @@ Example:
     >>> from aliprotect.rules import SCHEMA, diff
     >>> "dispute.seller_reply" in SCHEMA
     True
-    >>> changes = diff(aliprotect.rulebook("2020.1"), aliprotect.rulebook("2025.1"))
+    >>> changes = diff(aliprotect.rulebook("2020.1"), aliprotect.rulebook("2025.2"))
     >>> [(change.rule_id, change.before, change.after) for change in changes if change.field.startswith("quantities")]
     [('dispute.seller_reply', 4, 5), ('protection.period', 90, 60)]
 """
 
+from aliprotect._registry import SUPERSEDED, Superseded
 from aliprotect._rule import Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._rulebook import RuleChange, diff
 from aliprotect._schema import LONGEST_TIMER, SCHEMA, Bound, Feeds, RuleSpec, Unit
@@ -25,6 +26,7 @@ __all__ = [
     "CATALOG",
     "LONGEST_TIMER",
     "SCHEMA",
+    "SUPERSEDED",
     "Bound",
     "Certainty",
     "Citation",
@@ -38,6 +40,7 @@ __all__ = [
     "RuleChange",
     "RuleSpec",
     "Source",
+    "Superseded",
     "Unit",
     "diff",
 ]

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pendulum
 from hypothesis import strategies as st
 
@@ -29,7 +30,7 @@ from aliprotect import _days, _transitions
 from aliprotect._claims import Claim, ClaimKind, Resolution
 from aliprotect._dispute import Dispute
 from aliprotect._model import Extension, Money, Order
-from aliprotect._registry import rulebook
+from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import dispute_window
 from aliprotect._tracking import Location, Tracking, TrackingEvent
@@ -176,6 +177,10 @@ _TRANSITIONS: tuple[tuple[Callable[..., Dispute], dict[str, st.SearchStrategy[An
 )
 
 
+_OUTLASTS = 60
+"""A protection timer (days) that outlasts the opening of a dispute under every published rulebook."""
+
+
 @st.composite
 def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int = 4) -> Dispute:
     """A valid :class:`~aliprotect.Dispute`: opened inside its order's window with a claim its
@@ -183,10 +188,15 @@ def disputes(draw: st.DrawFn, *, rules: Rulebook | None = None, max_events: int 
     (a transition the rules refuse at that instant is left out)."""
     order = draw(orders(shipped=True, paid=draw(st.booleans())))
     window = dispute_window(order, rules=rules)
+    if _days.key(window.closes) <= _days.key(window.opens):
+        # a rulebook that closes disputes at completion leaves no window to a short timer or an
+        # early receipt: the same order, not yet received, with a timer that outlasts the opening
+        order = attrs.evolve(order, received_at=None, protection_days=max(order.protection_days, _OUTLASTS))
+        window = dispute_window(order, rules=rules)
     span = int((window.closes - window.opens).total_seconds())
     opened = window.opens.add(seconds=draw(st.integers(min_value=0, max_value=max(span - 1, 0))))
     kind = draw(st.sampled_from(ClaimKind))
-    book = rules or rulebook(window.rulebook)
+    book = rules or published(window.rulebook)
     resolution = draw(st.sampled_from(book.rule(kind.rule_id).resolutions))
     amount = None
     if resolution is Resolution.PARTIAL_REFUND:

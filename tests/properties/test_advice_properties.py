@@ -100,7 +100,7 @@ def test_order_advice_never_points_at_a_closed_window(
         assert Action.RESHIP not in [a.action for a in advice]
 
 
-@given(disputes(), st.integers(min_value=0, max_value=20 * DAY), st.sampled_from(Role))
+@given(disputes(rules=RULES), st.integers(min_value=0, max_value=20 * DAY), st.sampled_from(Role))
 def test_dispute_advice_is_timely_and_cited(dispute: aliprotect.Dispute, seconds: int, role: Role) -> None:
     last = dispute.events[-1].at if dispute.events else dispute.opened_at
     at = last.add(seconds=seconds)
