@@ -173,7 +173,19 @@ def test_2021_counts_the_promised_delivery_deadline_in_pacific_time() -> None:
     # the 11th day starts at midnight in Los Angeles; the promised time ends 20 Pacific days after shipping,
     # an hour earlier in Paris across the United States' change to summer time on 13 March
     assert window.opens == pendulum.datetime(2022, 3, 13, tz="America/Los_Angeles")
-    assert window.closes == pendulum.datetime(2022, 3, 22, 3, tz="America/Los_Angeles").add(days=15)
+    # "until the 15th day after" the promised time: 15 days on, that day still inside (C8)
+    assert window.closes == pendulum.datetime(2022, 4, 7, tz="America/Los_Angeles")
+    received = Order(
+        id="P2",
+        placed_at=shipped,
+        shipped_at=shipped,
+        protection_days=60,
+        promised_days=20,
+        received_at=pendulum.datetime(2022, 3, 18, 10, tz="Europe/Paris"),  # 02:00 in Los Angeles
+    )
+    assert aliprotect.dispute_window(received, rules=book).closes == pendulum.datetime(
+        2022, 4, 3, tz="America/Los_Angeles"
+    )
     before = aliprotect.dispute_window(order, rules=BOOKS["2021.1"])
     assert before.opens == pendulum.datetime(2022, 3, 13, tz="Europe/Paris")
 

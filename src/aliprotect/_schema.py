@@ -27,7 +27,8 @@ class Unit(enum.Enum):
     BUSINESS_DAYS = "business_days"
     """Monday to Friday in the zone of the instant counted from (C5)."""
     DAY_NUMBER = "day_number"
-    """"From the Nth day after": 00:00 of the local date plus N (C4)."""
+    """"From the Nth day after": 00:00 of the local date plus N (C4). As a last day, "until
+    the Nth day after", day N is still inside: it shuts at 00:00 of the local date plus N + 1 (C8)."""
 
 
 class Feeds(enum.Enum):
@@ -108,6 +109,7 @@ SCHEMA: Mapping[str, RuleSpec] = MappingProxyType(
         "open.latest": RuleSpec(
             numbers={"after_completion": _D},
             optional={"until_day_after_shipping": _N},
+            other_units={"after_completion": frozenset({_N})},
             one_of=frozenset({"after_completion", "until_day_after_shipping"}),
             anchors=frozenset({"promised_delivery_or_receipt"}),
         ),

@@ -276,8 +276,13 @@ def _window(order: Order, shipped: pendulum.DateTime, protection: _Protection, r
         last_day = days_of(rules, "open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, order.carrier)
         closes = _days.start_of_day_number(shipped, last_day + 1, rules.calendar("open.latest"))
     else:
-        after = days_of(rules, "open.latest", "after_completion")
-        closes = _days.add_days(_latest_anchor(order, shipped, protection, rules), after, rules.calendar("open.latest"))
+        unit = rules.quantity("open.latest", "after_completion").unit
+        after = days_of(rules, "open.latest", "after_completion", unit)
+        anchor = _latest_anchor(order, shipped, protection, rules)
+        if unit is Unit.DAY_NUMBER:  # "until the Nth day after": day N is still inside (C8)
+            closes = _days.start_of_day_number(anchor, after + 1, rules.calendar("open.latest"))
+        else:  # "within N days after" (C2)
+            closes = _days.add_days(anchor, after, rules.calendar("open.latest"))
     return Window(
         opens=opens,
         closes=max(opens, closes, key=_days.key),  # a custom rulebook could make it empty, never inverted

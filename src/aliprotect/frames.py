@@ -857,7 +857,8 @@ class _Engine:
             last = self.number("open.latest", "until_day_after_shipping", Unit.DAY_NUMBER, rows, by_carrier=True)
             closes = self.day_number(shipped, last + 1, rows, rule="open.latest")
         else:
-            after = self.number("open.latest", "after_completion", Unit.DAYS, rows, by_carrier=False)
+            unit = rules.quantity("open.latest", "after_completion").unit
+            after = self.number("open.latest", "after_completion", unit, rows, by_carrier=False)
             received = facts.instant["received_at"]
             if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
                 delivery_end = self.add(shipped, self.promised(rows, "open.latest"), rows, rule="open.latest")
@@ -866,7 +867,10 @@ class _Engine:
                 ends = end()
                 receipt = rows & facts.known["received_at"] & (received.us < ends.us)
                 anchor = _choose(receipt, received, ends)
-            closes = self.add(anchor, after, rows, rule="open.latest")
+            if unit is Unit.DAY_NUMBER:  # "until the Nth day after": day N is still inside (C8)
+                closes = self.day_number(anchor, after + 1, rows, rule="open.latest")
+            else:  # "within N days after" (C2)
+                closes = self.add(anchor, after, rows, rule="open.latest")
         return opens, _choose(closes.us > opens.us, closes, opens), receipt
 
     def check_stated(self, *rule_ids: str) -> None:
