@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.resources
 import warnings
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given
@@ -272,3 +273,40 @@ def test_the_docs_show_the_dated_history_as_a_table_and_a_picture() -> None:
     for version in dated:
         stated = sum(1 for rule in BOOKS[version].rules.values() if rule.carried_from is None)
         assert any(label.startswith(f"{version} · from ") and f"{stated} rules stated" in label for label in labels)
+
+
+def test_the_later_pages_timer_follows_the_promised_delivery_time_at_most_60_days() -> None:
+    # www.aliexpress.com/buyerprotection/how_do_i_open_a_dispute.html: the confirmation date follows
+    # the seller's stated delivery time, 60 days at most
+    pages, old = aliprotect.rulebook("undated.4"), BOOKS["undated.2"]
+    shipped = pendulum.datetime(2016, 4, 2, tz="UTC")
+    order = Order(id="Q", placed_at=shipped, shipped_at=shipped, protection_days=60, promised_days=30)
+    assert aliprotect.protection_end(order, rules=pages).at == shipped.add(days=30)
+    assert aliprotect.protection_end(order, rules=old).at == shipped.add(days=60)  # the superseded reading
+    longer = attrs.evolve(order, promised_days=90)
+    end = aliprotect.protection_end(longer, rules=pages)
+    assert end.at == shipped.add(days=60)
+    assert "the longest allowed for the promised delivery time of 90 days" in end.description
+    with pytest.raises(aliprotect.errors.MissingFactError, match=r"protection\.period depends on the seller"):
+        aliprotect.protection_end(attrs.evolve(order, promised_days=None), rules=pages)
+    # an extension must be granted while the timer the rulebook gives still runs
+    late = attrs.evolve(order, extensions=[aliprotect.Extension(granted_at=shipped.add(days=40), days=10)])
+    with pytest.raises(aliprotect.errors.TimeOrderError, match="is not before protection ended at 2016-05-02"):
+        aliprotect.protection_end(late, rules=pages)
+
+
+def test_the_later_pages_never_advise_opening_before_the_delivery_that_cut_protection() -> None:
+    pages, old = aliprotect.rulebook("undated.4"), BOOKS["undated.2"]
+    shipped = pendulum.datetime(2016, 4, 2, tz="UTC")
+    delivered = pendulum.datetime(2016, 4, 20, tz="UTC")
+    order = Order(
+        id="D", placed_at=shipped, shipped_at=shipped, protection_days=30, promised_days=30, delivered_at=delivered
+    )
+    assert aliprotect.protection_end(order, rules=pages).at == delivered.add(days=5)
+    assert aliprotect.recommended_open_by(order, rules=pages).at == delivered
+    assert aliprotect.recommended_open_by(order, rules=old).at == delivered.add(days=5).subtract(days=10)  # before it
+    names = {d.name: d.at for d in aliprotect.timeline(order, rules=pages).deadlines}
+    assert names["open_by_recommended"] == delivered
+    # not cut (shown delivered after the timer ran out): the buffer counts back as usual
+    late = attrs.evolve(order, delivered_at=shipped.add(days=31))
+    assert aliprotect.recommended_open_by(late, rules=pages).at == shipped.add(days=20)

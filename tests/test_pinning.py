@@ -49,6 +49,7 @@ GOLDEN = {
     "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
     "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
     "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
+    "undated.4": "sha256:b87ea017d9ca9f3d7eacab2e227e1543f5669b16f60a368d39fdd79b28356996",
 }
 
 RULES = aliprotect.rulebook("2025.1")
@@ -121,6 +122,7 @@ def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
         "undated.1",
         "undated.2",
         "undated.3",
+        "undated.4",
     ]
     assert books[9] is RULES
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)

@@ -82,6 +82,7 @@ PUBLISHED: Mapping[str, str] = MappingProxyType(
         "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
         "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
         "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
+        "undated.4": "sha256:b87ea017d9ca9f3d7eacab2e227e1543f5669b16f60a368d39fdd79b28356996",
     }
 )
 """The fingerprint each published rulebook was released with. A published rulebook never
@@ -117,6 +118,13 @@ SUPERSEDED: Mapping[str, Superseded] = MappingProxyType(
             "it read a supplier's silence as the buyer's win on the 15th day, while its own escrow pages send a "
             "dispute still unresolved to AliExpress's dispute team on the 16th day; 2010.1 follows the pages and "
             "places the era in the dated history",
+        ),
+        "undated.2": Superseded(
+            "undated.4",
+            _CORRECTED,
+            "it kept the order's protection_days as the timer (60 days when the seller promised 30), while its "
+            "pages say the confirmation date follows the seller's stated delivery time, 60 days at most; and for "
+            "an order shown delivered it advised opening a dispute before the delivery that cut protection short",
         ),
         "2013.1": Superseded(
             "2013.2",
@@ -192,6 +200,7 @@ def rulebooks() -> tuple[Rulebook, ...]:
         undated.1 None unknown
         undated.2 None unknown
         undated.3 None unknown
+        undated.4 None unknown
     """
     return tuple(_load(version) for version in _published())
 

@@ -162,9 +162,15 @@ class Rule:
     evidence: tuple[Evidence, ...] = ()
     """For a ``claim.*`` rule: the evidence a claim of that kind should carry."""
     anchor: str | None = None
-    """For ``open.latest``: what the last chance is counted from, when not the completion
-    of the order: ``promised_delivery_or_receipt``, the earlier of the end of the seller's
-    promised delivery time and the buyer's confirmation of receipt."""
+    """What the rule counts from or follows, when not its default. For ``open.latest``, what
+    the last chance is counted from, when not the completion of the order:
+    ``promised_delivery_or_receipt``, the earlier of the end of the seller's promised delivery
+    time and the buyer's confirmation of receipt. For ``protection.period``,
+    ``promised_delivery``: the timer is the seller's promised delivery time (the order's
+    ``promised_days``, at most ``at_most``), not the order's ``protection_days``. For
+    ``protection.settlement_buffer``, ``end_known``: counted back from the end of protection,
+    but never before the instant that end became known (the parcel's delivery, for an end
+    the delivery cut short)."""
     outcome: str | None = attrs.field(default=None, kw_only=True)
     """For ``dispute.seller_silent``: what the seller's silence leads to, when not the buyer's
     win: ``to_moderator``, the dispute goes to AliExpress's dispute team (the moderator time

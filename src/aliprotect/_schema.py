@@ -114,10 +114,16 @@ SCHEMA: Mapping[str, RuleSpec] = MappingProxyType(
             anchors=frozenset({"promised_delivery_or_receipt"}),
         ),
         "open.not_received_before_receipt": RuleSpec(),
-        "protection.period": RuleSpec(numbers={"default": _D}, optional={"after_delivered": _D, "at_most": _D}),
+        "protection.period": RuleSpec(
+            numbers={"default": _D},
+            optional={"after_delivered": _D, "at_most": _D},
+            anchors=frozenset({"promised_delivery"}),
+        ),
         "protection.extension": RuleSpec(),
         "protection.expiry_completes": RuleSpec(),
-        "protection.settlement_buffer": RuleSpec(numbers={"before_protection_end": _D}),
+        "protection.settlement_buffer": RuleSpec(
+            numbers={"before_protection_end": _D}, anchors=frozenset({"end_known"})
+        ),
         "cancel.before_shipment": RuleSpec(),
         "escrow.release": RuleSpec(),
         "dispute.seller_reply": RuleSpec(numbers={"reply": _D}, feeds=_MACHINE),

@@ -47,7 +47,8 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     longest, why = longest_timer(rules)
     if order.protection_days > longest:
         raise InvalidValueError(f"protection_days={order.protection_days}: {why}")
-    if order.extensions and rules.calendar("protection.period") is not None:
+    length = timer_days(order, rules)
+    if order.extensions and (rules.calendar("protection.period") is not None or length != order.protection_days):
         _check_extensions_on_calendar(order, order.shipped_at, rules)
     end = timer_end(order, order.shipped_at, rules)
     delivered = order.delivered_at
@@ -58,7 +59,7 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     for extension in order.extensions:
         (before if _days.key(extension.granted_at) < _days.key(delivered) else after).append(extension.days)
     timer = rules.calendar("protection.period")
-    running_until = _days.add_days(order.shipped_at, order.protection_days + sum(before), timer)
+    running_until = _days.add_days(order.shipped_at, length + sum(before), timer)
     if not _days.key(delivered) < _days.key(running_until):
         return end  # shown delivered after the timer ran out: nothing left to cut
     left = _days.add_days(delivered, days_of(rules, "protection.period", "after_delivered"), timer)
@@ -67,8 +68,9 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
 
 def _check_extensions_on_calendar(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> None:
     """Each extension granted while protection ran, counted on the calendar the rulebook counts the
-    timer on (``days_counted_in``): the order checked itself in its own zone (C2)."""
-    total = order.protection_days
+    timer on (``days_counted_in``) and for the timer the rulebook gives (:func:`timer_days`): the
+    order checked itself in its own zone (C2), for its own ``protection_days``."""
+    total = timer_days(order, rules)
     calendar = rules.calendar("protection.period")
     for extension in sorted(order.extensions, key=lambda e: _days.key(e.granted_at)):
         end = _days.add_days(shipped, total, calendar)
@@ -76,7 +78,8 @@ def _check_extensions_on_calendar(order: Order, shipped: pendulum.DateTime, rule
         if _days.key(extension.granted_at) >= _days.key(stop):
             raise TimeOrderError(
                 f"extension granted_at {extension.granted_at.isoformat()} is not before protection ended at "
-                f"{stop.isoformat()}, counted on the calendar of {calendar} as rulebook {rules.version} counts it; "
+                f"{stop.isoformat()}, counted{f' on the calendar of {calendar}' if calendar else ''} as rulebook "
+                f"{rules.version} counts it; "
                 "an extension can only be granted while protection is active (protection.extension)"
             )
         total += extension.days
@@ -154,20 +157,22 @@ def protection_end(order: Order, *, rules: Rulebook | None = None) -> Deadline:
     return _protection_deadline(order, end_of_protection(order, "protection end", rules), rules)
 
 
+def _cut_at_delivery(order: Order, end: pendulum.DateTime, rules: Rulebook) -> bool:
+    """Whether ``end`` was cut short by the parcel's delivery: it differs from the timer's end only then."""
+    return _days.key(end) != _days.key(timer_end(order, shipped_at(order, "end"), rules))
+
+
 def _protection_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
     """The ``protection_ends`` deadline, once ``end`` is known."""
     extended = f", extended by {order.extension_days} days" if order.extensions else ""
     cut = ""
-    # ``end`` differs from the timer's end only when the parcel's delivery cut it
-    if order.delivered_at is not None and _days.key(end) != _days.key(
-        timer_end(order, shipped_at(order, "end"), rules)
-    ):
+    if order.delivered_at is not None and _cut_at_delivery(order, end, rules):
         left = rules.number("protection.period", "after_delivered")
         cut = f"; cut to {left} days after the parcel showed as delivered at {order.delivered_at.isoformat()}"
     return Deadline(
         name="protection_ends",
         at=end,
-        description=f"buyer protection ends: {order.protection_days} days after shipping{extended}{cut}",
+        description=f"buyer protection ends: {_timer_words(order, rules)}{extended}{cut}",
         rule_ids=stated(rules, *_protection_rules(order)),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
@@ -390,10 +395,25 @@ def recommended_open_by(order: Order, *, rules: Rulebook | None = None) -> Deadl
 def recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) -> Deadline:
     """The ``open_by_recommended`` deadline, once the end of protection is known."""
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
+    at = _days.add_days(end, -buffer, rules.calendar("protection.settlement_buffer"))
+    description = f"open a dispute by now: settlement takes at least {buffer} days before protection ends"
+    delivered = order.delivered_at
+    if (
+        delivered is not None
+        and rules.rule("protection.settlement_buffer").anchor == "end_known"
+        and _cut_at_delivery(order, end, rules)
+        and _days.key(at) < _days.key(delivered)
+    ):
+        # the delivery that cut protection short cannot be advised against before it happened
+        at = delivered
+        description = (
+            f"open a dispute by now: protection was cut to end at {end.isoformat()} when the parcel showed as "
+            f"delivered, less than the {buffer} days settlement takes"
+        )
     return Deadline(
         name="open_by_recommended",
-        at=_days.add_days(end, -buffer, rules.calendar("protection.settlement_buffer")),
-        description=f"open a dispute by now: settlement takes at least {buffer} days before protection ends",
+        at=at,
+        description=description,
         rule_ids=("protection.settlement_buffer", *stated(rules, *_protection_rules(order))),
         rulebook=rules.version,
         fingerprint=rules.fingerprint,
@@ -473,4 +493,34 @@ def timeline(order: Order, *, rules: Rulebook | None = None) -> Timeline:
 def timer_end(order: Order, shipped: pendulum.DateTime, rules: Rulebook) -> pendulum.DateTime:
     """When the protection timer runs out, before any cut at delivery: ``shipped_at`` plus
     ``protection_days`` plus every extension (C6)."""
-    return _days.add_days(shipped, order.protection_days + order.extension_days, rules.calendar("protection.period"))
+    length = timer_days(order, rules)
+    return _days.add_days(shipped, length + order.extension_days, rules.calendar("protection.period"))
+
+
+def follows_promised(rules: Rulebook) -> bool:
+    """Whether the rulebook's protection timer is the seller's promised delivery time
+    (``protection.period`` with ``anchor = "promised_delivery"``) rather than the order's ``protection_days``."""
+    return rules.rule("protection.period").anchor == "promised_delivery"
+
+
+def timer_days(order: Order, rules: Rulebook) -> int:
+    """The length of the order's protection timer in days: its ``protection_days``, or, under a
+    rulebook whose timer follows the seller's promised delivery time, its ``promised_days``,
+    at most ``protection.period``'s ``at_most``."""
+    if not follows_promised(rules):
+        return order.protection_days
+    promised = promised_days(order, rules, "protection.period")
+    if rules.has("protection.period", "at_most"):
+        return min(promised, rules.number("protection.period", "at_most"))
+    return promised
+
+
+def _timer_words(order: Order, rules: Rulebook) -> str:
+    """The timer in words: "60 days after shipping", and why when it is the promised delivery time."""
+    length = timer_days(order, rules)
+    if not follows_promised(rules):
+        return f"{length} days after shipping"
+    if length != order.promised_days:
+        promised = order.promised_days
+        return f"{length} days after shipping (the longest allowed for the promised delivery time of {promised} days)"
+    return f"{length} days after shipping (the seller's promised delivery time)"

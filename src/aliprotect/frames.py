@@ -557,6 +557,12 @@ class _Facts:
         self.ext_order, self.ext_granted, self.ext_days = order, _At(zone, granted), days
         self.ext_rows = np.arange(len(order), dtype=np.int64)
 
+    def _timer_days(self, engine: _Engine, order: Ints) -> Ints:
+        """Each order's protection timer as the rulebook gives it, for the orders of the extensions ``order``."""
+        extended = np.zeros(self.rows, dtype=bool)
+        extended[order] = True
+        return engine.timer_days(extended)
+
     def check_extensions(self, engine: _Engine, rule: str | None = None, rows: Bools | None = None) -> None:
         """Each extension granted after shipping and while protection ran, as :class:`~aliprotect.Order` checks
         (``rule`` ``None``), or, for the orders of ``rows``, with protection counted on the rulebook's
@@ -596,7 +602,7 @@ class _Facts:
         total -= np.maximum.accumulate(np.where(first_of_order, total, 0))
         so_far = engine.add(
             _At(self.shipped.zone[ordered], self.shipped.us[ordered]),
-            self.protection[ordered] + total,
+            (self._timer_days(engine, order) if rule else self.protection)[ordered] + total,
             np.ones(len(ordered), dtype=bool),
             rule=rule,
         )
@@ -614,8 +620,9 @@ class _Facts:
             + (
                 ""
                 if rule is None
-                else f", counted on the calendar of {engine.rules.days_counted_in} as rulebook "
-                f"{engine.rules.version} counts it"
+                else ", counted"
+                + (f" on the calendar of {engine.rules.calendar(rule)}" if engine.rules.calendar(rule) else "")
+                + f" as rulebook {engine.rules.version} counts it"
             )
             + "; an extension can only be granted while protection is active (protection.extension)",
         )
@@ -665,6 +672,8 @@ class _Engine:
 
     def __init__(self, facts: _Facts, rules: Rulebook) -> None:
         self.facts, self.rules = facts, rules
+        self.cut_at_delivery: Bools = np.zeros(facts.rows, dtype=bool)
+        """The rows whose protection the parcel's delivery cut short, as the last protection_end found them."""
         # the rulebook's days_counted_in: the zone whose calendar counts the days of its rules, for every row
         self._calendar = None if rules.days_counted_in is None else facts.zones.index(rules.days_counted_in)
         self._zones: _columnar.Zones | None = None
@@ -798,6 +807,15 @@ class _Engine:
                 self.facts.reader.fail(type(error), chosen, str(error))
         return out
 
+    def timer_days(self, rows: Bools) -> Ints:
+        """The length of each order's protection timer, as :func:`aliprotect._timeline.timer_days` gives it."""
+        if not _timeline.follows_promised(self.rules):
+            return self.facts.protection
+        promised = self.promised(rows, "protection.period")
+        if self.rules.has("protection.period", "at_most"):
+            return np.minimum(promised, self.rules.number("protection.period", "at_most", unit=Unit.DAYS))
+        return promised
+
     def promised(self, rows: Bools, rule_id: str) -> Ints:
         self.facts.reader.fail(
             MissingFactError,
@@ -810,6 +828,7 @@ class _Engine:
     def protection_end(self, rows: Bools) -> _At:
         """When protection ends (``protection.period``, ``protection.extension``), as the scalar function does."""
         facts, rules = self.facts, self.rules
+        self.cut_at_delivery = np.zeros(facts.rows, dtype=bool)
         if not rows.any():
             return facts.shipped
         if rules.calendar("protection.period") is not None:  # the order checked itself on its own calendar
@@ -820,20 +839,36 @@ class _Engine:
             rows & (facts.protection > longest),
             lambda row: f"protection_days={facts.protection[row]}: {why}",
         )
+        length = self.timer_days(rows)
+        if _timeline.follows_promised(rules):  # the order checked its extensions against its own protection_days
+            facts.check_extensions(self, rule="protection.period", rows=rows & (length != facts.protection))
         everything = np.ones(len(facts.ext_order), dtype=bool)
         total = facts.extension_days(everything)
-        timer = self.add(facts.shipped, facts.protection + total, rows, rule="protection.period")
+        timer = self.add(facts.shipped, length + total, rows, rule="protection.period")
         delivered = facts.instant["delivered_at"]
         cutting = rows & facts.known["delivered_at"]
         if not cutting.any() or not rules.has("protection.period", "after_delivered"):
             return timer
         before = facts.extension_days(facts.ext_granted.us < delivered.us[facts.ext_order])
-        running = self.add(facts.shipped, facts.protection + before, cutting, rule="protection.period")
+        running = self.add(facts.shipped, length + before, cutting, rule="protection.period")
         cut = cutting & (delivered.us < running.us)
         left_days = rules.number("protection.period", "after_delivered", unit=Unit.DAYS)
         left = self.add(delivered, np.full(facts.rows, left_days, dtype=np.int64), cut, rule="protection.period")
         earlier = _choose(left.us < running.us, left, running)
-        return _choose(cut, self.add(earlier, total - before, cut, rule="protection.period"), timer)
+        ends = _choose(cut, self.add(earlier, total - before, cut, rule="protection.period"), timer)
+        self.cut_at_delivery = cut & (ends.us != timer.us)
+        return ends
+
+    def open_by(self, ends: _At, rows: Bools) -> _At:
+        """The recommended open-by (``protection.settlement_buffer``), as the scalar function gives it: never
+        before the delivery that cut protection short."""
+        buffer = self.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rows, by_carrier=False)
+        advised = self.add(ends, -buffer, rows, rule="protection.settlement_buffer")
+        buffer_rule = self.rules.rules.get("protection.settlement_buffer")
+        if buffer_rule is None or buffer_rule.anchor != "end_known":
+            return advised
+        delivered = self.facts.instant["delivered_at"]
+        return _choose(self.cut_at_delivery & (advised.us < delivered.us), delivered, advised)
 
     def window(self, rows: Bools, end: Callable[[], _At]) -> tuple[_At, _At, Bools | None]:
         """When a dispute can be opened, ``[opens, closes)``, and which rows complete at receipt when that was
@@ -1009,8 +1044,7 @@ def timelines(
     if receipt is None:
         receipt = shipped & facts.known["received_at"] & (received.us < ends.us)
     timer = shipped & ~receipt
-    buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, timer, by_carrier=False)
-    advised = engine.add(ends, -buffer, timer, rule="protection.settlement_buffer")
+    advised = engine.open_by(ends, timer)
     if shipped.any():
         engine.check_stated("open.earliest", "open.latest", "protection.period", "escrow.release")
     if timer.any():
@@ -1186,8 +1220,7 @@ def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, 
         )
     ends = end()
     engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=True)
-    buffer = engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=False)
-    advised = engine.add(ends, -buffer, rest, rule="protection.settlement_buffer")
+    advised = engine.open_by(ends, rest)
     waiting = at_us < opens.us
     last_chance = rest & ~(advised.us < closes.us)
     by_advice = rest & ~last_chance & (at_us < advised.us) & ~(advised.us < opens.us)
