@@ -311,6 +311,9 @@ def test_a_column_of_python_objects_is_refused_rather_than_read_in_its_first_val
     )
     with pytest.raises(ColumnError, match=r"column 'shipped_at'.*holds a value no column type can hold"):
         frames.timelines(infinite, rules=RULES)
+    named = store().assign(id=pd.Series([decimal.Decimal("Infinity")] * 3, dtype=object, index=[101, 102, 103]))
+    with pytest.raises(ColumnError, match=r"column 'id' of orders \(id\) holds values that are not all text"):
+        frames.timelines(named, rules=RULES)
 
 
 def test_a_timer_longer_than_any_source_states_is_refused_as_the_scalar_functions_refuse_it() -> None:

@@ -264,7 +264,7 @@ class _Reader:
         if "id" in found:
             try:
                 self.ids = pc.cast(frame[found["id"]].to_arrow(), pa.string())
-            except pa.ArrowException:
+            except (pa.ArrowException, TypeError, ValueError, OverflowError):  # pyarrow's own, as in _arrow
                 raise ColumnError(
                     f"column {found['id']!r} of {argument} (id) holds values that are not all text or all "
                     "numbers; give it one type, such as text"
