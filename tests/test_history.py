@@ -204,6 +204,12 @@ def test_2025_2_corrects_the_citations_and_keeps_the_rules() -> None:
         ("dropship.refund_customer", "citations"),
         ("claim.not_received", "citations"),
         ("claim.not_as_described", "citations"),
+        # and it states the articles' rules 2025.1 left out
+        ("refund.item_arrives_later", "rule"),
+        ("refund.destination", "rule"),
+        ("return.when_expected", "rule"),
+        ("dispute.escalate_after_decline", "rule"),
+        ("dropship.returns_to_store", "rule"),
     }
 
 

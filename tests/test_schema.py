@@ -34,7 +34,11 @@ def test_every_published_rulebook_states_or_leaves_out_every_rule_of_the_schema(
 
 def test_the_machine_rules_are_the_dispute_refund_and_return_rules() -> None:
     machine = {rule_id for rule_id, spec in SCHEMA.items() if Feeds.MACHINE in spec.feeds}
-    assert machine == {r for r in SCHEMA if r.split(".")[0] in {"dispute", "refund", "return"}}
+    # the first schema's dispute, refund and return rules run the machine; the articles' rules added later are
+    # data the answers do not use, so a rulebook published before them can still run a dispute
+    added = {r for r, spec in SCHEMA.items() if spec.added is not None}
+    assert machine == {r for r in SCHEMA if r.split(".")[0] in {"dispute", "refund", "return"}} - added
+    assert all(not SCHEMA[r].feeds for r in added)
     claims = {rule_id for rule_id, spec in SCHEMA.items() if Feeds.CLAIMS in spec.feeds}
     assert claims == {kind.rule_id for kind in aliprotect.ClaimKind}
 

@@ -95,6 +95,8 @@ class RuleSpec:
 
 
 _D, _B, _N = Unit.DAYS, Unit.BUSINESS_DAYS, Unit.DAY_NUMBER
+_SOURCE_RULES = dt.date(2026, 11, 23)
+"""When the rules the source articles state and the first schema lacked joined it."""
 _MACHINE = frozenset({Feeds.MACHINE})
 _CLAIM = frozenset({Feeds.CLAIMS})
 
@@ -150,6 +152,12 @@ SCHEMA: Mapping[str, RuleSpec] = MappingProxyType(
         "tracking.stalled": RuleSpec(numbers={"stalled_after": _D}),
         "dropship.refund_customer": RuleSpec(),
         "dropship.reship": RuleSpec(),
+        # rules of the source articles the first schema lacked (data: the answers do not use them yet)
+        "refund.item_arrives_later": RuleSpec(added=_SOURCE_RULES),
+        "refund.destination": RuleSpec(added=_SOURCE_RULES),
+        "return.when_expected": RuleSpec(added=_SOURCE_RULES),
+        "dispute.escalate_after_decline": RuleSpec(added=_SOURCE_RULES),
+        "dropship.returns_to_store": RuleSpec(added=_SOURCE_RULES),
     }
 )
 """Every rule a rulebook must state (or list as not stated), by id, with what it may hold.

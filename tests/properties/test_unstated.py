@@ -1,6 +1,6 @@
 """A rule a rulebook does not state never decides anything.
 
-For each rule of the schema, a rulebook is made from 2025.1 with that one rule listed as
+For each rule of the schema, a rulebook is made from 2025.2 with that one rule listed as
 ``not_stated``. Whatever is asked under it, the answer either is refused with an
 ``UnstatedRuleError`` naming that rule, or does not cite it: no verdict, deadline,
 advice or dispute stage rests on a rule the rulebook does not have.
@@ -19,7 +19,7 @@ from aliprotect import Claim, ClaimKind, Resolution, Role, Rulebook
 from aliprotect.errors import UnstatedRuleError
 from aliprotect.strategies import orders
 
-BASE = aliprotect.rulebook("2025.1")
+BASE = aliprotect.rulebook("2025.2")  # the current rulebook, which states every rule of the schema
 
 
 @functools.cache
@@ -27,7 +27,7 @@ def without(rule_id: str) -> Rulebook:
     data = json.loads(BASE.document)
     del data["rules"][rule_id]
     data["conflicts"] = [c for c in data.get("conflicts", []) if rule_id not in c["rules"]]
-    data["rulebook"]["version"] = f"2025.1-{rule_id}"
+    data["rulebook"]["version"] = f"2025.2-{rule_id}"
     data["rulebook"]["not_stated"] = [rule_id]
     return Rulebook.from_dict(data)
 
@@ -100,7 +100,7 @@ def test_an_unstated_rule_is_named_when_it_is_needed() -> None:
         protection_days=60,
     )
     assert aliprotect.timeline(order, rules=rules).order_id == "U1"  # the timeline does not need it
-    with pytest.raises(UnstatedRuleError, match=r"rule_id='dispute.lost_is_final': rulebook 2025.1-dispute"):
+    with pytest.raises(UnstatedRuleError, match=r"rule_id='dispute.lost_is_final': rulebook 2025.2-dispute"):
         aliprotect.open_dispute(
             order, Claim(kind=ClaimKind.NOT_RECEIVED), at=pendulum.datetime(2025, 4, 1, tz="Europe/Paris"), rules=rules
         )
