@@ -316,3 +316,11 @@ def test_the_later_pages_never_advise_opening_before_the_delivery_that_cut_prote
     # not cut (shown delivered after the timer ran out): the buffer counts back as usual
     late = attrs.evolve(order, delivered_at=shipped.add(days=31))
     assert aliprotect.recommended_open_by(late, rules=pages).at == shipped.add(days=20)
+
+
+def test_the_notebook_display_says_which_rules_an_answer_carries() -> None:
+    book = aliprotect.rulebook("2013.2")
+    page = aliprotect.timeline(order_of(dt.date(2014, 3, 1)), rules=book)._repr_html_()
+    assert "carried over from rulebook 2010.1" in page  # open.earliest's tooltip
+    current = aliprotect.timeline(order_of(dt.date(2025, 3, 1)), rules=BOOKS["2025.2"])._repr_html_()
+    assert "carried over" not in current

@@ -66,7 +66,8 @@ def _rule_links(rule_ids: Iterable[str], book: Rulebook | None) -> str:
     for rule_id in rule_ids:
         if book is not None and rule_id in book.rules:
             rule = book.rules[rule_id]
-            tip = f"{rule.summary} ({', '.join(str(c) for c in rule.citations)})"
+            carried = f"; carried over from rulebook {rule.carried_from}" if rule.carried_from else ""
+            tip = f"{rule.summary} ({', '.join(str(c) for c in rule.citations)}{carried})"
             parts.append(f'<abbr title="{_e(tip)}"><code>{_e(rule_id)}</code></abbr>')
         else:
             parts.append(f"<code>{_e(rule_id)}</code>")
