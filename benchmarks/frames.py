@@ -10,7 +10,7 @@ and prints, as ratios against baselines measured in the same run (the best of a 
 alternating the two):
 
 - ``frames.timelines`` against an exact hand-written per-zone pandas computation of the
-  same five deadlines under rulebook 2025.1 (checked equal to it first);
+  same five deadlines under rulebook 2025.2 (checked equal to it first);
 - ``frames.timelines`` against looping over ``aliprotect.timeline()`` (on a sample of the
   table, per order);
 - the peak memory of a fresh process that builds the table and answers it.
@@ -30,7 +30,7 @@ import pendulum
 import aliprotect
 from aliprotect import frames
 
-RULES = aliprotect.rulebook("2025.1")
+RULES = aliprotect.rulebook("2025.2")
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Shanghai", "America/Sao_Paulo", "UTC")
 ROUNDS = 3
 SAMPLE = 5_000
@@ -63,7 +63,7 @@ def orders(rows: int, seed: int = 2025) -> pd.DataFrame:
 
 
 def by_hand(table: pd.DataFrame) -> pd.DataFrame:
-    """The five deadlines of rulebook 2025.1, zone by zone, as a careful pandas user writes them.
+    """The five deadlines of rulebook 2025.2, zone by zone, as a careful pandas user writes them.
 
     Exact across DST for these zones (their changes are one hour): a skipped wall time moves
     forward by the gap and a repeated one is its second pass, as pendulum reads them.
@@ -159,7 +159,7 @@ def main() -> None:
     engine, pandas = race(lambda: ours(table), lambda: by_hand(table))
     loop = best(_loop(table)) / SAMPLE * rows
     memory = peak_memory(rows)
-    print(f"{rows:,} orders, five zones, rulebook 2025.1 (best of {ROUNDS})")
+    print(f"{rows:,} orders, five zones, rulebook 2025.2 (best of {ROUNDS})")
     print(f"{'what':52} {'ours':>9} {'baseline':>9} {'ratio':>8} {'target':>8}")
     row("frames.timelines / exact per-zone pandas by hand", engine, pandas, f"{engine / pandas:7.2f}x", "<= 3")
     row("a loop of timeline() / frames.timelines", loop, engine, f"{loop / engine:7.0f}x", ">= 100")

@@ -30,7 +30,7 @@ import aliprotect
 
 ROUNDS = 15
 PARIS = "Europe/Paris"
-RULES = aliprotect.rulebook("2025.1")
+RULES = aliprotect.rulebook("2025.2")
 ORDER = aliprotect.Order(
     id="8012345678901234",
     placed_at=pendulum.datetime(2025, 3, 1, 10, tz=PARIS),
@@ -58,7 +58,7 @@ def _add_days(instant: dt.datetime, days: int) -> dt.datetime:
 
 
 def by_hand(shipped: dt.datetime, protection_days: int, extension_days: int) -> tuple[dt.datetime, ...]:
-    """dispute_opens, open_by_recommended, protection_ends, completed, dispute_closes (rulebook 2025.1)."""
+    """dispute_opens, open_by_recommended, protection_ends, completed, dispute_closes (rulebook 2025.2)."""
     assert shipped.tzinfo is not None
     day = shipped.date() + dt.timedelta(days=6)
     opens = _wall(dt.datetime(day.year, day.month, day.day), shipped.tzinfo)
