@@ -72,6 +72,7 @@ def test_a_line_is_in_the_section_of_the_last_heading_at_or_before_it() -> None:
     assert numbered.section('"4. Quality Doesn\'t Match Description"') == "4. Quality Doesn’t Match Description"
     assert source.section("comment 31 reply") == "Comments"
     assert source.section("somewhere") is None
+    assert source.section("²") is None  # a digit to str.isdigit, not a line number (found by the fuzz run)
     assert source.link("Open dispute") is None  # no address, no link
     with pytest.raises(InvalidValueError, match="locator=3 must be"):
         source.section(3)  # type: ignore[arg-type]

@@ -160,7 +160,7 @@ class Source:
         if locator.startswith("comment"):
             return next((heading for _, heading in self.sections if heading == "Comments"), None)
         first = locator.split("-", 1)[0]
-        if not first.isdigit():
+        if not (first.isascii() and first.isdigit()):  # "²" is a digit to str.isdigit, not to int()
             return None
         line = int(first)
         found = None
