@@ -102,6 +102,7 @@ def test_the_repeated_hour_is_read_as_the_caller_says() -> None:
         ({"gmt_create": "2023-02-29 00:00:00"}, InvalidValueError, r"is not a real AliExpress time"),
         ({"gmt_create": "2024-02-24 15:00:60"}, InvalidValueError, r"is not a real AliExpress time"),
         ({"gmt_create": "２０２４-02-24 15:00:51"}, InvalidValueError, r"is not a real AliExpress time"),
+        ({"gmt_create": "²⁰²⁴-02-24 15:00:51"}, InvalidValueError, r"is not a real AliExpress time"),  # was ValueError
         ({"freight_commit_day": "²"}, InvalidValueError, r"freight_commit_day='²' must be a whole number"),
         ({"freight_commit_day": 10**10}, InvalidValueError, r"freight_commit_day=10000000000 must be a whole"),
         ({"order_id": 0}, InvalidValueError, r"id=0 is not an order number"),

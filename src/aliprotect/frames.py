@@ -1463,7 +1463,7 @@ def from_aliexpress(
     last_year = 2040
     for name in ("gmt_create", "gmt_send", "gmt_trade_end", "gmt_received", "over_time_left"):
         _, texts = reader.strings(name)
-        years = [int(text[:4]) for text in texts if text[:4].isdigit()]
+        years = [int(text[:4]) for text in texts if text[:4].isascii() and text[:4].isdigit()]  # not "²⁰²⁵"
         last_year = max(last_year, *(year + 2 for year in years)) if years else last_year
     zones = _columnar.Zones([_zone_named(aliexpress.PACIFIC)], min(last_year, 9999))
     placed, has_placed = _pacific(reader, "gmt_create", zones, repeated_hour)
