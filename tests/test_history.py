@@ -324,3 +324,66 @@ def test_the_notebook_display_says_which_rules_an_answer_carries() -> None:
     assert "carried over from rulebook 2010.1" in page  # open.earliest's tooltip
     current = aliprotect.timeline(order_of(dt.date(2025, 3, 1)), rules=BOOKS["2025.2"])._repr_html_()
     assert "carried over" not in current
+
+
+def test_under_the_escrow_era_the_advice_says_silence_goes_to_the_dispute_team() -> None:
+    escrow = aliprotect.rulebook("2010.1")
+    shipped = pendulum.datetime(2012, 5, 2, 15, tz="Asia/Shanghai")
+    order = Order(id="E1", placed_at=shipped, shipped_at=shipped, protection_days=60, carrier="EMS")
+    opened = pendulum.datetime(2012, 5, 10, 9, tz="Asia/Shanghai")
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=escrow)
+    team = pendulum.datetime(2012, 5, 26, tz="Asia/Shanghai")
+    for at in (opened.add(days=1), opened.add(days=15, hours=12)):
+        status = aliprotect.dispute_status(dispute, at=at)
+        assert [d.name for d in status.deadlines] == ["seller_reply_by", "moderator_from"]
+        assert status.deadlines[1].at == team
+        advice = aliprotect.next_actions(order, at=at, dispute=dispute, rules=escrow)
+        waiting = next(a for a in advice if a.action is aliprotect.Action.WAIT)
+        assert "you win" not in waiting.text
+        assert "dispute team" in waiting.text
+        assert all(a.by is None or a.by > at for a in advice)  # never advice whose time has passed
+
+
+def test_words_for_a_last_chance_at_completion_or_on_a_named_day() -> None:
+    order = order_of(dt.date(2019, 3, 1))
+    late = order.shipped_at.add(days=70)
+    for version, words in (("2018.1", ", when the order completed"), ("2021.2", ", at the end of day 15 after")):
+        verdict = aliprotect.can_open_dispute(order, ClaimKind.NOT_RECEIVED, at=late, rules=BOOKS[version])
+        assert not verdict
+        assert words in verdict.reason
+
+
+def test_under_the_promised_timer_the_sanity_bound_applies_to_the_promised_days() -> None:
+    pages = aliprotect.rulebook("undated.4")
+    shipped = pendulum.datetime(2016, 4, 2, tz="UTC")
+    # protection_days no longer sets the timer, so a long one is not refused; the timer is capped at 60
+    order = Order(id="L", placed_at=shipped, shipped_at=shipped, protection_days=90, promised_days=30)
+    assert aliprotect.protection_end(order, rules=pages).at == shipped.add(days=30)
+
+
+def test_the_later_pages_never_advise_opening_before_a_dispute_can_open() -> None:
+    pages = aliprotect.rulebook("undated.4")
+    shipped = pendulum.datetime(2019, 3, 1, 18, tz="Europe/Paris")
+    short = Order(id="S", placed_at=shipped, shipped_at=shipped, protection_days=60, promised_days=7)
+    window = aliprotect.dispute_window(short, rules=pages)
+    advised = aliprotect.recommended_open_by(short, rules=pages)
+    assert advised.at == window.opens  # not 3 days before shipping (7 - 10)
+    assert "less than the 10 days settlement takes after a dispute can first be opened" in advised.description
+    extended = attrs.evolve(short, extensions=[aliprotect.Extension(granted_at=shipped.add(days=6), days=2)])
+    assert aliprotect.recommended_open_by(extended, rules=pages).at == shipped.add(days=6)  # the extension's instant
+    frames = pytest.importorskip("aliprotect.frames")
+    pd = pytest.importorskip("pandas")
+    table = pd.DataFrame(
+        {
+            "id": ["S", "T"],
+            "placed_at": pd.Series([shipped, shipped], dtype="datetime64[us, Europe/Paris]"),
+            "shipped_at": pd.Series([shipped, shipped], dtype="datetime64[us, Europe/Paris]"),
+            "protection_days": [60, 60],
+            "promised_days": [7, 45],
+        }
+    )
+    answers = frames.timelines(table, rules=pages)
+    for row, order in enumerate([short, attrs.evolve(short, id="T", promised_days=45)]):
+        expected = {d.name: d.at for d in aliprotect.timeline(order, rules=pages).deadlines}
+        got = answers.loc[row, "open_by_recommended"]
+        assert got == expected["open_by_recommended"], (row, got, expected)

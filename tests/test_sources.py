@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.resources
+import json
 import re
 import urllib.parse
 
+import pendulum
 import pytest
 
 import aliprotect
@@ -122,3 +125,52 @@ def test_the_credit_line_says_who_when_and_how_much_it_weighs() -> None:
     book = aliprotect.rulebook("2025.1")
     assert book.sources["seed 003"].credit() == "DSers blog, 2025 (title); a third-party article"
     assert Source("x", "An article").credit() == "evidence level not stated"
+
+
+def test_a_source_links_only_to_the_web_and_escapes_what_utf8_cannot_hold() -> None:
+    web = Source("x", "A page", address="example.org/page")
+    assert web.url == "https://example.org/page"
+    assert Source("x", "A page", address="http://example.org").url == "http://example.org"
+    assert Source("x", "A page", address="javascript://%0Aalert(1)").url is None  # never a script link
+    assert web.link("") == web.url
+    assert web.link("\ud800") == "https://example.org/page#:~:text=%ED%A0%80"  # was UnicodeEncodeError
+    unsorted = Source("x", "A page", sections=((20, "Later"), (3, "First")))
+    assert unsorted.section("5") == "First"
+    assert Source("x", "A page").section('"') is None
+
+
+def test_a_rulebook_with_a_strange_locator_is_read_or_refused_with_the_library_s_errors() -> None:
+    for locator in ("seed 002:²", 'seed 004 "\ud800"'):
+        text = TEXT.replace('citations = ["seed 002:26"]', f"citations = [{json.dumps(locator)}]", 1)
+        try:
+            book = aliprotect.Rulebook.from_toml(text.replace('version = "2025.1"', 'version = "2025.1-x"'))
+        except aliprotect.AliprotectError:
+            continue
+        assert book.rule("open.earliest").citations[0].where()
+
+
+def test_citations_and_supersessions_are_checked_when_built() -> None:
+    from aliprotect.rules import Citation, Superseded
+
+    with pytest.raises(InvalidValueError, match="locator=None must be text"):
+        Citation("seed 002", None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="source=1 must be text"):
+        Citation(1, "2")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="since='x' must be a date"):
+        Superseded("2025.2", "x", "why")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="must be text"):
+        Superseded(1, dt.date(2026, 11, 23), "why")  # type: ignore[arg-type]
+
+
+def test_explain_names_comments_as_comments_not_lines() -> None:
+    book = aliprotect.rulebook("2025.2")
+    shipped = pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris")
+    order = aliprotect.Order(id="C1", placed_at=shipped, shipped_at=shipped, protection_days=60)
+    claim = aliprotect.Claim(kind=aliprotect.ClaimKind.NOT_RECEIVED)
+    dispute = aliprotect.open_dispute(order, claim, at=shipped.add(days=10), rules=book)
+    advice = aliprotect.next_actions(order, at=shipped.add(days=11), dispute=dispute, rules=book)
+    cited = next(a for a in advice if "claim.not_received" in a.rule_ids)
+    text = aliprotect.explain(cited)
+    assert 'section "Comments" (comment 31 reply)' in text
+    assert "line comment" not in text
+    assert "lines comment" not in text

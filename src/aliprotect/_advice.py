@@ -525,14 +525,25 @@ class _Advisor:
             )
         if now.stage is Stage.AWAITING_SELLER:
             reply_by = deadline["seller_reply_by"]
-            self.add(
-                Action.WAIT,
-                f"the seller has until {reply_by.isoformat()} to reply; if the seller stays silent, you win",
-                Urgency.INFO,
-                *now.rule_ids,
-                "dispute.seller_silent",
-                by=reply_by,
-            )
+            to_team = deadline.get("moderator_from")  # a rulebook whose silent seller sends the dispute to the team
+            if to_team is None:
+                text, by = (
+                    f"the seller has until {reply_by.isoformat()} to reply; if the seller stays silent, you win",
+                    reply_by,
+                )
+            elif self.before(reply_by):
+                text = (
+                    f"the seller has until {reply_by.isoformat()} to reply; if the seller stays silent, the dispute "
+                    f"goes to AliExpress's dispute team at {to_team.isoformat()}"
+                )
+                by = reply_by
+            else:
+                text = (
+                    f"the seller did not reply by {reply_by.isoformat()}: the dispute goes to AliExpress's dispute "
+                    f"team at {to_team.isoformat()}"
+                )
+                by = to_team
+            self.add(Action.WAIT, text, Urgency.INFO, *now.rule_ids, "dispute.seller_silent", by=by)
             rule = self.rules.rule(dispute.claim.kind.rule_id)
             missing = [item for item in rule.evidence if item not in dispute.claim.evidence]
             if missing:
@@ -542,7 +553,7 @@ class _Advisor:
                     f"{', '.join(item.value.replace('_', ' ') for item in missing)}",
                     Urgency.NOW,
                     rule.id,
-                    by=reply_by,
+                    by=by,
                 )
         elif now.stage is Stage.NEGOTIATING:
             self.negotiating_advice(dispute, deadline, tracking)

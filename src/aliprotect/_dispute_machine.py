@@ -517,6 +517,15 @@ def _schedule(state: _State, clock: _Clock, rules: Rulebook, *, planned: bool = 
         deadline("claim_until", clock.claim_until, "the claim phase ends: no escalation from now", "dispute.escalation")
     if clock.moderator_from is not None and engaged:
         deadline("moderator_from", clock.moderator_from, "without agreement, a moderator decides", "dispute.escalation")
+    elif clock.silent_to_team is not None and (planned or Stage.NEGOTIATING not in state.seen):
+        # the seller never replied: silence sends the dispute to the team
+        deadline(
+            "moderator_from",
+            clock.silent_to_team,
+            "if the seller has not replied, the dispute goes to AliExpress's dispute team",
+            "dispute.seller_silent",
+            "dispute.escalation",
+        )
     if state.return_by is not None:
         deadline("return_by", state.return_by, "send the item back, with a tracking number", "return.window")
     if state.refunded_at is not None:
@@ -533,7 +542,7 @@ def _schedule(state: _State, clock: _Clock, rules: Rulebook, *, planned: bool = 
 def _current(state: _State, schedule: dict[str, Deadline]) -> tuple[Deadline, ...]:
     """The deadlines that govern the dispute's stage in ``state``."""
     if state.stage is Stage.AWAITING_SELLER:
-        names: tuple[str, ...] = ("seller_reply_by",)
+        names: tuple[str, ...] = ("seller_reply_by", "moderator_from")  # the latter when silence goes to the team
     elif state.stage is Stage.NEGOTIATING:
         names = ("claim_from", "claim_until", "moderator_from")
     elif state.stage is Stage.RETURN_DUE:

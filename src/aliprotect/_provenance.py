@@ -416,7 +416,17 @@ def _citations(citations: Sequence[Citation], book: Rulebook) -> list[str]:
         places = []
         for section, cited in sections.items():
             at = [c.locator for c in cited if c.locator and not c.locator.startswith('"')]
-            copy = f"{'lines' if len(at) > 1 or '-' in at[0] else 'line'} {', '.join(at)}" if at else ""
+            numbers = [place for place in at if place[:1].isdigit()]  # "comment 31 reply" is no line
+            copy = ", ".join(
+                [
+                    *(
+                        [f"{'lines' if len(numbers) > 1 or '-' in numbers[0] else 'line'} {', '.join(numbers)}"]
+                        if numbers
+                        else []
+                    ),
+                    *(place for place in at if place not in numbers),
+                ]
+            )
             if section is None:
                 places.append(copy)
             else:

@@ -75,7 +75,7 @@ PUBLISHED: Mapping[str, str] = MappingProxyType(
         "2020.1": "sha256:9687671b558827cdbb006d0d8d613a3322c855ac8ef1da88676a1fc693106525",
         "2020.2": "sha256:fd64177c51a047a64cbba1c3dddaa03f2f614723b6c30ff5868805ed844b6dc5",
         "2021.1": "sha256:096cd08c8cd7a112c3035d8f1fb9ac0b95ff5344c83c8916f5fbcff8c92dc7c4",
-        "2021.2": "sha256:a03d8b240dccc02545006f6f713bfcccfed2f30a8c335662f370305bfcd1f94d",
+        "2021.2": "sha256:120829bbee6883fe08deacd1b2a0e26cade3d3626d4ba81c229e1a8f6125752e",
         "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
         "2025.2": "sha256:1173a81b7399380b66ccdc2701dd257d71f00f32c6e7ff0dde06af9d61507436",
         "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
@@ -90,6 +90,18 @@ changes, so a file that no longer matches means the installation was modified; l
 raises :class:`~aliprotect.errors.ModifiedRulebookError`."""
 
 
+def _text(value: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError(f"{value!r} must be text: a rulebook's version, or why it was superseded")
+    return value
+
+
+def _day(value: dt.date) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise InvalidValueError(f"since={value!r} must be a date, e.g. datetime.date(2026, 11, 23)")
+    return value
+
+
 @attrs.frozen
 class Superseded:
     """Why a published rulebook is deprecated, and the one to use instead.
@@ -100,11 +112,11 @@ class Superseded:
     chooses it.
     """
 
-    by: str
+    by: str = attrs.field(converter=_text)
     """The version to use instead."""
-    since: dt.date
+    since: dt.date = attrs.field(converter=_day)
     """The day it was superseded."""
-    why: str
+    why: str = attrs.field(converter=_text)
     """What was wrong with it, or what it lacks."""
 
 

@@ -37,6 +37,18 @@ def names_map(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str,
     return _checks.mapping(mapping, "carriers")
 
 
+def _source_text(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"source={value!r} must be text: the key of a source, e.g. 'seed 002'")
+    return value
+
+
+def _locator_text(value: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidValueError(f"locator={value!r} must be text: a line, a range or a quoted heading, e.g. '26'")
+    return value
+
+
 def _unit(value: Unit) -> Unit:
     return _checks.member(value, Unit, "unit")
 
@@ -92,9 +104,9 @@ class Citation:
         'https://www.hockinsonkountrycafe.com/9094.html'
     """
 
-    source: str
+    source: str = attrs.field(converter=_source_text)
     """The key of the source in the rulebook's ``sources`` table, e.g. ``seed 002``."""
-    locator: str
+    locator: str = attrs.field(converter=_locator_text)
     """The place in the source: a line (``26``), a range (``21-29``) of aliprotect's copy, or a heading."""
     section: str | None = attrs.field(default=None, eq=False)
     """The heading of the section of the public page the place is in, when known: what a

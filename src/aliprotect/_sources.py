@@ -89,7 +89,7 @@ def _sections(value: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]
         raise InvalidValueError(
             f"sections={value!r} must be pairs of a line number and a heading, e.g. ((1, 'Title'),)"
         )
-    return sections
+    return tuple(sorted(sections, key=lambda pair: pair[0]))  # section() walks them in line order
 
 
 @attrs.frozen
@@ -136,7 +136,10 @@ class Source:
         """The address as a link, ``https://`` and the address; ``None`` without an address."""
         if self.address is None:
             return None
-        return self.address if "://" in self.address else "https://" + self.address
+        if "://" not in self.address:
+            return "https://" + self.address
+        # a link a reader can open safely: only the web's own schemes, never javascript: or file:
+        return self.address if self.address.lower().startswith(("https://", "http://")) else None
 
     def credit(self) -> str:
         """Who published it, when, and how much it weighs, in a line: what a reader weighs it by.
@@ -156,7 +159,7 @@ class Source:
         quoted heading, that heading; for a comment, ``Comments``. ``None`` when unknown."""
         _checks.instance(locator, str, "locator")
         if locator.startswith('"'):
-            return self._heading(locator.strip('"'))
+            return self._heading(locator.strip('"')) or None
         if locator.startswith("comment"):
             return next((heading for _, heading in self.sections if heading == "Comments"), None)
         first = locator.split("-", 1)[0]
@@ -185,9 +188,10 @@ class Source:
     def link(self, section: str | None) -> str | None:
         """A link that opens the page at ``section`` (a text fragment), or the page itself."""
         _checks.optional(section, str, "section", "'Open dispute'")
-        if self.url is None or section is None:
+        if self.url is None or not section:
             return self.url
-        return f"{self.url}#:~:text={urllib.parse.quote(section, safe='')}"
+        # a lone surrogate cannot be UTF-8: it is escaped as its code units rather than refused
+        return f"{self.url}#:~:text={urllib.parse.quote(section, safe='', errors='surrogatepass')}"
 
 
 _NUMBERED = re.compile(r"^\d+\.\s+")

@@ -45,9 +45,12 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     if order.shipped_at is None:
         raise not_shipped(order, question)
     longest, why = longest_timer(rules)
-    if order.protection_days > longest:
-        raise InvalidValueError(f"protection_days={order.protection_days}: {why}")
     length = timer_days(order, rules)
+    if follows_promised(rules):  # the timer is the promised time; protection_days does not set it
+        if length > longest:
+            raise InvalidValueError(f"promised_days={order.promised_days}: {why}")
+    elif order.protection_days > longest:
+        raise InvalidValueError(f"protection_days={order.protection_days}: {why}")
     if order.extensions and (rules.calendar("protection.period") is not None or length != order.protection_days):
         _check_extensions_on_calendar(order, order.shipped_at, rules)
     end = timer_end(order, order.shipped_at, rules)
@@ -334,10 +337,15 @@ def closing_words(order: Order, rules: Rulebook) -> str:
     if rules.has("open.latest", "until_day_after_shipping"):
         day = rules.number("open.latest", "until_day_after_shipping", carrier=order.carrier)
         return f"at the end of day {day} after shipping"
-    days = rules.number("open.latest", "after_completion")
+    quantity = rules.quantity("open.latest", "after_completion")
+    days = rules.number("open.latest", "after_completion", unit=quantity.unit)
     if rules.rule("open.latest").anchor == "promised_delivery_or_receipt":
-        return f"{days} days after the promised delivery time ended or receipt was confirmed"
-    return f"{days} days after the order completed"
+        event = "the promised delivery time ended or receipt was confirmed"
+    else:
+        event = "the order completed"
+    if quantity.unit is Unit.DAY_NUMBER:  # C8
+        return f"at the end of day {days} after {event}"
+    return f"when {event}" if days == 0 else f"{days} days after {event}"
 
 
 def in_transit_until(
@@ -397,19 +405,20 @@ def recommended_deadline(order: Order, end: pendulum.DateTime, rules: Rulebook) 
     buffer = days_of(rules, "protection.settlement_buffer", "before_protection_end")
     at = _days.add_days(end, -buffer, rules.calendar("protection.settlement_buffer"))
     description = f"open a dispute by now: settlement takes at least {buffer} days before protection ends"
-    delivered = order.delivered_at
-    if (
-        delivered is not None
-        and rules.rule("protection.settlement_buffer").anchor == "end_known"
-        and _cut_at_delivery(order, end, rules)
-        and _days.key(at) < _days.key(delivered)
-    ):
-        # the delivery that cut protection short cannot be advised against before it happened
-        at = delivered
-        description = (
-            f"open a dispute by now: protection was cut to end at {end.isoformat()} when the parcel showed as "
-            f"delivered, less than the {buffer} days settlement takes"
-        )
+    if rules.rule("protection.settlement_buffer").anchor == "end_known":
+        # never before the instant the end became known, nor before a dispute can be opened
+        shipped = shipped_at(order, "open-by")
+        known = [(_opens(order, shipped, rules), "a dispute can first be opened")]
+        known += [(e.granted_at, "the last extension was granted") for e in order.extensions]
+        if order.delivered_at is not None and _cut_at_delivery(order, end, rules):
+            known.append((order.delivered_at, "the parcel showed as delivered and protection was cut"))
+        floor, why = max(known, key=lambda pair: _days.key(pair[0]))
+        if _days.key(at) < _days.key(floor):
+            at = floor
+            description = (
+                f"open a dispute by now: protection ends at {end.isoformat()}, less than the {buffer} days "
+                f"settlement takes after {why} at {floor.isoformat()}"
+            )
     return Deadline(
         name="open_by_recommended",
         at=at,

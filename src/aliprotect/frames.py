@@ -834,12 +834,17 @@ class _Engine:
         if rules.calendar("protection.period") is not None:  # the order checked itself on its own calendar
             facts.check_extensions(self, rule="protection.period", rows=rows)
         longest, why = _timeline.longest_timer(rules)
-        facts.reader.fail(
-            InvalidValueError,
-            rows & (facts.protection > longest),
-            lambda row: f"protection_days={facts.protection[row]}: {why}",
-        )
         length = self.timer_days(rows)
+        if _timeline.follows_promised(rules):  # the timer is the promised time; protection_days does not set it
+            facts.reader.fail(
+                InvalidValueError, rows & (length > longest), lambda row: f"promised_days={facts.promised[row]}: {why}"
+            )
+        else:
+            facts.reader.fail(
+                InvalidValueError,
+                rows & (facts.protection > longest),
+                lambda row: f"protection_days={facts.protection[row]}: {why}",
+            )
         if _timeline.follows_promised(rules):  # the order checked its extensions against its own protection_days
             facts.check_extensions(self, rule="protection.period", rows=rows & (length != facts.protection))
         everything = np.ones(len(facts.ext_order), dtype=bool)
@@ -859,16 +864,25 @@ class _Engine:
         self.cut_at_delivery = cut & (ends.us != timer.us)
         return ends
 
-    def open_by(self, ends: _At, rows: Bools) -> _At:
-        """The recommended open-by (``protection.settlement_buffer``), as the scalar function gives it: never
-        before the delivery that cut protection short."""
+    def open_by(self, ends: _At, rows: Bools, opens: _At) -> _At:
+        """The recommended open-by (``protection.settlement_buffer``), as the scalar function gives it; under
+        ``anchor = "end_known"``, never before the window opens, the last extension or a delivery that cut
+        protection short."""
+        facts = self.facts
         buffer = self.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rows, by_carrier=False)
         advised = self.add(ends, -buffer, rows, rule="protection.settlement_buffer")
         buffer_rule = self.rules.rules.get("protection.settlement_buffer")
         if buffer_rule is None or buffer_rule.anchor != "end_known":
             return advised
-        delivered = self.facts.instant["delivered_at"]
-        return _choose(self.cut_at_delivery & (advised.us < delivered.us), delivered, advised)
+        floor = opens
+        if len(facts.ext_order):
+            last = np.full(facts.rows, np.iinfo(np.int64).min, dtype=np.int64)
+            np.maximum.at(last, facts.ext_order, facts.ext_granted.us)
+            granted = _At(facts.shipped.zone, last)  # an instant only compared, never shown
+            floor = _choose(last > floor.us, granted, floor)
+        delivered = facts.instant["delivered_at"]
+        floor = _choose(self.cut_at_delivery & (delivered.us > floor.us), delivered, floor)
+        return _choose(advised.us < floor.us, floor, advised)
 
     def window(self, rows: Bools, end: Callable[[], _At]) -> tuple[_At, _At, Bools | None]:
         """When a dispute can be opened, ``[opens, closes)``, and which rows complete at receipt when that was
@@ -1044,7 +1058,7 @@ def timelines(
     if receipt is None:
         receipt = shipped & facts.known["received_at"] & (received.us < ends.us)
     timer = shipped & ~receipt
-    advised = engine.open_by(ends, timer)
+    advised = engine.open_by(ends, timer, opens)
     if shipped.any():
         engine.check_stated("open.earliest", "open.latest", "protection.period", "escrow.release")
     if timer.any():
@@ -1220,7 +1234,7 @@ def _next_actions(frame: nw.DataFrame[Any], all_facts: _Facts, engine: _Engine, 
         )
     ends = end()
     engine.number("protection.settlement_buffer", "before_protection_end", Unit.DAYS, rest, by_carrier=True)
-    advised = engine.open_by(ends, rest)
+    advised = engine.open_by(ends, rest, opens)
     waiting = at_us < opens.us
     last_chance = rest & ~(advised.us < closes.us)
     by_advice = rest & ~last_chance & (at_us < advised.us) & ~(advised.us < opens.us)
