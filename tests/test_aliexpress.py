@@ -14,7 +14,7 @@ from aliprotect import aliexpress
 from aliprotect.aliexpress import IssueStatus, LogisticsStatus, OrderStatus, ReceiveStatus
 from aliprotect.errors import AliprotectError, InvalidValueError, MissingFactError
 
-OBSERVED = aliprotect.rulebook("observed.1")
+OBSERVED = aliprotect.rulebook("observed.2")
 LATEST = aliprotect.rulebook("2025.1")
 
 
@@ -325,14 +325,14 @@ def test_the_observed_rulebook_agrees_with_aliexpress_to_the_second_across_the_s
     assert agreed.agrees
     assert agreed.difference == dt.timedelta(0)
     assert agreed.reason == "agree to the second"
-    assert (agreed.rulebook, agreed.fingerprint) == ("observed.1", OBSERVED.fingerprint)
+    assert (agreed.rulebook, agreed.fingerprint) == ("observed.2", OBSERVED.fingerprint)
     # rulebook 2025.1 keeps the Pacific wall-clock time: an hour early once the clocks went forward
     apart = aliexpress.reconcile(detail(), rules=LATEST)
     assert apart.comparable
     assert not apart.agrees
     assert apart.difference == dt.timedelta(hours=-1)
     assert "counts calendar days in the order's zone (C2), while AliExpress counts whole 24-hour days" in apart.reason
-    assert "(-08:00 to -07:00); rulebook observed.1 counts as AliExpress does" in apart.reason
+    assert "(-08:00 to -07:00); rulebook observed.2 counts as AliExpress does" in apart.reason
 
 
 def test_outside_the_dst_changes_every_rulebook_of_the_same_numbers_agrees() -> None:

@@ -94,11 +94,11 @@ def test_records_need_a_json_file(tmp_path: pathlib.Path) -> None:
 
 
 def test_reconcile_says_per_order_whether_aliprotect_and_aliexpress_agree(jsonl: str) -> None:
-    status, out, err = run("reconcile", jsonl, "--rulebook", "observed.1")
+    status, out, err = run("reconcile", jsonl, "--rulebook", "observed.2")
     assert (status, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == (
-        "2 of 2 orders agree with AliExpress's countdown to the second (rulebook observed.1); "
+        "2 of 2 orders agree with AliExpress's countdown to the second (rulebook observed.2); "
         "1 have no countdown of buyer protection"
     )
     assert lines[1] == "order 1: agrees: agree to the second"
@@ -107,7 +107,7 @@ def test_reconcile_says_per_order_whether_aliprotect_and_aliexpress_agree(jsonl:
     report = json.loads(out)
     first = report["orders"][0]
     assert (first["order_id"], first["agrees"], first["difference_seconds"]) == ("1", False, -3600.0)
-    assert "rulebook observed.1 counts as AliExpress does" in first["reason"]
+    assert "rulebook observed.2 counts as AliExpress does" in first["reason"]
     assert report["orders"][1]["agrees"]  # shipped and ended in summer time: no change in between
 
 
@@ -131,7 +131,7 @@ def test_one_bad_record_does_not_stop_reconcile_and_junk_json_never_escapes(tmp_
     long_int = '{"id": ' + "9" * 5000 + "}"
     twice = '{"id": "3", "over_time_left": "2024-05-28 00:15:30", "over_time_left": "2024-05-28 00:15:31"}'
     path.write_text("\n".join([huge, long_int, twice, json.dumps(detail(order_id="4"))]), encoding="utf-8")
-    status, out, err = run("reconcile", str(path), "--rulebook", "observed.1")
+    status, out, err = run("reconcile", str(path), "--rulebook", "observed.2")
     assert status == 2
     assert "order 4: agrees" in out
     assert f"{path} line 1: order 1: child_order_list[0].freight_commit_day=" in err
@@ -144,7 +144,7 @@ def test_the_rules_of_a_rulebook_say_which_days_it_counts_on_another_calendar() 
     import aliprotect
     from aliprotect.display import rules_markdown
 
-    status, out, _ = run("rules", "--rulebook", "observed.1")
+    status, out, _ = run("rules", "--rulebook", "observed.2")
     assert status == 0
     assert out.splitlines()[1].startswith(
         "days of protection.period, protection.extension counted on the calendar of Asia/Shanghai; "
@@ -152,4 +152,4 @@ def test_the_rules_of_a_rulebook_say_which_days_it_counts_on_another_calendar() 
     )
     _, latest, _ = run("rules", "--rulebook", "2025.1")
     assert "counted on the calendar" not in latest
-    assert "are counted on the calendar of Asia/Shanghai" in rules_markdown(aliprotect.rulebook("observed.1"))
+    assert "are counted on the calendar of Asia/Shanghai" in rules_markdown(aliprotect.rulebook("observed.2"))

@@ -104,9 +104,10 @@ def test_rulebooks_lists_versions_dates_and_fingerprints() -> None:
     assert lines[10].startswith("2025.2  in force from 2025-01-01 (seen)")
     assert not lines[10].endswith("]")
     assert lines[11].startswith("observed.1  in force from 2019-03-06 (seen)")
-    assert lines[12].startswith("undated.1  in force from an unknown date (unknown)")
-    assert lines[13].startswith("undated.2  in force from an unknown date (unknown)")
-    assert lines[13].endswith("  [superseded by undated.4]")
+    assert lines[12].startswith("observed.2  in force from 2019-03-06 (seen)")
+    assert lines[13].startswith("undated.1  in force from an unknown date (unknown)")
+    assert lines[14].startswith("undated.2  in force from an unknown date (unknown)")
+    assert lines[14].endswith("  [superseded by undated.4]")
     status, out, _ = run("rulebooks", "--json")
     listed = {book["version"]: book for book in json.loads(out)}
     assert listed["2025.1"]["fingerprint"] == RULES.fingerprint

@@ -46,10 +46,12 @@ GOLDEN = {
     "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
     "2025.2": "sha256:1173a81b7399380b66ccdc2701dd257d71f00f32c6e7ff0dde06af9d61507436",
     "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
+    "observed.2": "sha256:2e406dc9799abadbc95caeaf00539686b5f620392c3e89ceddf6fe647a7c81bb",
     "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
     "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
     "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
     "undated.4": "sha256:5a27333747e061a0b6ec8e8ba2ce7b692835c2fdfd60719fa49abc712e36ad08",
+    "undated.5": "sha256:a788480ffbfac79ba027624fda9c26b29e556d78e8b3770b8f71de24514cfabf",
 }
 
 RULES = aliprotect.rulebook("2025.1")
@@ -119,16 +121,18 @@ def test_the_registry_lists_versions_dates_and_fingerprints() -> None:
         "2025.1",
         "2025.2",
         "observed.1",
+        "observed.2",
         "undated.1",
         "undated.2",
         "undated.3",
         "undated.4",
+        "undated.5",
     ]
     assert books[9] is RULES
     assert (RULES.in_force_from, RULES.in_force_certainty) == (dt.date(2025, 1, 1), Certainty.SEEN)
     assert [str(c) for c in RULES.in_force_citations] == ["seed 003:1"]
     assert all(book.parent is None for book in books)
-    undated = books[12]
+    undated = books[13]
     assert (undated.in_force_from, undated.in_force_certainty) == (None, Certainty.UNKNOWN)
     assert (books[0].in_force_from, books[0].in_force_certainty) == (dt.date(2010, 1, 1), Certainty.ASSUMED)
 

@@ -625,7 +625,7 @@ def test_a_dispute_status_names_its_deadlines_and_refuses_other_names() -> None:
 # --- protection.period and protection.extension on China's calendar (rulebook observed.1) --------
 
 
-OBSERVED = aliprotect.rulebook("observed.1")
+OBSERVED = aliprotect.rulebook("observed.2")
 
 
 def test_each_extension_adds_its_days_to_the_timer_on_the_rulebooks_calendar() -> None:
@@ -662,7 +662,7 @@ def test_an_extension_at_the_very_end_counted_on_the_rulebooks_calendar_is_refus
         aliprotect.protection_end(extended_at(end), rules=OBSERVED)
     assert str(raised.value) == (
         "extension granted_at 2025-11-02T09:00:00-08:00 is not before protection ended at "
-        "2025-11-02T09:00:00-08:00, counted on the calendar of Asia/Shanghai as rulebook observed.1 counts it; "
+        "2025-11-02T09:00:00-08:00, counted on the calendar of Asia/Shanghai as rulebook observed.2 counts it; "
         "an extension can only be granted while protection is active (protection.extension)"
     )
     # a second earlier it is granted: 5 more days of 24 hours

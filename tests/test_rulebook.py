@@ -137,8 +137,8 @@ def test_an_unknown_version_is_refused(version: object) -> None:
     with pytest.raises(
         UnknownRulebookError,
         match=r"is not a published rulebook; published: 2010\.1, 2013\.1, 2013\.2, 2015\.1, 2018\.1, 2020\.1, "
-        r"2020\.2, 2021\.1, 2021\.2, 2025\.1, 2025\.2, observed\.1, undated\.1, undated\.2, undated\.3, "
-        r"undated\.4",
+        r"2020\.2, 2021\.1, 2021\.2, 2025\.1, 2025\.2, observed\.1, observed\.2, undated\.1, undated\.2, "
+        r"undated\.3, undated\.4, undated\.5",
     ):
         aliprotect.rulebook(version)  # type: ignore[arg-type]
 

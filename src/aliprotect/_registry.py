@@ -79,10 +79,12 @@ PUBLISHED: Mapping[str, str] = MappingProxyType(
         "2025.1": "sha256:31849fa377302694cc4e026f0ddcfe5f87a2eab2ea21d493d30901f2b7af03d9",
         "2025.2": "sha256:1173a81b7399380b66ccdc2701dd257d71f00f32c6e7ff0dde06af9d61507436",
         "observed.1": "sha256:a0522b60125ef9131abc269f5950442651ae6171fe4ed25f5bf3a01082f03e5d",
+        "observed.2": "sha256:2e406dc9799abadbc95caeaf00539686b5f620392c3e89ceddf6fe647a7c81bb",
         "undated.1": "sha256:e1236d2c90f999bf89246c3af94b2e53b345568bea78be597e557a9f9b378cd3",
         "undated.2": "sha256:682f4eec63b7ea5582994fdbf9808b46a074f9fef70383e28e5de76aaedf7f0a",
         "undated.3": "sha256:e9b63d1bd6307c5e54ee05829c07d84e99073fe75a08a207b19c618ef335d01d",
         "undated.4": "sha256:5a27333747e061a0b6ec8e8ba2ce7b692835c2fdfd60719fa49abc712e36ad08",
+        "undated.5": "sha256:a788480ffbfac79ba027624fda9c26b29e556d78e8b3770b8f71de24514cfabf",
     }
 )
 """The fingerprint each published rulebook was released with. A published rulebook never
@@ -156,6 +158,18 @@ SUPERSEDED: Mapping[str, Superseded] = MappingProxyType(
             "it counted the promised delivery deadline in the zone of shipping, while its source shows the deadline "
             "in Pacific time; 2021.2 counts those days on the America/Los_Angeles calendar",
         ),
+        "observed.1": Superseded(
+            "observed.2",
+            _CORRECTED,
+            "the rules it carries from 2025.1 carry 2025.1's two citations that pointed at the wrong line; "
+            "observed.2 has the same rules and numbers with 2025.2's citations and its sources' addresses",
+        ),
+        "undated.3": Superseded(
+            "undated.5",
+            _CORRECTED,
+            "the rules it carries from 2025.1 carry 2025.1's two citations that pointed at the wrong line; "
+            "undated.5 has the same rules and numbers with 2025.2's citations and its sources' addresses",
+        ),
         "2025.1": Superseded(
             "2025.2",
             _CORRECTED,
@@ -209,10 +223,12 @@ def rulebooks() -> tuple[Rulebook, ...]:
         2025.1 2025-01-01 seen
         2025.2 2025-01-01 seen
         observed.1 2019-03-06 seen
+        observed.2 2019-03-06 seen
         undated.1 None unknown
         undated.2 None unknown
         undated.3 None unknown
         undated.4 None unknown
+        undated.5 None unknown
     """
     return tuple(_load(version) for version in _published())
 

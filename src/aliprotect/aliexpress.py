@@ -42,7 +42,7 @@ Example:
     '2024-02-27T23:15:30-08:00'
     >>> found.sources["protection_days"]
     'child_order_list[0].freight_commit_day'
-    >>> aliexpress.reconcile(found, rules=aliprotect.rulebook("observed.1")).agrees
+    >>> aliexpress.reconcile(found, rules=aliprotect.rulebook("observed.2")).agrees
     True
 """
 
@@ -891,7 +891,7 @@ def reconcile(
     """aliprotect's end of protection beside AliExpress's own countdown (``over_time_left``).
 
     While an order waits for the buyer to accept the goods, AliExpress's countdown is the end of
-    buyer protection. The two agree to the second under rulebook ``observed.1``, which counts
+    buyer protection. The two agree to the second under rulebook ``observed.2``, which counts
     days as the countdown does (whole 24-hour days). Under a rulebook that counts calendar days
     in the order's zone (C2), they differ by an hour when US Pacific time changes offset between
     shipping and the end; the reason says so. A few seconds apart means AliExpress started its
@@ -912,13 +912,13 @@ def reconcile(
         ...     "logistic_info_list": [{"gmt_send": "2024-02-27 23:15:30", "logistics_no": "LP0041"}],
         ...     "product_list": [{"freight_commit_day": 90}], "over_time_left": "2024-05-28 00:15:30",
         ... }
-        >>> aliexpress.reconcile(record, rules=aliprotect.rulebook("observed.1")).reason
+        >>> aliexpress.reconcile(record, rules=aliprotect.rulebook("observed.2")).reason
         'agree to the second'
         >>> reason = aliexpress.reconcile(record, rules=aliprotect.rulebook("2025.2")).reason
         >>> print(reason)  # doctest: +NORMALIZE_WHITESPACE
         aliprotect's end is 1 hour before AliExpress's: rulebook 2025.2 counts calendar days in the
         order's zone (C2), while AliExpress counts whole 24-hour days, and US Pacific time changed
-        its offset in between (-08:00 to -07:00); rulebook observed.1 counts as AliExpress does
+        its offset in between (-08:00 to -07:00); rulebook observed.2 counts as AliExpress does
     """
     rules = given_or_latest(rules)
     found = record if isinstance(record, ApiOrder) else order_from_api(record, repeated_hour=repeated_hour)
@@ -1009,7 +1009,7 @@ def _why(difference: dt.timedelta, order: Order, theirs: pendulum.DateTime, rule
                 f"{said}: rulebook {rules.version} counts calendar days in the order's zone (C2), while AliExpress "
                 f"counts whole 24-hour days, and US Pacific time changed its offset in between "
                 f"({start.strftime('%z')[:3]}:{start.strftime('%z')[3:]} to {end.strftime('%z')[:3]}:"
-                f"{end.strftime('%z')[3:]}); rulebook observed.1 counts as AliExpress does"
+                f"{end.strftime('%z')[3:]}); rulebook observed.2 counts as AliExpress does"
             )
     if size < dt.timedelta(minutes=10):
         return (

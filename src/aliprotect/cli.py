@@ -260,7 +260,7 @@ def _parser() -> argparse.ArgumentParser:
         help="compare each order's end of protection with AliExpress's own countdown (over_time_left)",
         description="Read AliExpress order records (a JSON array, JSON Lines, or a list response; times in US "
         "Pacific time) and say, per order, whether aliprotect's end of protection and AliExpress's countdown "
-        "agree to the second, or by how much and why. Rulebook observed.1 counts days as AliExpress does.",
+        "agree to the second, or by how much and why. Rulebook observed.2 counts days as AliExpress does.",
     )
     reconcile.set_defaults(run=_reconcile)
     reconcile.add_argument(

@@ -1428,7 +1428,7 @@ def from_aliexpress(
         ...     "overTimeLeft": ["2024-05-28 00:15:30"],
         ... })
         >>> orders = frames.from_aliexpress(records)
-        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("observed.1"))
+        >>> table = frames.timelines(orders, rules=aliprotect.rulebook("observed.2"))
         >>> bool((table["protection_ends"] == table["over_time_left"]).all())
         True
     """

@@ -148,7 +148,7 @@ def test_upcoming_is_sorted_inside_its_horizon_and_independent_of_order(
     assert aliprotect.upcoming(shuffled, at=at, within=horizon, rules=RULES) == reminders
 
 
-ERAS = [aliprotect.rulebook(v) for v in ("2021.1", "undated.1", "undated.2", "undated.3", "2025.1")]
+ERAS = [aliprotect.rulebook(v) for v in ("2021.2", "2010.1", "undated.4", "undated.5", "2025.2")]
 
 
 @pytest.mark.parametrize("rules", ERAS, ids=lambda book: book.version)

@@ -18,7 +18,7 @@ from aliexpress_support import PACIFIC, detail, pacific, record_of
 from aliprotect import Money, Order, aliexpress
 from aliprotect.errors import AliprotectError
 
-OBSERVED = aliprotect.rulebook("observed.1")
+OBSERVED = aliprotect.rulebook("observed.2")
 ZONE = pendulum.timezone(PACIFIC)
 
 

@@ -63,7 +63,7 @@ OPTIONS = st.lists(
             "--progress",
             "--rulebook",
             "2025.1",
-            "observed.1",
+            "observed.2",
             "1999.1",
             "--role",
             "dropshipper",
