@@ -55,6 +55,7 @@ ORDER = (
     "rules",
     "display",
     "_documents",
+    "_ical",
     "aliexpress",
     "_columnar",
     "frames",
@@ -64,6 +65,7 @@ ORDER = (
     "_cli_rules",
     "_cli_aliexpress",
     "_cli_check",
+    "_cli_ical",
     "cli",
     "strategies",
     # the door
@@ -83,7 +85,9 @@ SHELLS = frozenset(
         "_cli_rules",
         "_cli_aliexpress",
         "_cli_check",
+        "_cli_ical",
         "_documents",
+        "_ical",
         "aliexpress",
         "strategies",
         "_columnar",
@@ -93,7 +97,7 @@ SHELLS = frozenset(
 )
 """What the core must never import, besides Hypothesis (and the optional table libraries)."""
 
-OPTIONAL = frozenset({"narwhals", "numpy", "pyarrow", "pandas", "polars", "duckdb", "dask"})
+OPTIONAL = frozenset({"narwhals", "numpy", "pyarrow", "pandas", "polars", "duckdb", "dask", "icalendar", "tqdm"})
 """Libraries of the optional extras, which the core must never import."""
 
 LOGIC = ("_timeline", "_eligibility", "_dispute_machine", "_transitions", "_advice", "_reminders")
@@ -188,7 +192,9 @@ LAZY = {
     ("cli", "_cli_rules"): "each command imports what it needs when it runs, so that each starts fast",
     ("cli", "_cli_check"): "each command imports what it needs when it runs, so that each starts fast",
     ("cli", "_cli_aliexpress"): "each command imports what it needs when it runs, so that each starts fast",
+    ("cli", "_cli_ical"): "each command imports what it needs when it runs, so that each starts fast",
     ("_cli_check", "_cli_aliexpress"): "AliExpress's records are read only for check --aliexpress",
+    ("_cli_ical", "_cli_aliexpress"): "AliExpress's records are read only for calendar --aliexpress",
     ("_cli_check", "_fast_check"): "the frames extra's columnar check: a plain install has no NumPy or pyarrow, "
     "and the other commands should not pay for importing them",
 }

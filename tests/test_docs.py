@@ -65,7 +65,7 @@ def test_every_public_name_exists_has_a_docstring_and_an_api_entry() -> None:
 
 
 def test_the_door_is_small_and_every_other_module_is_private() -> None:
-    assert len(aliprotect.__all__) <= 62  # the house plan: about 60 names, display helpers under aliprotect.display
+    assert len(aliprotect.__all__) <= 63  # the house plan: about 60 names, display helpers under aliprotect.display
     modules = {name for _, name, _ in pkgutil.iter_modules(aliprotect.__path__)}
     public = {name for name in modules if not name.startswith("_")}
     assert public == {"aliexpress", "cli", "display", "errors", "frames", "rules", "strategies"}

@@ -45,6 +45,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
         "Verdict",
         "Window",
     ),
+    "_ical": ("to_ical",),
     "_claims": (
         "Circumstance",
         "Claim",
@@ -153,6 +154,7 @@ if typing.TYPE_CHECKING:  # what the door holds, for type checkers and readers
     from aliprotect._dispute_machine import dispute_status
     from aliprotect._documents import from_data, from_json, to_data, to_json
     from aliprotect._eligibility import can_cancel, can_open_dispute, grant_extension
+    from aliprotect._ical import to_ical
     from aliprotect._model import Extension, Money, Order
     from aliprotect._provenance import Decision, Replay, explain, record, replay
     from aliprotect._registry import rulebook, rulebooks
@@ -234,6 +236,7 @@ __all__ = [
     "seller_rejects",
     "timeline",
     "to_data",
+    "to_ical",
     "to_json",
     "upcoming",
 ]

@@ -22,6 +22,7 @@ from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._cli_common import (
     PROGRESS_EVERY,
     BadRows,
+    Place,
     Source,
     closest,
     dump,
@@ -166,7 +167,7 @@ def _json_items(source: Source, text: str) -> list[object]:
     return loaded
 
 
-def _rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
+def order_rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
     """Each row of a CSV, JSON or JSON Lines file of orders, numbered from 1, as an order (with its
     tracking, which a JSON row may carry under the key ``tracking``) or the error it gives."""
     text = read(source)
@@ -295,7 +296,7 @@ def _scalar_results(
     ledger: Ledger,
     extra: Sequence[str] = (),
 ) -> Iterator[tuple[int, _Result]]:
-    for number, row in _rows(source, rules, extra):
+    for number, row in order_rows(source, rules, extra):
         if isinstance(row, AliprotectError):
             yield number, row
             continue
@@ -474,22 +475,40 @@ def _check(
         if later:
             placed = ", ".join(f"{oid} ({where[number]})" for number, oid in later)
             print(one_line(f"{len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=out)
+    if report(source, bad, repeats, where, count, args.aliexpress, err, "; the other {what} were checked"):
+        raise BadRows
+
+
+def report(
+    source: Source,
+    bad: Sequence[tuple[int, str]],
+    repeats: Sequence[tuple[int, str, int]],
+    where: Mapping[int, Place],
+    count: int,
+    records: bool,
+    err: TextIO,
+    outcome: str,
+    repeated: str = " (an order sent in several parcels: one row, shipped when the last parcel was sent)",
+) -> bool:
+    """Report the bad rows and the rows that repeat an order id on ``err``, each at its place in
+    the file, then one line that counts them and says the ``outcome``; whether there were any."""
     for number, reason in bad:
         print(one_line(f"aliprotect: {source} {where[number]}: {reason}"), file=err)
     for number, order_id, first in repeats:
         print(
             one_line(
                 f"aliprotect: {source} {where[number]}: order {order_id} is also at {where[first]}; give each order "
-                "once (an order sent in several parcels: one row, shipped when the last parcel was sent)"
+                f"once{repeated}"
             ),
             file=err,
         )
-    if bad or repeats:
-        what = "records" if args.aliexpress else "rows"
-        problems = [f"{len(bad)} bad {what} of {count}"] if bad else []
-        problems += [f"{len(repeats)} {what} repeat an order id"] if repeats else []
-        print(f"aliprotect: error: {' and '.join(problems)}; the other {what} were checked", file=err)
-        raise BadRows
+    if not (bad or repeats):
+        return False
+    what = "records" if records else "rows"
+    problems = [f"{len(bad)} bad {what} of {count}"] if bad else []
+    problems += [f"{len(repeats)} {what} repeat an order id"] if repeats else []
+    print(f"aliprotect: error: {' and '.join(problems)}{outcome.format(what=what)}", file=err)
+    return True
 
 
 def _urgency_key(advice: Advice) -> tuple[int, float]:

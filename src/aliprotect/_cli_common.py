@@ -27,11 +27,11 @@ class BadRows(Exception):
     """Raised after ``check`` has reported its bad rows, to exit with status 2."""
 
 
-def whole_number(text: str, option: str) -> int:
+def whole_number(text: str, option: str, unit: str = "days", example: str = "60") -> int:
     try:
         return int(text, 10)
     except ValueError:
-        raise InvalidValueError(f"{option} {text!r} must be a whole number of days, like 60") from None
+        raise InvalidValueError(f"{option} {text!r} must be a whole number of {unit}, like {example}") from None
 
 
 def extension(text: str, option: str = "--extension") -> Extension:

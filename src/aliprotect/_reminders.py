@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 import attrs
+import pendulum
 
 from aliprotect import _checks, _days, _formatting
 from aliprotect._advice import money_left
@@ -81,16 +82,34 @@ def upcoming(
         A1 protection_ends 2025-04-16
         A2 protection_ends 2025-04-17
     """
-    rules = given_or_latest(rules)
     instant = _days.aware(at, "at")
+    return reminders(orders, at=instant, horizon=horizon_after(instant, within), disputes=disputes, rules=rules)
+
+
+def horizon_after(instant: pendulum.DateTime, within: dt.timedelta) -> pendulum.DateTime:
+    """``instant + within``, for a positive ``within`` that stays inside the years 1 to 9999."""
     if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
         raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
     try:
-        horizon = instant + within
+        return instant + within
     except OverflowError:
         raise InvalidValueError(
             f"within={within!r} after at={instant.isoformat()} falls outside the years 1 to 9999; give a shorter one"
         ) from None
+
+
+def reminders(
+    orders: Iterable[Order],
+    *,
+    at: pendulum.DateTime,
+    horizon: pendulum.DateTime | None,
+    disputes: Iterable[Dispute],
+    rules: Rulebook | None,
+) -> tuple[Reminder, ...]:
+    """:func:`upcoming`'s reminders after the aware instant ``at`` and up to ``horizon``, or with
+    no horizon for ``None``."""
+    rules = given_or_latest(rules)
+    instant = at
     by_id: dict[str, Order] = {}
     for order in _checks.items(orders, Order, "orders", "[order, ...]"):
         if order.id in by_id:
@@ -103,9 +122,11 @@ def upcoming(
         disputed.setdefault(dispute.order.id, []).append(dispute)
 
     def ahead(deadline: Deadline) -> bool:
-        return _days.key(instant) < _days.key(deadline.at) <= _days.key(horizon)
+        return _days.key(instant) < _days.key(deadline.at) and (
+            horizon is None or _days.key(deadline.at) <= _days.key(horizon)
+        )
 
-    reminders = []
+    found = []
     for order_id, order in by_id.items():
         opened = [d for d in disputed.get(order_id, []) if not _days.key(instant) < _days.key(d.opened_at)]
         wanted = {"open_by_recommended", "protection_ends", "dispute_closes"}
@@ -117,11 +138,11 @@ def upcoming(
                 now = dispute_status(dispute, at=instant, rules=pinned)
                 statuses.append((dispute, now))
                 if not now.closed:
-                    reminders += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
+                    found += [Reminder(order_id=order_id, deadline=d) for d in now.deadlines if ahead(d)]
             if not all(now.closed for _, now in statuses) or money_left(*statuses[-1]) is None:
                 continue
             wanted = {"dispute_closes"}  # a refund left money to claim: the last chance for a new dispute
         for deadline in timeline(order, rules=rules).deadlines:
             if deadline.name in wanted and ahead(deadline):
-                reminders.append(Reminder(order_id=order_id, deadline=deadline))
-    return tuple(sorted(reminders, key=lambda r: (_days.key(r.deadline.at), r.order_id, r.deadline.name)))
+                found.append(Reminder(order_id=order_id, deadline=deadline))
+    return tuple(sorted(found, key=lambda r: (_days.key(r.deadline.at), r.order_id, r.deadline.name)))

@@ -5,6 +5,7 @@
     aliprotect rules [--rulebook VERSION] [--json]
     aliprotect rulebooks [--json]
     aliprotect check orders.csv --at 2025-04-25T09:00:00+02:00 [--role dropshipper] [--json]
+    aliprotect calendar orders.csv --at 2025-04-25T09:00:00+02:00 -o deadlines.ics [--alarm HOURS]
 
 This is the only part of aliprotect that reads files and the clock-free ``--at`` it is
 given. Bad input prints one line, ``aliprotect: error: ...``, on standard error and exits
@@ -151,6 +152,12 @@ def _reconcile(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     _cli_aliexpress.reconcile(args, out, err)
 
 
+def _calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    from aliprotect import _cli_ical  # the icalendar library (the calendar extra)
+
+    _cli_ical.calendar(args, out, err)
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from aliprotect import _cli_check  # the advice, the documents and, with the frames extra, the columnar engine
 
@@ -242,18 +249,52 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
     check.add_argument("--role", choices=ROLES, default=ROLES[0], help="whose advice: a buyer's or a dropshipper's")
     check.add_argument("--progress", action="store_true", help="show progress on standard error")
-    check.add_argument(
-        "--extra",
-        action="append",
-        default=[],
-        metavar="COLUMN",
-        help="a column of your own in a CSV file, which check does not read; repeat for several",
+
+    calendar = commands.add_parser(
+        "calendar",
+        help="write the upcoming deadlines of a file's orders as an iCalendar (.ics) file, with reminders",
+        description="Read the orders of a CSV, JSON or JSON Lines file (as check does) and write every deadline "
+        "after --at as an event at its exact instant, in the order's zone, with a reminder before it: the "
+        "recommended open-by, the end of protection and the last chance to open a dispute. Each event's id is "
+        "made of the order id and the deadline, so importing a later calendar updates the events. Needs the "
+        "calendar extra: pip install 'aliprotect[calendar]'.",
     )
-    check.add_argument(
-        "--aliexpress",
-        action="store_true",
-        help="FILE holds AliExpress order records (a JSON array, JSON Lines, or a list response), in US Pacific time",
+    calendar.set_defaults(run=_calendar)
+    calendar.add_argument(
+        "file", metavar="FILE", help="a .csv, .json or .jsonl file of orders, or - for standard input"
     )
+    calendar.add_argument(
+        "--format",
+        choices=FORMATS[:3],
+        help="the file's format (default: by its suffix; CSV for standard input and other suffixes)",
+    )
+    calendar.add_argument("--at", required=True, metavar="INSTANT", help="the instant after which deadlines count")
+    calendar.add_argument(
+        "-o", "--output", metavar="FILE.ics", help="where to write the calendar (default: standard output)"
+    )
+    calendar.add_argument(
+        "--within", metavar="DAYS", help="only the deadlines of the next DAYS days (default: all that are ahead)"
+    )
+    calendar.add_argument(
+        "--alarm",
+        metavar="HOURS",
+        default="24",
+        help="how many hours before each deadline the reminder goes off (default: 24; 0 for none)",
+    )
+    for name, command in (("check", check), ("calendar", calendar)):
+        command.add_argument(
+            "--extra",
+            action="append",
+            default=[],
+            metavar="COLUMN",
+            help=f"a column of your own in a CSV file, which {name} does not read; repeat for several",
+        )
+        command.add_argument(
+            "--aliexpress",
+            action="store_true",
+            help="FILE holds AliExpress order records (a JSON array, JSON Lines, or a list response), in US Pacific "
+            "time",
+        )
 
     reconcile = commands.add_parser(
         "reconcile",
@@ -270,14 +311,14 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("json", "jsonl"), help="the file's format (default: by its suffix; needed for -)"
     )
 
-    for command in (check, reconcile):
+    for command in (check, calendar, reconcile):
         command.add_argument(
             "--repeated-hour",
             choices=("refuse", "earlier", "later"),
             default="refuse",
             help="how to read a Pacific time in the hour the November change repeats (default: refuse it)",
         )
-    for command in (show, rules_command, check, reconcile):
+    for command in (show, rules_command, check, calendar, reconcile):
         command.add_argument("--rulebook", metavar="VERSION", help="a published rulebook version (default: latest)")
     for command in (show, rules_command, books, check, reconcile):
         command.add_argument("--json", action="store_true", help="print JSON instead of text")

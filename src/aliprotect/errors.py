@@ -19,8 +19,10 @@ value that was wrong and what to do instead.
     │   ├── UnknownRuleError       the rulebook has no rule (or number) of that id
     │   │   └── UnstatedRuleError  the rulebook's sources do not state that rule
     │   └── MalformedRulebookError a rulebook document breaks the schema
-    └── DocumentError              a stored JSON document cannot be read back
-        └── FingerprintError       a fingerprint does not match the rules it names
+    ├── DocumentError              a stored JSON document cannot be read back
+    │   └── FingerprintError       a fingerprint does not match the rules it names
+    └── MissingExtraError          a function needs an optional extra that is not installed
+                                   (also an ImportError)
 
 Warnings: AliprotectDeprecationWarning, for what will go, with the date it was announced.
 """
@@ -41,6 +43,7 @@ __all__ = [
     "FingerprintError",
     "InvalidValueError",
     "MalformedRulebookError",
+    "MissingExtraError",
     "MissingFactError",
     "ModifiedRulebookError",
     "NaiveDatetimeError",
@@ -166,6 +169,11 @@ class DocumentError(AliprotectError):
 class FingerprintError(DocumentError):
     """A fingerprint does not match the rules it stands for: the document or the rulebook
     was changed after the fact. Nothing falls back to other rules."""
+
+
+class MissingExtraError(AliprotectError, ImportError):
+    """A function needs an optional extra that is not installed; the message says which and
+    how to install it. Also an :class:`ImportError`, as the missing library is."""
 
 
 class AliprotectDeprecationWarning(DeprecationWarning):

@@ -75,6 +75,10 @@ OPTIONS = st.lists(
             "csv",
             "jsonl",
             "parquet",
+            "--alarm",
+            "--within",
+            "0",
+            "-1",
         ]
     ),
     max_size=4,
@@ -108,7 +112,7 @@ def _check_exit(status: int, err: str, name: str | None = None) -> None:
 @given(
     FILES,
     st.sampled_from([".csv", ".json", ".jsonl", ".parquet", ".txt"]),
-    st.sampled_from(["check", "reconcile", "timeline"]),
+    st.sampled_from(["check", "calendar", "reconcile", "timeline"]),
     OPTIONS,
     CELLS,
 )
@@ -116,8 +120,8 @@ def test_junk_files_never_make_a_traceback(data: bytes, suffix: str, command: st
     with tempfile.TemporaryDirectory() as folder:
         path = pathlib.Path(folder) / f"orders{suffix}"
         path.write_bytes(data)
-        if command == "check":
-            argv = ["check", str(path), "--at", at, *options]
+        if command in ("check", "calendar"):
+            argv = [command, str(path), "--at", at, *options]
         elif command == "reconcile":
             argv = ["reconcile", str(path), *options]
         else:
@@ -126,9 +130,9 @@ def test_junk_files_never_make_a_traceback(data: bytes, suffix: str, command: st
 
 
 @settings(deadline=None)
-@given(FILES, st.sampled_from(["check", "reconcile"]), OPTIONS, CELLS)
+@given(FILES, st.sampled_from(["check", "calendar", "reconcile"]), OPTIONS, CELLS)
 def test_junk_on_standard_input_never_makes_a_traceback(data: bytes, command: str, options: list[str], at: str) -> None:
-    argv = ["check", "-", "--at", at, *options] if command == "check" else ["reconcile", "-", *options]
+    argv = [command, "-", "--at", at, *options] if command != "reconcile" else ["reconcile", "-", *options]
     _check_exit(*run(argv, stdin=data), name="<stdin>")
 
 
@@ -141,6 +145,7 @@ def test_junk_on_standard_input_never_makes_a_traceback(data: bytes, command: st
                 [
                     "timeline",
                     "check",
+                    "calendar",
                     "rules",
                     "rulebooks",
                     "reconcile",
@@ -150,6 +155,8 @@ def test_junk_on_standard_input_never_makes_a_traceback(data: bytes, command: st
                     "--extension",
                     "--carrier",
                     "--at",
+                    "--alarm",
+                    "-o",
                     "-",
                 ]
             ),

@@ -1,0 +1,124 @@
+"""The command line's ``calendar``: the upcoming deadlines of a file's orders as an iCalendar file.
+
+It reads the files ``check`` reads (CSV, JSON, JSON Lines; AliExpress's records with
+``--aliexpress``), one order at a time, and reports bad rows, repeated order ids and orders
+not yet placed as ``check`` does. The calendar holds every other order's deadlines, and the
+exit status is 2 when any row was left out for a problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Iterator
+from typing import TextIO
+
+import pendulum
+
+from aliprotect import _days
+from aliprotect._cli_check import Ledger, order_rows, report
+from aliprotect._cli_common import BadRows, Source, one_line, opened, places, whole_number
+from aliprotect._days import parse_instant
+from aliprotect._ical import to_ical
+from aliprotect._model import Order
+from aliprotect._registry import published
+from aliprotect._rulebook import Rulebook
+from aliprotect.errors import AliprotectError, InvalidValueError
+
+
+def _orders(source: Source, rules: Rulebook, args: argparse.Namespace) -> Iterator[tuple[int, Order | AliprotectError]]:
+    if args.aliexpress:
+        from aliprotect import _cli_aliexpress  # AliExpress's records: only for --aliexpress
+
+        if source.format not in ("json", "jsonl"):
+            raise InvalidValueError(
+                f"{source}: AliExpress's records are read from a .json or .jsonl file; give --format json or "
+                "--format jsonl"
+            )
+        for number, found in _cli_aliexpress.orders(source, args.repeated_hour):
+            yield number, found if isinstance(found, AliprotectError) else found.order
+        return
+    if source.format == "parquet":
+        raise InvalidValueError(f"{source}: calendar reads CSV, JSON and JSON Lines files; give one of those")
+    for number, row in order_rows(source, rules, args.extra):
+        yield number, row if isinstance(row, AliprotectError) else row[0]
+
+
+def _span(text: str, option: str, unit: str, least: int) -> dt.timedelta:
+    """A whole number of days or hours of at least ``least``, as a ``timedelta``."""
+    number = whole_number(text, option, unit, "24")
+    if number < least:
+        raise InvalidValueError(f"{option} {text!r} must be {least} {unit} or more")
+    try:
+        return dt.timedelta(**{unit: number})
+    except OverflowError:
+        raise InvalidValueError(f"{option} {text!r} is too long: give at most 999,999 days") from None
+
+
+def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    rules = published(args.rulebook)
+    at = parse_instant(args.at, field="--at")
+    within = None if args.within is None else _span(args.within, "--within", "days", least=1)
+    alarm = _span(args.alarm, "--alarm", "hours", least=0)
+    with opened(args.file, args.format, args.stdin) as source:
+        text, complete = _calendar(source, at, within, alarm, rules, args, err)
+    if args.output in (None, "-"):
+        out.write(text)
+    else:
+        try:
+            with open(args.output, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+        except OSError as error:
+            raise InvalidValueError(f"cannot write {args.output}: {error.strerror or error}") from None
+    if not complete:
+        raise BadRows
+
+
+def _calendar(
+    source: Source,
+    at: pendulum.DateTime,
+    within: dt.timedelta | None,
+    alarm: dt.timedelta,
+    rules: Rulebook,
+    args: argparse.Namespace,
+    err: TextIO,
+) -> tuple[str, bool]:
+    """The calendar's text, and whether it holds every order of the file (else the problems are
+    reported on ``err``)."""
+    ledger = Ledger()
+    orders: dict[str, tuple[int, Order]] = {}
+    bad: list[tuple[int, str]] = []
+    later: list[tuple[int, str]] = []
+    count = 0
+    for number, found in _orders(source, rules, args):
+        count = max(count, number)
+        if isinstance(found, AliprotectError):
+            bad.append((number, str(found)))
+            continue
+        ledger.add(number, found.id)
+        if _days.key(found.placed_at) > _days.key(at):
+            later.append((number, found.id))
+        else:
+            orders.setdefault(found.id, (number, found))
+    repeats = ledger.repeats()
+    repeated = {order_id for _, order_id, _ in repeats}
+    chosen = [order for order_id, (_, order) in orders.items() if order_id not in repeated]
+    text = to_ical(chosen, at=at, within=within, alarm=alarm, rules=rules)
+    where = places(
+        source, [number for number, _ in (*bad, *later)] + [n for repeat in repeats for n in (repeat[0], repeat[2])]
+    )
+    if later:
+        placed = ", ".join(f"{oid} ({where[number]})" for number, oid in later)
+        print(one_line(f"aliprotect: {len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=err)
+    complete = not report(
+        source,
+        bad,
+        repeats,
+        where,
+        count,
+        args.aliexpress,
+        err,
+        "; the calendar holds the deadlines of the other {what}",
+        repeated=". Neither row is in the calendar",
+    )
+    return text, complete
