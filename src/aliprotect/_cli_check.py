@@ -167,7 +167,9 @@ def _json_items(source: Source, text: str) -> list[object]:
     return loaded
 
 
-def order_rows(source: Source, rules: Rulebook, extra: Sequence[str] = ()) -> Iterator[tuple[int, _Row | AliprotectError]]:
+def order_rows(
+    source: Source, rules: Rulebook, extra: Sequence[str] = ()
+) -> Iterator[tuple[int, _Row | AliprotectError]]:
     """Each row of a CSV, JSON or JSON Lines file of orders, numbered from 1, as an order (with its
     tracking, which a JSON row may carry under the key ``tracking``) or the error it gives."""
     text = read(source)
