@@ -53,6 +53,7 @@ ORDER = (
     "_provenance",
     # namespaces and shells
     "rules",
+    "_pictures",
     "display",
     "_documents",
     "_ical",
@@ -79,6 +80,7 @@ CORE = ORDER[: RANK["rules"]]
 SHELLS = frozenset(
     {
         "display",
+        "_pictures",
         "cli",
         "_cli_common",
         "_cli_documents",

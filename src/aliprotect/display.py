@@ -16,17 +16,17 @@ from typing import Any
 
 import pendulum
 
-from aliprotect import _checks, _days, _formatting
+from aliprotect import _checks, _formatting
 from aliprotect._advice import Advice, AdviceList
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
-from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
-from aliprotect._registry import SUPERSEDED, given_or_latest, published
+from aliprotect._pictures import Svg, orders_svg, timeline_svg
+from aliprotect._registry import SUPERSEDED, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation, Quantity
 from aliprotect._rulebook import Rulebook, diff
-from aliprotect._timeline import dispute_window, protection_end, recommended_open_by, timeline
+from aliprotect._timeline import timeline
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "dispute_html",
     "number_text",
     "order_html",
+    "orders_svg",
     "reminder_html",
     "rulebook_html",
     "rules_markdown",
@@ -258,123 +259,6 @@ def _citation_html(citation: Citation) -> str:
     if citation.url is None:
         return _e(citation.where())
     return f'<a href="{_e(citation.url)}">{_e(citation.where())}</a>'
-
-
-# --- the SVG timeline ------------------------------------------------------------------------
-
-_WIDTH, _LEFT, _RIGHT, _ROW = 760, 10, 10, 18
-
-
-def timeline_svg(
-    order: Order,
-    *,
-    at: pendulum.DateTime | None = None,
-    dispute: Dispute | None = None,
-    rules: Rulebook | None = None,
-) -> Svg:
-    """An order's timeline as an inline SVG picture, with no plotting library.
-
-    The result is a string; a notebook shows it as a picture.
-
-    It shows the protection period with its extensions, the dispute window, the recommended
-    open-by, the completion, the dispute's seller-reply and moderator deadlines when a
-    dispute is given, and a "now" line at ``at``.
-
-    Example:
-        >>> import pendulum, aliprotect
-        >>> order = aliprotect.Order(
-        ...     id="A1",
-        ...     placed_at=pendulum.datetime(2025, 3, 1, 10, tz="Europe/Paris"),
-        ...     shipped_at=pendulum.datetime(2025, 3, 3, 18, tz="Europe/Paris"),
-        ...     protection_days=60,
-        ... )
-        >>> from aliprotect.display import timeline_svg
-        >>> svg = timeline_svg(order, at=pendulum.datetime(2025, 4, 1, tz="Europe/Paris"))
-        >>> svg.startswith("<svg") and "dispute window" in svg and "now" in svg
-        True
-    """
-    order = _checks.instance(order, Order, "order")
-    at = None if at is None else _days.aware(at, "at")
-    dispute = _checks.optional(dispute, Dispute, "dispute", "aliprotect.open_dispute(...)")
-    rules = None if rules is None else given_or_latest(rules)
-    rules = rules or (published(dispute.rulebook) if dispute is not None else published())
-    if order.shipped_at is None:
-        return _svg("not shipped yet", 300, 20, '<text x="0" y="14">not shipped yet</text>')
-    window = dispute_window(order, rules=rules)
-    end = protection_end(order, rules=rules).at
-    marks: list[tuple[str, pendulum.DateTime, str]] = [
-        ("placed", order.placed_at, "#555"),
-        ("shipped", order.shipped_at, "#555"),
-        ("dispute opens", window.opens, "#2a7"),
-        ("open by (recommended)", recommended_open_by(order, rules=rules).at, "#d80"),
-        ("protection ends", end, "#27c"),
-        ("last chance", window.closes, "#c22"),
-    ]
-    if order.received_at is not None:
-        marks.append(("received", order.received_at, "#555"))
-    for extension in order.extensions:
-        marks.append((f"extended +{extension.days} days", extension.granted_at, "#27c"))
-    if dispute is not None:
-        marks.append(("dispute opened", dispute.opened_at, "#a2a"))
-        labels = {
-            "seller_reply_by": "seller reply by",
-            "claim_until": "claims until",
-            "moderator_from": "moderator from",
-        }
-        for deadline in planned_deadlines(dispute, rules):  # the dispute's plan, fixed when it opened
-            if deadline.name in labels:
-                marks.append((labels[deadline.name], deadline.at, "#a2a"))
-    if at is not None:
-        marks.append(("now", at, "#000"))
-    marks.sort(key=lambda mark: _days.key(mark[1]))
-
-    start = _days.utc(min((m[1] for m in marks), key=_days.utc)).timestamp()
-    stop = _days.utc(max((m[1] for m in marks), key=_days.utc)).timestamp()
-    span = max(stop - start, 1.0)
-
-    def x(instant: pendulum.DateTime) -> float:
-        return _LEFT + (_days.utc(instant).timestamp() - start) / span * (_WIDTH - _LEFT - _RIGHT)
-
-    bars_top = 8
-    shapes = [
-        f'<rect x="{x(order.shipped_at):.1f}" y="{bars_top}" width="{x(end) - x(order.shipped_at):.1f}" height="10" '
-        f'fill="#27c" fill-opacity="0.35"><title>protection: {_e(order.shipped_at.isoformat())} to '
-        f"{_e(end.isoformat())}</title></rect>",
-        f'<rect x="{x(window.opens):.1f}" y="{bars_top + 14}" width="{x(window.closes) - x(window.opens):.1f}" '
-        f'height="10" fill="#2a7" fill-opacity="0.35"><title>dispute window: {_e(window.opens.isoformat())} to '
-        f"{_e(window.closes.isoformat())}</title></rect>",
-        f'<text x="{x(order.shipped_at) + 3:.1f}" y="{bars_top + 9}" font-size="9">protection</text>',
-        f'<text x="{x(window.opens) + 3:.1f}" y="{bars_top + 23}" font-size="9">dispute window</text>',
-    ]
-    top = bars_top + 32
-    for row, (label, instant, colour) in enumerate(marks):
-        px, y = x(instant), top + row * _ROW
-        anchor = "end" if px > _WIDTH / 2 else "start"
-        dx = -4 if anchor == "end" else 4
-        width = 2 if label == "now" else 1
-        shapes.append(
-            f'<line x1="{px:.1f}" y1="{bars_top - 4}" x2="{px:.1f}" y2="{y}" '
-            f'stroke="{colour}" stroke-width="{width}"/>'
-            f'<text x="{px + dx:.1f}" y="{y + 4}" font-size="10" text-anchor="{anchor}" fill="{colour}">'
-            f"{_e(label)} {_e(instant.format('YYYY-MM-DD HH:mm'))}</text>"
-        )
-    return _svg(f"timeline of order {order.id}", _WIDTH, top + len(marks) * _ROW, "".join(shapes))
-
-
-class Svg(str):
-    """SVG text that a notebook shows as a picture; everywhere else, a plain string."""
-
-    __slots__ = ()
-
-    def _repr_svg_(self) -> str:
-        return str(self)
-
-
-def _svg(label: str, width: int, height: int, content: str) -> Svg:
-    return Svg(
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'font-family="sans-serif" role="img" aria-label="{_e(label)}">{content}</svg>'
-    )
 
 
 # --- records for dataframes ---------------------------------------------------------------------

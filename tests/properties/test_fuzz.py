@@ -159,6 +159,7 @@ ARGS: dict[str, st.SearchStrategy[Any]] = {
     "rude": either(st.booleans()),
     "tracking_number": either(st.text(max_size=12)),
     "role": members(aliprotect.Role),
+    "soon": either(st.timedeltas(min_value=dt.timedelta(days=-1), max_value=dt.timedelta(days=30))),
     "alarm": either(st.timedeltas(min_value=dt.timedelta(days=-1), max_value=dt.timedelta(days=3))),
     "within": either(st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=400))),
     "answer": either(answers | reminders),
