@@ -156,3 +156,47 @@ def test_every_answer_and_value_with_a_notebook_display_shows_escaped_html() -> 
 def test_a_value_with_no_formatter_falls_back_to_its_repr() -> None:
     formatting = __import__("importlib").import_module("aliprotect._formatting")
     assert formatting.html(object()) is None
+
+
+def test_every_value_and_answer_type_shows_itself_in_a_notebook() -> None:
+    import attrs
+
+    import aliprotect.aliexpress as aliexpress
+
+    types = [getattr(aliprotect, name) for name in aliprotect.__all__]
+    types += [getattr(aliexpress, name) for name in aliexpress.__all__]
+    shown = [kind for kind in types if isinstance(kind, type) and attrs.has(kind)]
+    assert {"Dispute", "Verdict", "Window", "Money", "Decision", "Replay", "ApiOrder"} <= {k.__name__ for k in shown}
+    for kind in shown:
+        assert aliprotect._formatting._HTML.get(kind) is not None, f"{kind.__name__} has no notebook display"
+
+
+def test_values_without_a_table_of_their_own_show_field_by_field_escaped() -> None:
+    decision = aliprotect.record(aliprotect.timeline, ORDER, rules=RULES)
+    html_text = decision._repr_html_()
+    assert html_text.startswith("<p><b>Decision</b></p>")
+    assert "<b>question</b>" in html_text
+    assert "timeline" in html_text
+    assert "H&lt;1&gt;" in html_text  # the order among the inputs, escaped
+    assert "dispute_closes" in html_text  # the answer, shown by its own table
+    replayed = aliprotect.replay(decision)._repr_html_()
+    assert "<b>holds</b>" in replayed
+    assert "True" in replayed
+    money = aliprotect.Money("9.90", "EUR")._repr_html_()
+    assert "9.90" in money
+    assert "EUR" in money
+    claim = Claim(kind=ClaimKind.NOT_RECEIVED, evidence=[aliprotect.Evidence.TRACKING_SCREENSHOT])._repr_html_()
+    assert "not_received" in claim
+    assert "tracking_screenshot" in claim
+    with pytest.raises(aliprotect.errors.InvalidValueError, match="value="):
+        aliprotect.display.fields_html("text")
+
+
+def test_an_aliexpress_record_shows_field_by_field() -> None:
+    from aliexpress_support import detail, whole
+
+    found = aliprotect.aliexpress.order_from_api(whole(detail()))
+    html_text = found._repr_html_()
+    assert html_text.startswith("<p><b>ApiOrder</b></p>")
+    assert "<b>order</b>" in html_text
+    assert "<table" in html_text

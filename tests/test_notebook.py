@@ -1,40 +1,92 @@
-"""The example notebook in docs/ runs from top to bottom, and what it shows renders."""
+"""The example notebooks in docs/notebooks run from top to bottom in a real Jupyter kernel, and
+what they show renders: tables for the values and answers, pictures for the timelines.
 
-import ast
-import json
+They are stored without outputs; the docs site executes them when it is built."""
+
+from __future__ import annotations
+
 import pathlib
 
-NOTEBOOK = pathlib.Path(__file__).parent.parent / "docs" / "explore.ipynb"
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+FOLDER = pathlib.Path(__file__).parent.parent / "docs" / "notebooks"
+NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 
 
-def test_the_example_notebook_runs_and_every_result_renders() -> None:
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    namespace: dict[str, object] = {}
-    shown = []
-    for cell in cells:
-        if cell["cell_type"] != "code":
-            continue
-        tree = ast.parse("".join(cell["source"]))
-        last = tree.body[-1] if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-        body = tree.body[:-1] if last is not None else tree.body
-        exec(compile(ast.Module(body=body, type_ignores=[]), str(NOTEBOOK), "exec"), namespace)
-        if last is not None:
-            shown.append(eval(compile(ast.Expression(last.value), str(NOTEBOOK), "eval"), namespace))
-    assert len(shown) >= 7
-    for value in shown:
-        if hasattr(value, "_repr_html_"):
-            html = value._repr_html_()
-            assert html.startswith("<")
-            assert "<table" in html or "rulebook 2025.1" in html.lower()
-        elif hasattr(value, "_repr_svg_"):
-            assert value._repr_svg_().startswith("<svg")
-        else:
-            assert isinstance(value, list)
-            assert value
-    kinds = {type(value).__name__ for value in shown}
-    assert {"Order", "Timeline", "AdviceList", "DisputeStatus", "Svg", "Rulebook"} <= kinds
+def executed(path: pathlib.Path) -> nbformat.NotebookNode:
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},  # as the docs site runs it: in its folder
+    )
+    client.execute()
+    return notebook
 
 
-def test_the_notebook_is_stored_without_outputs() -> None:
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    assert all(cell.get("outputs", []) == [] for cell in cells if cell["cell_type"] == "code")
+def outputs(notebook: nbformat.NotebookNode) -> list[dict[str, object]]:
+    return [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs]
+
+
+def shown(notebook: nbformat.NotebookNode, kind: str) -> list[str]:
+    return [str(output["data"][kind]) for output in outputs(notebook) if kind in output.get("data", {})]
+
+
+def test_there_are_the_two_example_notebooks() -> None:
+    assert [path.name for path in NOTEBOOKS] == ["explore.ipynb", "store.ipynb"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_the_notebook_is_stored_without_outputs(path: pathlib.Path) -> None:
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert all(
+        cell.outputs == [] and cell.execution_count is None for cell in notebook.cells if cell.cell_type == "code"
+    )
+
+
+@pytest.fixture(scope="module")
+def explore() -> nbformat.NotebookNode:
+    return executed(FOLDER / "explore.ipynb")
+
+
+@pytest.fixture(scope="module")
+def store() -> nbformat.NotebookNode:
+    return executed(FOLDER / "store.ipynb")
+
+
+def test_the_example_notebook_runs_in_a_kernel_and_every_result_renders(explore: nbformat.NotebookNode) -> None:
+    assert not [output for output in outputs(explore) if output["output_type"] == "error"]
+    assert not [output for output in outputs(explore) if output.get("name") == "stderr"], "no warning is printed"
+    tables = shown(explore, "text/html")
+    pictures = shown(explore, "image/svg+xml")
+    assert len(pictures) == 2
+    assert all(picture.startswith("<svg") and "days of Europe/Paris" in picture for picture in pictures)
+    assert len(tables) >= 9
+    joined = "\n".join(tables)
+    for words in (
+        "dispute_closes",  # a timeline
+        "Open from",  # a window
+        "allowed",  # a verdict
+        "Dispute of order",  # a dispute
+        "<b>Decision</b>",  # a decision, field by field
+        "rulebook 2025.2",
+    ):
+        assert words in joined, words
+
+
+def test_the_store_notebook_answers_a_dataframe_of_orders(store: nbformat.NotebookNode) -> None:
+    assert not [output for output in outputs(store) if output["output_type"] == "error"]
+    tables = "\n".join(shown(store, "text/html"))
+    assert "8000000000000101" in tables
+    assert "protection_ends" in tables  # the timelines' columns
+    assert "open_dispute" in tables  # the next actions
+    pictures = shown(store, "image/svg+xml")
+    assert len(pictures) == 1
+    assert sum(f"<title>order 800000000000010{n}</title>" in pictures[0] for n in range(1, 9)) == 8  # a row each
+    texts = "\n".join(shown(store, "text/plain"))
+    assert "SUMMARY:Order 8000000000000101" in texts

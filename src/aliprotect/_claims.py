@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import attrs
 
-from aliprotect import _checks
+from aliprotect import _checks, _formatting
 from aliprotect._model import Money, optional_money
 from aliprotect.errors import InvalidValueError
 
@@ -93,7 +93,7 @@ def _circumstance(value: Circumstance | None) -> Circumstance | None:
 
 
 @attrs.frozen(kw_only=True)
-class Claim:
+class Claim(_formatting.ShowsAsHtml):
     """What a dispute claims, what it asks for and the evidence attached.
 
     Attributes:

@@ -103,7 +103,7 @@ def _kind(value: DisputeEventKind) -> DisputeEventKind:
 
 
 @attrs.frozen(kw_only=True)
-class DisputeEvent(_days.PicklesInstantsWhole):
+class DisputeEvent(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """One thing that happened in a dispute, at an instant.
 
     Build events with the transition functions (:func:`aliprotect.seller_accepts` and the others);

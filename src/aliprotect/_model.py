@@ -82,7 +82,7 @@ def _currency(value: str) -> str:
 
 
 @attrs.frozen
-class Money:
+class Money(_formatting.ShowsAsHtml):
     """An amount of money in one currency.
 
     Attributes:
@@ -101,7 +101,7 @@ class Money:
 
 
 @attrs.frozen(kw_only=True)
-class Extension(_days.PicklesInstantsWhole):
+class Extension(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """Days of buyer protection the seller granted at an instant (rule ``protection.extension``).
 
     Example:

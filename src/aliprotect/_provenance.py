@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from aliprotect import _checks, _days
+from aliprotect import _checks, _days, _formatting
 from aliprotect._advice import Advice, AdviceList, next_actions
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
 from aliprotect._dispute import Dispute, DisputeStatus
@@ -101,7 +101,7 @@ def _question(value: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class Decision(_days.PicklesInstantsWhole):
+class Decision(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """A question asked of the library, its inputs, its answer and the rulebook it was answered with.
 
     Make one with :func:`record`; store it with :func:`aliprotect.to_json`; check it
@@ -147,7 +147,7 @@ def _parameters(question: str) -> dict[str, bool]:
 
 
 @attrs.frozen(kw_only=True)
-class Replay:
+class Replay(_formatting.ShowsAsHtml):
     """The result of :func:`replay`: the decision, what the rules answer now, and whether it still holds.
 
     Attributes:

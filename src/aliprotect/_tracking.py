@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from aliprotect import _checks, _days
+from aliprotect import _checks, _days, _formatting
 from aliprotect._model import Order
 from aliprotect.errors import InvalidValueError, TimeOrderError
 
@@ -49,7 +49,7 @@ def _text(value: str) -> str:
 
 
 @attrs.frozen(kw_only=True)
-class TrackingEvent(_days.PicklesInstantsWhole):
+class TrackingEvent(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """One line of the tracking: when, where, and the carrier's words.
 
     Example:
@@ -86,7 +86,7 @@ def _events(value: Iterable[TrackingEvent]) -> tuple[TrackingEvent, ...]:
 
 
 @attrs.frozen(kw_only=True)
-class Tracking(_days.PicklesInstantsWhole):
+class Tracking(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """The seller's tracking number, when it was provided, and the tracking events, in time order.
 
     The tracking number must be the seller's own: a dispute is judged on it (seed 001

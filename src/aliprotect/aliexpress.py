@@ -60,12 +60,13 @@ from typing import Any, Literal
 import attrs
 import pendulum
 
-from aliprotect import _checks, _days
+from aliprotect import _checks, _days, _formatting
 from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import protection_end
 from aliprotect._tracking import Tracking
+from aliprotect.display import fields_html
 from aliprotect.errors import AliprotectError, InvalidValueError, MissingFactError
 
 __all__ = [
@@ -169,7 +170,7 @@ _SHIPPED_BY_STATUS = {
 
 
 @attrs.frozen(kw_only=True)
-class Shipment(_days.PicklesInstantsWhole):
+class Shipment(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """One shipment of an order (an entry of ``logistic_info_list``); an order may ship in parts.
 
     Attributes:
@@ -197,7 +198,7 @@ def _fields(value: Mapping[str, str]) -> Mapping[str, str]:
 
 
 @attrs.frozen(kw_only=True)
-class ApiOrder(_days.PicklesInstantsWhole):
+class ApiOrder(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """An order read from AliExpress's records.
 
     Attributes:
@@ -231,7 +232,7 @@ class ApiOrder(_days.PicklesInstantsWhole):
 
 
 @attrs.frozen(kw_only=True)
-class Reconciliation(_days.PicklesInstantsWhole):
+class Reconciliation(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
     """aliprotect's end of protection beside AliExpress's own countdown.
 
     Attributes:
@@ -1028,3 +1029,7 @@ def _why(difference: dt.timedelta, order: Order, theirs: pendulum.DateTime, rule
             "not list, or another promised time; add the extension (aliprotect.Extension) if the seller granted one"
         )
     return f"{said}, for a reason aliprotect cannot tell from the record"
+
+
+for _kind in (Shipment, ApiOrder, Reconciliation):  # shown in a notebook field by field
+    _formatting.register_html(_kind, fields_html)

@@ -9,24 +9,30 @@ them as tables and pictures; the core never imports this module.
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 import html
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
 import pendulum
 
 from aliprotect import _checks, _formatting
 from aliprotect._advice import Advice, AdviceList
 from aliprotect._answers import Deadline, Timeline, Verdict, Window
-from aliprotect._dispute import Dispute, DisputeStatus
-from aliprotect._model import Order
+from aliprotect._claims import Claim
+from aliprotect._dispute import Dispute, DisputeEvent, DisputeStatus
+from aliprotect._model import Extension, Money, Order
 from aliprotect._pictures import Svg, orders_svg, timeline_svg
+from aliprotect._provenance import Decision, Replay
 from aliprotect._registry import SUPERSEDED, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation, Quantity
 from aliprotect._rulebook import Rulebook, diff
 from aliprotect._timeline import timeline
+from aliprotect._tracking import Tracking, TrackingEvent
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
 
 __all__ = [
@@ -35,6 +41,7 @@ __all__ = [
     "comparison_markdown",
     "deadline_html",
     "dispute_html",
+    "fields_html",
     "number_text",
     "order_html",
     "orders_svg",
@@ -183,6 +190,50 @@ def dispute_html(dispute: Dispute) -> str:
     )
     rows = [[_e(_when(event.at)), f"<b>{_e(event.kind.value)}</b>"] for event in dispute.events]
     return head + (_table(["when", "event"], rows) if rows else "<p>No event yet.</p>")
+
+
+def fields_html(value: object) -> str:
+    """Any of the library's values, field by field: a table of each field's name and value, with
+    a value that has a display of its own (an answer in a decision) shown by it.
+
+    The notebook display of the values without a table of their own: ``Money``,
+    ``Extension``, ``Claim``, ``Tracking``, ``TrackingEvent``, ``DisputeEvent``,
+    ``Decision``, ``Replay`` and AliExpress's ``ApiOrder``, ``Shipment`` and
+    ``Reconciliation``.
+
+    Example:
+        >>> import aliprotect
+        >>> from aliprotect.display import fields_html
+        >>> import re
+        >>> shown = fields_html(aliprotect.Money("9.90", "EUR"))
+        >>> re.findall(r"<td[^>]*>(.*?)</td>", shown)
+        ['<b>amount</b>', '9.90', '<b>currency</b>', 'EUR']
+    """
+    if not attrs.has(type(value)):
+        raise InvalidValueError(f"value={value!r} must be one of aliprotect's values, such as aliprotect.Money")
+    fields = attrs.fields(type(value))  # type: ignore[arg-type]
+    rows = [[f"<b>{_e(field.name)}</b>", _field(getattr(value, field.name))] for field in fields]
+    return f"<p><b>{_e(type(value).__name__)}</b></p>" + _table(["field", "value"], rows)
+
+
+def _field(value: object) -> str:
+    """A field's value as HTML: by its own display, or as text."""
+    if isinstance(value, Money):
+        return _e(f"{value.amount} {value.currency}")
+    if isinstance(value, dt.datetime):
+        return _e(value.isoformat())
+    if isinstance(value, enum.Enum):
+        return _e(value.value)
+    if value is None:
+        return "—"
+    shown = _formatting.html(value)
+    if shown is not None:
+        return shown
+    if isinstance(value, Mapping):
+        return _table(["name", "value"], [[_e(key), _field(item)] for key, item in value.items()])
+    if isinstance(value, tuple | list):
+        return "<br>".join(_field(item) for item in value) if value else "—"
+    return _e(value)
 
 
 def reminder_html(reminder: Reminder) -> str:
@@ -463,3 +514,5 @@ for _kind, _formatter in (
 ):
     _formatting.register_html(_kind, _formatter)
 _formatting.register_html(Advice, lambda item: advice_html([item]))
+for _value in (Money, Extension, Claim, Tracking, TrackingEvent, DisputeEvent, Decision, Replay):
+    _formatting.register_html(_value, fields_html)
