@@ -10,6 +10,7 @@ import pytest
 
 from aliexpress_support import detail, whole
 from aliprotect import cli
+from cli_support import summary
 
 AT = "2024-05-20T09:00:00-07:00"
 
@@ -63,7 +64,7 @@ def test_a_bad_record_is_reported_with_its_line_and_the_others_are_checked(tmp_p
     path.write_text("\n".join(lines), encoding="utf-8")
     status, out, err = run("check", str(path), "--aliexpress", "--at", AT)
     assert status == 2
-    assert out.startswith("1 of 1 orders need action")
+    assert "1 of 1 orders need action" in summary(out)
     assert f"aliprotect: {path} line 2: not JSON" in err
     assert f"aliprotect: {path} line 3: order 3: order_status='WAITING' is not a status code" in err
     assert f"aliprotect: {path} line 4: holds list, not an order record" in err
@@ -82,7 +83,7 @@ def test_a_repeated_hour_is_refused_unless_the_command_says_which(tmp_path: path
         "check", str(path), "--aliexpress", "--at", "2024-11-20T09:00:00-08:00", "--repeated-hour", "later"
     )
     assert status == 0
-    assert "of 1 orders need action" in out
+    assert "of 1 orders need action" in summary(out)
 
 
 def test_records_need_a_json_file(tmp_path: pathlib.Path) -> None:

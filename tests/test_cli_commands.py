@@ -3,12 +3,16 @@
 import io
 import json
 import pathlib
+import sys
+from typing import Any
 
 import pendulum
 import pytest
 
 import aliprotect
+from aliprotect import _cli_check
 from aliprotect.cli import main
+from cli_support import summary
 
 RULES = aliprotect.rulebook("2025.1")
 HEADER = "id,placed_at,shipped_at,received_at,protection_days,extensions,amount,currency\n"
@@ -156,10 +160,8 @@ def test_check_ten_thousand_orders_reports_the_bad_rows_and_checks_the_rest(tmp_
         1 for n in range(1, 10_001) if n % 997 and at < aliprotect.dispute_window(_order(n), rules=RULES).closes
     )
     assert 0 < still_open < 9990
-    assert (
-        out.splitlines()[0] == f"{still_open} of 9990 orders need action at 2025-04-20T09:00:00+02:00 (rulebook 2025.2)"
-    )
-    assert out.count("\norder O") == still_open
+    assert summary(out) == f"{still_open} of 9990 orders need action at 2025-04-20T09:00:00+02:00 (rulebook 2025.2)"
+    assert ("\n" + out).count("\norder O") == still_open
 
 
 def test_check_as_json_puts_the_most_urgent_first(tmp_path: pathlib.Path) -> None:
@@ -187,13 +189,86 @@ def test_check_as_json_puts_the_most_urgent_first(tmp_path: pathlib.Path) -> Non
     assert "reship" in [a["action"] for a in data["orders"][1]["advice"]]
 
 
-def test_check_shows_progress_when_asked(tmp_path: pathlib.Path) -> None:
+class Terminal(io.StringIO):
+    """Standard error as a terminal would be."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run_with(argv: list[str], err: io.StringIO) -> tuple[int, str, str]:
+    out = io.StringIO()
+    status = main(argv, out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_check_shows_a_bar_with_the_total_the_rate_and_the_time_left_when_asked(tmp_path: pathlib.Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text(_csv(2500, bad_every=10_000))
     status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00", "--progress")
     assert status == 0
-    assert "checked 1000 orders" in err
-    assert err.rstrip().endswith("checked 2500 orders")
+    assert "2.50k/2.50k" in err  # the count and the total (the file's lines, less the header)
+    assert "orders/s" in err  # the rate
+    assert "<00:00" in err or "<?" in err  # the time left
+
+
+def test_check_shows_progress_on_a_terminal_only(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(1500, bad_every=10_000))
+    argv = ["check", str(path), "--at", "2025-04-20T09:00:00+02:00"]
+    assert run_with(argv, io.StringIO())[2] == ""  # not a terminal: nothing
+    assert "1.50k/1.50k" in run_with(argv, Terminal())[2]
+    assert run_with([*argv, "--no-progress"], Terminal())[2] == ""
+
+
+def test_without_tqdm_progress_is_a_plain_count_of_the_total(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if the cli extra were not installed
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(2500, bad_every=10_000))
+    status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00", "--progress")
+    assert status == 0
+    assert "checked 1000 of 2500 orders" in err
+    assert err.rstrip().endswith("checked 2500 of 2500 orders")
+
+
+def test_check_prints_each_order_as_soon_as_it_is_checked_unless_sorted(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(300, bad_every=10_000))
+    checked: list[int] = []
+    original = _cli_check._results
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        for number, result in original(*args, **kwargs):
+            checked.append(number)
+            yield number, result
+
+    monkeypatch.setattr(_cli_check, "_results", counted)
+
+    class Out(io.StringIO):
+        def __init__(self) -> None:
+            super().__init__()
+            self.when: list[int] = []
+
+        def write(self, text: str) -> int:
+            if text.startswith("order "):
+                self.when.append(len(checked))
+            return super().write(text)
+
+    argv = ["check", str(path), "--at", "2025-04-20T09:00:00+02:00"]
+    streamed = Out()
+    assert main(argv, out=streamed, err=io.StringIO()) == 0
+    assert streamed.when[0] < 10 < len(checked)  # the first order was out before the file was read
+    ids = [line.split()[1] for line in streamed.getvalue().splitlines() if line.startswith("order ")]
+    assert ids == sorted(ids, key=lambda order_id: int(order_id[1:]))  # in the file's order
+    checked.clear()
+    ordered = Out()
+    assert main([*argv, "--sort", "urgency"], out=ordered, err=io.StringIO()) == 0
+    assert ordered.when[0] == len(checked)  # sorted: printed once every row is checked
+    assert sorted(ordered.getvalue().splitlines()) == sorted(streamed.getvalue().splitlines())
 
 
 def test_check_refuses_a_file_it_cannot_read(tmp_path: pathlib.Path) -> None:
@@ -288,3 +363,43 @@ def test_check_refuses_a_row_whose_tracking_is_another_document(tmp_path: pathli
     status, _, err = run("check", str(path), "--at", "2022-03-14T09:00:00+01:00")
     assert status == 2
     assert f"{path} item 1: tracking: the document holds a Money, not a Tracking" in err
+
+
+def _commands() -> dict[str, Any]:
+    import argparse
+
+    from aliprotect.cli import _parser
+
+    parser = _parser()
+    found = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(found.choices)
+
+
+def test_every_command_has_a_description_and_every_option_its_help() -> None:
+    commands = _commands()
+    assert set(commands) == {"timeline", "rules", "rulebooks", "check", "calendar", "reconcile", "completion"}
+    for name, command in commands.items():
+        assert command.description, f"{name} has no description"
+        for action in command._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help"
+
+
+def test_completion_writes_a_bash_script_that_completes_every_command_and_file_names() -> None:
+    import shutil
+    import subprocess
+
+    status, out, _ = run("completion", "bash")
+    assert status == 0
+    for name in _commands():
+        assert name in out
+    assert "_shtab_aliprotect_check_pos_0_COMPGEN=_shtab_compgen_files" in out  # FILE completes file names
+    assert "--no-progress" in out
+    if shutil.which("bash"):
+        assert subprocess.run(["bash", "-n"], input=out, text=True, check=False).returncode == 0  # valid bash
+
+
+def test_completion_without_the_cli_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "shtab", None)
+    status, out, err = run("completion", "zsh")
+    assert (status, out) == (2, "")
+    assert "pip install 'aliprotect[cli]'" in err

@@ -20,11 +20,12 @@ import pendulum
 from aliprotect import _checks, _days
 from aliprotect._advice import Advice, Role, Urgency, next_actions
 from aliprotect._cli_common import (
-    PROGRESS_EVERY,
     BadRows,
     Place,
+    Progress,
     Source,
     closest,
+    count_lines,
     dump,
     encoding_of,
     extension,
@@ -420,25 +421,29 @@ def _check(
     out: TextIO,
     err: TextIO,
 ) -> None:
-    show_progress = args.progress or err.isatty()
+    progress = Progress(err, total=lambda: _rows_in(source), forced=args.progress, disabled=args.no_progress)
+    stream = not args.json and args.sort is None  # each order as soon as it is known
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
     later: list[tuple[int, str]] = []  # orders placed after --at: they did not exist yet
     ledger = Ledger()
-    count = shown = 0
-    for number, result in _results(source, at, role, rules, err, args, ledger):
-        count = max(count, number)
-        if isinstance(result, NotYetPlaced):
-            later.append((number, result.order_id))
-        elif isinstance(result, AliprotectError):
-            bad.append((number, str(result)))
-        elif result is not None:
-            needing.append(result)
-        if show_progress and count - shown >= PROGRESS_EVERY:
-            shown = count
-            print(f"\rchecked {count} orders", end="", file=err, flush=True)
-    if show_progress:
-        print(f"\rchecked {count} orders", file=err)
+    count = needs = 0
+    try:
+        for number, result in _results(source, at, role, rules, err, args, ledger):
+            count = max(count, number)
+            if isinstance(result, NotYetPlaced):
+                later.append((number, result.order_id))
+            elif isinstance(result, AliprotectError):
+                bad.append((number, str(result)))
+            elif result is not None:
+                needs += 1
+                if stream:
+                    progress.print(_order_lines(*result), out)
+                else:
+                    needing.append(result)
+            progress.update(count)
+    finally:
+        progress.close()
     needing.sort(key=lambda item: (min(_urgency_key(a) for a in item[1]), item[0]))
     repeats = ledger.repeats()
     where = places(
@@ -463,17 +468,13 @@ def _check(
             out,
         )
     else:
+        for order_id, advice in needing:  # sorted: the file is read; else already printed
+            print(_order_lines(order_id, advice), file=out)
         print(
-            f"{len(needing)} of {count - len(bad) - len(later)} orders need action at {at.isoformat()} "
+            f"{needs} of {count - len(bad) - len(later)} orders need action at {at.isoformat()} "
             f"(rulebook {rules.version})",
             file=out,
         )
-        for order_id, advice in needing:
-            print(one_line(f"order {order_id}"), file=out)
-            for item in advice:
-                by = "" if item.by is None else f" by {item.by.isoformat()}"
-                said = f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]"
-                print(one_line(said), file=out)
         if later:
             placed = ", ".join(f"{oid} ({where[number]})" for number, oid in later)
             print(one_line(f"{len(later)} orders were not yet placed at {at.isoformat()}: {placed}"), file=out)
@@ -511,6 +512,29 @@ def report(
     problems += [f"{len(repeats)} {what} repeat an order id"] if repeats else []
     print(f"aliprotect: error: {' and '.join(problems)}{outcome.format(what=what)}", file=err)
     return True
+
+
+def _order_lines(order_id: str, advice: Sequence[Advice]) -> str:
+    """An order that needs action and its advice, a line each."""
+    lines = [one_line(f"order {order_id}")]
+    for item in advice:
+        by = "" if item.by is None else f" by {item.by.isoformat()}"
+        lines.append(
+            one_line(f"  {item.urgency.value:<11} {item.action.value}{by}: {item.text} [{', '.join(item.rule_ids)}]")
+        )
+    return "\n".join(lines)
+
+
+def _rows_in(source: Source) -> int | None:
+    """About how many rows the file has, for the progress bar: its lines, less the header of a
+    CSV file; the rows of a Parquet file; ``None`` for a JSON array."""
+    if source.format == "parquet":
+        fast = fast_engine()
+        return None if fast is None else fast.parquet_rows(source)
+    if source.format == "json":
+        return None
+    lines = count_lines(source)
+    return None if lines is None else max(lines - (source.format == "csv"), 0)
 
 
 def _urgency_key(advice: Advice) -> tuple[int, float]:

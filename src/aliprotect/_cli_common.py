@@ -8,7 +8,7 @@ import difflib
 import json
 import os
 import pathlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import IO, Any, NamedTuple, TextIO
 
 import attrs
@@ -21,6 +21,7 @@ EXIT_OK = 0
 EXIT_BROKEN_PIPE = 1
 EXIT_BAD_INPUT = 2
 PROGRESS_EVERY = 1000
+"""Without tqdm, the plain progress line is rewritten every this many orders."""
 
 
 class BadRows(Exception):
@@ -247,3 +248,84 @@ def one_line(text: object) -> str:
     if value.isprintable():
         return value
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value)
+
+
+class Progress:
+    """The progress of a long read, on standard error: a tqdm bar (the cli extra) with the count,
+    the total when it is known, the rate and the time left; without tqdm, a plain count.
+
+    It shows only when ``err`` is a terminal, or when ``forced`` (``--progress``); never with
+    ``disabled`` (``--no-progress``). Lines printed to a terminal while it shows go through
+    :meth:`print`, which clears the bar first and draws it again after.
+    """
+
+    def __init__(
+        self, err: TextIO, *, total: Callable[[], int | None], forced: bool, disabled: bool, unit: str = "orders"
+    ) -> None:
+        self.err, self.unit = err, unit
+        self.shown = not disabled and (forced or _is_terminal(err))
+        self.total = total() if self.shown else None  # counted only when it shows
+        self.count = self.drawn = 0
+        self.bar: Any = None
+        if self.shown:
+            try:
+                from tqdm import tqdm  # the cli extra: imported only when progress shows
+            except ImportError:
+                return
+            self.bar = tqdm(
+                total=self.total, unit=f" {unit}", unit_scale=True, file=err, dynamic_ncols=True, mininterval=0.25
+            )
+
+    def update(self, count: int) -> None:
+        """``count`` rows are read so far."""
+        if not self.shown or count <= self.count:
+            return
+        if self.bar is not None:
+            self.bar.update(count - self.count)
+        elif count - self.drawn >= PROGRESS_EVERY:
+            self.drawn = count
+            print(f"\r{self._plain(count)}", end="", file=self.err, flush=True)
+        self.count = count
+
+    def print(self, line: str, out: TextIO) -> None:
+        """Print ``line`` to ``out`` without mixing it with the bar."""
+        if self.bar is not None and _is_terminal(out):
+            self.bar.clear()
+            print(line, file=out, flush=True)
+            self.bar.refresh()
+        else:
+            print(line, file=out)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.shown:
+            print(f"\r{self._plain(self.count)}", file=self.err)
+
+    def _plain(self, count: int) -> str:
+        return f"checked {count} {self.unit}" if self.total is None else f"checked {count} of {self.total} {self.unit}"
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
+def count_lines(source: Source) -> int | None:
+    """The number of lines of the file, counted fast in its bytes: the total that progress shows
+    (a quoted cell that holds a line break makes it more than the rows, and the bar ends short
+    of it). ``None`` for a UTF-16 file or one that cannot be read."""
+    try:
+        encoding, _ = encoding_of(source)
+        if encoding != "utf-8":
+            return None
+        lines, last = 0, b"\n"
+        with open(source, "rb") as file:
+            while chunk := file.read(1 << 20):
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return lines + (last != b"\n")
+    except (OSError, InvalidValueError):
+        return None

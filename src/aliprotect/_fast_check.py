@@ -435,6 +435,15 @@ def _csv_batches(
         yield answers, ids, batch.rows
 
 
+def parquet_rows(path: os.PathLike[str]) -> int | None:
+    """The number of rows of the Parquet file ``path``, from its footer, or ``None`` when it
+    cannot be read (the reading proper says why)."""
+    try:
+        return int(pq.ParquetFile(os.fspath(path)).metadata.num_rows)
+    except (OSError, pa.ArrowException):
+        return None
+
+
 def parquet_columns(path: os.PathLike[str], known: Sequence[str]) -> list[str]:
     """The names of the columns of the Parquet file ``path``, less those that look like a known
     column the file lacks: :mod:`aliprotect.frames` refuses those itself, naming the column they

@@ -6,6 +6,7 @@
     aliprotect rulebooks [--json]
     aliprotect check orders.csv --at 2025-04-25T09:00:00+02:00 [--role dropshipper] [--json]
     aliprotect calendar orders.csv --at 2025-04-25T09:00:00+02:00 -o deadlines.ics [--alarm HOURS]
+    aliprotect completion bash
 
 This is the only part of aliprotect that reads files and the clock-free ``--at`` it is
 given. Bad input prints one line, ``aliprotect: error: ...``, on standard error and exits
@@ -158,6 +159,14 @@ def _calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     _cli_ical.calendar(args, out, err)
 
 
+def _completion(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+    try:
+        import shtab  # the cli extra: generates the script from this parser
+    except ImportError:
+        raise InvalidValueError("completion needs the cli extra: pip install 'aliprotect[cli]'") from None
+    print(shtab.complete(_parser(), shell=args.shell), file=out)
+
+
 def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     from aliprotect import _cli_check  # the advice, the documents and, with the frames extra, the columnar engine
 
@@ -165,6 +174,16 @@ def _check(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
 
 
 # --- the parser ------------------------------------------------------------------------------
+
+
+_FILE_NAMES = {"bash": "_shtab_compgen_files", "zsh": "_files", "tcsh": "f"}
+"""How each shell completes a file name: shtab's ``complete`` attribute of an argument (its
+``shtab.FILE``), written here so that building the parser does not import shtab."""
+
+
+def _files(action: argparse.Action) -> None:
+    """Complete the argument ``action`` with file names in ``aliprotect completion``'s scripts."""
+    action.complete = _FILE_NAMES  # type: ignore[attr-defined]
 
 
 class _Version(argparse.Action):
@@ -200,8 +219,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Print an order's deadlines in time order, each with its rule ids and the rulebook.",
     )
     show.set_defaults(run=_timeline)
-    show.add_argument(
-        "--file", metavar="ORDER.json", help="read the order from a JSON file instead (- for standard input)"
+    _files(
+        show.add_argument(
+            "--file", metavar="ORDER.json", help="read the order from a JSON file instead (- for standard input)"
+        )
     )
     show.add_argument("--id", default="unnamed", help="the order number shown in the output")
     show.add_argument("--placed", metavar="INSTANT", help="when the order was placed")
@@ -223,11 +244,32 @@ def _parser() -> argparse.ArgumentParser:
         help="an extension the seller granted, e.g. 15@2025-04-20T10:00:00+08:00; repeat for several",
     )
 
-    rules_command = commands.add_parser("rules", help="print the rules with their numbers and sources")
+    rules_command = commands.add_parser(
+        "rules",
+        help="print the rules with their numbers and sources",
+        description="Print every rule of a rulebook (the latest by default): its id, summary, numbers, certainty, "
+        "and its sources, each with its public address and the section the passage is in; then where the "
+        "sources disagree and which reading the rulebook chose.",
+    )
     rules_command.set_defaults(run=_rules)
 
-    books = commands.add_parser("rulebooks", help="list the published rulebooks with their dates and fingerprints")
+    books = commands.add_parser(
+        "rulebooks",
+        help="list the published rulebooks with their dates and fingerprints",
+        description="List every published rulebook: its version, title, the date it is in force from and how "
+        "sure that date is, its fingerprint, and, for a superseded one, the rulebook that replaces it and why.",
+    )
     books.set_defaults(run=_rulebooks)
+
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script for aliprotect (bash, zsh or tcsh)",
+        description="Print a script that completes aliprotect's commands, options and file names in your "
+        "shell. For bash: aliprotect completion bash > ~/.local/share/bash-completion/completions/aliprotect. "
+        "Needs the cli extra: pip install 'aliprotect[cli]'.",
+    )
+    completion.set_defaults(run=_completion)
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell to complete in")
 
     check = commands.add_parser(
         "check",
@@ -238,8 +280,10 @@ def _parser() -> argparse.ArgumentParser:
         "orders, a JSON Lines file one order per line; a Parquet file (with the frames extra) typed columns.",
     )
     check.set_defaults(run=_check)
-    check.add_argument(
-        "file", metavar="FILE", help="a .csv, .json, .jsonl or .parquet file of orders, or - for standard input"
+    _files(
+        check.add_argument(
+            "file", metavar="FILE", help="a .csv, .json, .jsonl or .parquet file of orders, or - for standard input"
+        )
     )
     check.add_argument(
         "--format",
@@ -248,7 +292,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--at", required=True, metavar="INSTANT", help="the instant to check at")
     check.add_argument("--role", choices=ROLES, default=ROLES[0], help="whose advice: a buyer's or a dropshipper's")
-    check.add_argument("--progress", action="store_true", help="show progress on standard error")
+    check.add_argument(
+        "--sort",
+        choices=("urgency",),
+        help="print the orders most urgent first, once the whole file is read (default: each order as soon "
+        "as it is checked, in the file's order)",
+    )
+    shown = check.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress on standard error even when it is not a terminal (on a terminal it shows anyway: "
+        "a bar with the rate and the time left with the cli extra, pip install 'aliprotect[cli]')",
+    )
+    shown.add_argument("--no-progress", action="store_true", help="never show progress")
 
     calendar = commands.add_parser(
         "calendar",
@@ -260,8 +317,10 @@ def _parser() -> argparse.ArgumentParser:
         "calendar extra: pip install 'aliprotect[calendar]'.",
     )
     calendar.set_defaults(run=_calendar)
-    calendar.add_argument(
-        "file", metavar="FILE", help="a .csv, .json or .jsonl file of orders, or - for standard input"
+    _files(
+        calendar.add_argument(
+            "file", metavar="FILE", help="a .csv, .json or .jsonl file of orders, or - for standard input"
+        )
     )
     calendar.add_argument(
         "--format",
@@ -269,8 +328,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the file's format (default: by its suffix; CSV for standard input and other suffixes)",
     )
     calendar.add_argument("--at", required=True, metavar="INSTANT", help="the instant after which deadlines count")
-    calendar.add_argument(
-        "-o", "--output", metavar="FILE.ics", help="where to write the calendar (default: standard output)"
+    _files(
+        calendar.add_argument(
+            "-o", "--output", metavar="FILE.ics", help="where to write the calendar (default: standard output)"
+        )
     )
     calendar.add_argument(
         "--within", metavar="DAYS", help="only the deadlines of the next DAYS days (default: all that are ahead)"
@@ -304,8 +365,10 @@ def _parser() -> argparse.ArgumentParser:
         "agree to the second, or by how much and why. Rulebook observed.2 counts days as AliExpress does.",
     )
     reconcile.set_defaults(run=_reconcile)
-    reconcile.add_argument(
-        "file", metavar="FILE", help="a .json or .jsonl file of AliExpress order records, or - for standard input"
+    _files(
+        reconcile.add_argument(
+            "file", metavar="FILE", help="a .json or .jsonl file of AliExpress order records, or - for standard input"
+        )
     )
     reconcile.add_argument(
         "--format", choices=("json", "jsonl"), help="the file's format (default: by its suffix; needed for -)"
