@@ -1,0 +1,37 @@
+"""Stored documents of schema version 2, written before documents went through cattrs, still read,
+and are written again byte for byte: the document format did not change."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+import aliprotect
+
+FOLDER = pathlib.Path(__file__).parent / "documents"
+STORED = sorted(FOLDER.glob("*.json"))
+
+
+def test_there_is_a_stored_document_of_every_type_aliprotect_stores() -> None:
+    import json
+
+    types = {json.loads(path.read_text(encoding="utf-8"))["type"] for path in STORED}
+    assert types >= {
+        "Order", "Extension", "Money", "Claim", "Dispute", "DisputeEvent", "DisputeStatus", "Deadline", "Window",
+        "Verdict", "Timeline", "Decision", "Rulebook", "Tracking", "TrackingEvent", "Advice", "AdviceList", "Reminder",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("path", STORED, ids=lambda path: path.stem)
+def test_a_stored_document_reads_back_and_writes_the_same_text(path: pathlib.Path) -> None:
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    value = aliprotect.from_json(text)
+    assert aliprotect.to_json(value, indent=1) == text
+    assert aliprotect.from_json(aliprotect.to_json(value)) == value or isinstance(value, aliprotect.Decision)
+
+
+def test_stored_decisions_still_replay_and_hold() -> None:
+    for path in FOLDER.glob("decision_*.json"):
+        decision = aliprotect.from_json(path.read_text(encoding="utf-8"))
+        assert aliprotect.replay(decision).holds, path.name
