@@ -35,3 +35,16 @@ def test_stored_decisions_still_replay_and_hold() -> None:
     for path in FOLDER.glob("decision_*.json"):
         decision = aliprotect.from_json(path.read_text(encoding="utf-8"))
         assert aliprotect.replay(decision).holds, path.name
+
+
+def test_a_problem_deep_in_a_document_names_where_it_is() -> None:
+    import json
+
+    data = json.loads((FOLDER / "dispute.json").read_text(encoding="utf-8"))
+    data["value"]["order"]["extensions"][0]["days"] = "15"
+    data["value"]["events"][1]["kind"] = "shouting"
+    with pytest.raises(aliprotect.errors.DocumentError) as raised:
+        aliprotect.from_data(data)
+    problems = [str(problem) for problem in raised.value.problems]
+    assert "document Dispute.order.extensions[0].days: must be int, found '15'" in str(raised.value)
+    assert any(p.startswith("document Dispute.events[1].kind: 'shouting' is not a DisputeEventKind") for p in problems)

@@ -10,6 +10,11 @@ it when read back.
 Reading back is strict: another schema version, an unknown type, a missing field or a
 tampered fingerprint is an error that names the problem; nothing is guessed.
 
+Values are written and read through a `cattrs <https://catt.rs>`_ converter, by the declared
+type of each field, with hooks for instants, amounts, enums, strict text and numbers, and
+the values that have a shape of their own (a rulebook, a list of advice, a decision). The
+envelope, the fingerprint checks and the refusal of unknown fields are this module's.
+
 Example:
     >>> import pendulum, aliprotect
     >>> order = aliprotect.Order(
@@ -27,18 +32,18 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import difflib
 import enum
-import functools
 import json
-import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
+import cattrs
 import pendulum
 
 from aliprotect import _checks, _days
@@ -96,10 +101,23 @@ _ENUMS: dict[str, type[enum.Enum]] = {
 }
 
 
-# --- encoding -----------------------------------------------------------------------
+# --- the converter ---------------------------------------------------------------------
+#
+# cattrs writes and reads every field by its declared type: the hooks below say how an instant,
+# an amount, an enum and the values with a shape of their own (a rulebook, a list of advice, a
+# decision) are written and read. Reading an attrs class goes through one hook of this module
+# (_class_hook), which keeps what a document reader must do beyond types: refuse an unknown
+# field (naming the field it looks like), and name every problem of a value at once, its
+# fields' and its own, with where each is in the document.
+
+_converter = cattrs.Converter(unstruct_collection_overrides={tuple: list})
+
+_WHERE: contextvars.ContextVar[str] = contextvars.ContextVar("where", default="document")
+"""Where the value being read is in the document (``Order.extensions[0].days``): the errors name it."""
 
 
-def _instant(value: pendulum.DateTime) -> str:
+def _instant(value: dt.datetime) -> str:
+    value = _days.aware(value, "instant")
     text = value.isoformat()
     zone = value.tzinfo
     if isinstance(zone, pendulum.Timezone) and not isinstance(zone, pendulum.FixedTimezone):
@@ -107,50 +125,40 @@ def _instant(value: pendulum.DateTime) -> str:
     return text
 
 
-def _encode(value: object) -> Any:
-    """Plain JSON data for a field value; the field's type says how to read it back."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, dt.datetime):
-        return _instant(_days.aware(value, "instant"))
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Rulebook):
-        return {"document": json.loads(value.document), "fingerprint": value.fingerprint}
-    if isinstance(value, AdviceList):
-        return {
-            "items": [_encode(item) for item in value],
-            "rulebook": value.rulebook,
-            "fingerprint": value.fingerprint,
-        }
-    if isinstance(value, Decision):
-        return {
-            "question": value.question,
-            "inputs": {name: _tagged(item) for name, item in value.inputs.items()},
-            "answer": _tagged(value.answer),
-            "rulebook": value.rulebook,
-            "fingerprint": value.fingerprint,
-        }
-    if attrs.has(type(value)):
-        fields = attrs.fields(type(value))  # type: ignore[arg-type]  # attrs.has() checked it
-        return {field.name: _encode(getattr(value, field.name)) for field in fields}
-    if isinstance(value, tuple | list):
-        return [_encode(item) for item in value]
-    # the stored types hold nothing else
-    raise DocumentError(f"{value!r} ({type(value).__name__}) cannot be written")  # pragma: no cover
+_converter.register_unstructure_hook(pendulum.DateTime, _instant)
+_converter.register_unstructure_hook(Decimal, str)
+_converter.register_unstructure_hook(
+    Rulebook, lambda book: {"document": json.loads(book.document), "fingerprint": book.fingerprint}
+)
+_converter.register_unstructure_hook(
+    AdviceList,
+    lambda advice: {
+        "items": [_converter.unstructure(item, Advice) for item in advice],
+        "rulebook": advice.rulebook,
+        "fingerprint": advice.fingerprint,
+    },
+)
+_converter.register_unstructure_hook(
+    Decision,
+    lambda decision: {
+        "question": decision.question,
+        "inputs": {name: _tagged(item) for name, item in decision.inputs.items()},
+        "answer": _tagged(decision.answer),
+        "rulebook": decision.rulebook,
+        "fingerprint": decision.fingerprint,
+    },
+)
 
 
 def _tagged(value: object) -> Any:
     """A value with its type, for places whose type the schema does not fix (a decision's inputs)."""
     kind = type(value)
     if isinstance(value, dt.datetime):
-        return {"type": "DateTime", "value": _encode(value)}
+        return {"type": "DateTime", "value": _instant(value)}
     if isinstance(value, enum.Enum) and kind.__name__ in _ENUMS:
         return {"type": kind.__name__, "value": value.value}
     if kind.__name__ in _TYPES or kind is AdviceList:
-        return {"type": kind.__name__, "value": _encode(value)}
+        return {"type": kind.__name__, "value": _converter.unstructure(value, kind)}
     if isinstance(value, tuple | list):  # the earlier disputes of a question, the reminders of upcoming()
         return {"type": "Sequence", "value": [_tagged(item) for item in value]}
     raise DocumentError(f"{value!r} ({kind.__name__}) cannot be written as an aliprotect document")
@@ -180,51 +188,62 @@ def _fail(where: str, problem: str) -> DocumentError:
     return DocumentError(f"document {where}: {problem}")
 
 
-def _decode(data: Any, hint: Any, where: str) -> Any:
-    """Read ``data`` back as a value of the type ``hint``."""
-    origin, arguments = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if data is None and type(None) in arguments:
-            return None
-        (inner,) = [argument for argument in arguments if argument is not type(None)]
-        return _decode(data, inner, where)
-    if origin is tuple:
-        if not isinstance(data, list):
-            raise _fail(where, f"must be a list, found {data!r}")
-        return tuple(_decode(item, arguments[0], f"{where}[{index}]") for index, item in enumerate(data))
-    if hint is pendulum.DateTime:
-        if not isinstance(data, str):
-            raise _fail(where, f"must be an ISO 8601 instant, found {data!r}")
-        return _days.parse_instant(data, field=where)
-    if hint is Decimal:
-        if not isinstance(data, str):
-            raise _fail(where, f"must be a decimal amount written as text, found {data!r}")
-        return data  # Money converts and checks it
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        try:
-            return hint(data)
-        except ValueError:
-            allowed = ", ".join(repr(member.value) for member in hint)
-            raise _fail(where, f"{data!r} is not a {hint.__name__}; one of {allowed}") from None
-    if hint is Rulebook:
-        return _rulebook(data, where)
-    if hint is Decision:
-        return _decision(data, where)
-    if hint is AdviceList:
-        return _advice_list(data, where)
-    if isinstance(hint, type) and attrs.has(hint):
-        return _attrs(data, hint, where)
-    if hint in (str, int, bool):
-        if not isinstance(data, hint) or (hint is int and isinstance(data, bool)):
-            raise _fail(where, f"must be {hint.__name__}, found {data!r}")
+def _here(problem: str) -> DocumentError:
+    """A problem of the value being read, named by where it is in the document."""
+    return _fail(_WHERE.get(), problem)
+
+
+def _read_instant(data: Any, _: type) -> pendulum.DateTime:
+    if not isinstance(data, str):
+        raise _here(f"must be an ISO 8601 instant, found {data!r}")
+    return _days.parse_instant(data, field=_WHERE.get())
+
+
+def _read_amount(data: Any, _: type) -> Any:
+    if not isinstance(data, str):
+        raise _here(f"must be a decimal amount written as text, found {data!r}")
+    return data  # Money converts and checks it
+
+
+def _read_plain(kind: type) -> Callable[[Any, type], Any]:
+    def read(data: Any, _: type) -> Any:
+        if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
+            raise _here(f"must be {kind.__name__}, found {data!r}")
         return data
-    raise _fail(where, f"has a type aliprotect cannot read: {hint!r}")  # pragma: no cover
+
+    return read
 
 
-@functools.cache
-def _shape(cls: type) -> tuple[dict[str, Any], dict[str, attrs.Attribute[Any]]]:
-    """The type of each field of the attrs class ``cls``, and its fields: read once per class."""
-    return typing.get_type_hints(cls), {field.name: field for field in attrs.fields(cls)}
+def _enum_hook(kind: type[enum.Enum]) -> Callable[[Any, type], Any]:
+    allowed = ", ".join(repr(member.value) for member in kind)
+
+    def read(data: Any, _: type) -> Any:
+        try:
+            return kind(data)
+        except (ValueError, TypeError):  # TypeError: an unhashable value, such as a list
+            raise _here(f"{data!r} is not a {kind.__name__}; one of {allowed}") from None
+
+    return read
+
+
+def _tuple_hook(hint: Any) -> Callable[[Any, type], Any]:
+    (item, _) = typing.get_args(hint)
+    read_item = _converter.get_structure_hook(item)
+
+    def read(data: Any, _: type) -> tuple[Any, ...]:
+        if not isinstance(data, list):
+            raise _here(f"must be a list, found {data!r}")
+        where = _WHERE.get()
+        found = []
+        for index, value in enumerate(data):
+            token = _WHERE.set(f"{where}[{index}]")
+            try:
+                found.append(read_item(value, item))
+            finally:
+                _WHERE.reset(token)
+        return tuple(found)
+
+    return read
 
 
 def _with_look_alike(name: str, missing: list[str]) -> str:
@@ -233,27 +252,74 @@ def _with_look_alike(name: str, missing: list[str]) -> str:
     return f"{name} (did you mean {close[0]}?)" if close else name
 
 
-def _attrs(data: Any, cls: type, where: str) -> Any:
-    if not isinstance(data, Mapping):
-        raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
-    hints, fields = _shape(cls)
-    problems: list[AliprotectError] = []  # every problem of the value, not only the first
-    unknown = sorted(set(data) - set(fields), key=str)
-    if unknown:
-        missing = [name for name in fields if name not in data]
-        named = ", ".join(_with_look_alike(str(name), missing) for name in unknown)
-        problems.append(_fail(where, f"has fields {cls.__name__} does not have: {named}"))
-    values = {}
-    for name, field in fields.items():
-        if name not in data:
-            if field.default is attrs.NOTHING:
-                problems.append(_fail(where, f"lacks the field {name!r} of {cls.__name__}"))
-            continue
-        try:
-            values[name] = _decode(data[name], hints[name], f"{where}.{name}")
-        except AliprotectError as error:
-            problems.append(error)
-    return _checks.built(cls, values, problems)
+def _class_hook(cls: type) -> Callable[[Any, type], Any]:
+    """How to read the attrs class ``cls``: each field by its declared type (the hooks cattrs
+    finds for it, once), every problem of the value at once, then the value built."""
+    fields = {field.name: field for field in attrs.fields(cls)}
+    hints = typing.get_type_hints(cls)
+    readers = {name: (_converter.get_structure_hook(hints[name]), hints[name]) for name in fields}
+
+    def read(data: Any, _: type) -> Any:
+        where = _WHERE.get()
+        if not isinstance(data, Mapping):
+            raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
+        problems: list[AliprotectError] = []  # every problem of the value, not only the first
+        unknown = sorted(set(data) - set(fields), key=str)
+        if unknown:
+            missing = [name for name in fields if name not in data]
+            named = ", ".join(_with_look_alike(str(name), missing) for name in unknown)
+            problems.append(_fail(where, f"has fields {cls.__name__} does not have: {named}"))
+        values = {}
+        for name, field in fields.items():
+            if name not in data:
+                if field.default is attrs.NOTHING:
+                    problems.append(_fail(where, f"lacks the field {name!r} of {cls.__name__}"))
+                continue
+            reader, hint = readers[name]
+            token = _WHERE.set(f"{where}.{name}")  # not a with block: this runs for every field read
+            try:
+                values[name] = reader(data[name], hint)
+            except AliprotectError as error:
+                problems.append(error)
+            finally:
+                _WHERE.reset(token)
+        return _checks.built(cls, values, problems)
+
+    return read
+
+
+def _is_enum(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, enum.Enum)
+
+
+def _is_tuple(hint: Any) -> bool:
+    return typing.get_origin(hint) is tuple
+
+
+def _special(hook: Callable[[Any, str], Any]) -> Callable[[Any, type], Any]:
+    """A reader written for one type (a rulebook, a decision, a list of advice), given where it is."""
+    return lambda data, _: hook(data, _WHERE.get())
+
+
+for _kind in (str, int, bool):
+    _converter.register_structure_hook(_kind, _read_plain(_kind))
+_converter.register_structure_hook(pendulum.DateTime, _read_instant)
+_converter.register_structure_hook(Decimal, _read_amount)
+_converter.register_structure_hook_factory(_is_enum, _enum_hook)
+_converter.register_structure_hook_factory(_is_tuple, _tuple_hook)
+_converter.register_structure_hook(Rulebook, _special(lambda data, where: _rulebook(data, where)))
+_converter.register_structure_hook(Decision, _special(lambda data, where: _decision(data, where)))
+_converter.register_structure_hook(AdviceList, _special(lambda data, where: _advice_list(data, where)))
+_converter.register_structure_hook_factory(attrs.has, _class_hook)
+
+
+def _decode(data: Any, hint: Any, where: str) -> Any:
+    """Read ``data`` back as a value of the type ``hint``, found at ``where`` in the document."""
+    token = _WHERE.set(where)
+    try:
+        return _converter.structure(data, hint)
+    finally:
+        _WHERE.reset(token)
 
 
 def _rulebook(data: Any, where: str) -> Rulebook:
