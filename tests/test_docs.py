@@ -113,3 +113,14 @@ def test_the_door_imports_a_module_only_when_one_of_its_names_is_first_asked_for
     assert set(aliprotect.__all__) <= set(dir(aliprotect))
     with pytest.raises(AttributeError, match="no attribute 'Ordr'"):
         aliprotect.Ordr  # noqa: B018
+
+
+def test_the_site_keeps_rule_ids_whole_and_runs_the_notebooks() -> None:
+    root = pathlib.Path(__file__).parent.parent
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "stylesheets/extra.css" in config
+    css = (root / "docs" / "stylesheets" / "extra.css").read_text(encoding="utf-8")
+    assert "td:first-child code" in css
+    assert "white-space: nowrap" in css
+    assert "execute: true" in config  # the notebooks' pages show their outputs
+    assert "allow_errors: false" in config
