@@ -207,7 +207,7 @@ def test_check_shows_a_bar_with_the_total_the_rate_and_the_time_left_when_asked(
     path.write_text(_csv(2500, bad_every=10_000))
     status, _, err = run("check", str(path), "--at", "2025-04-20T09:00:00+02:00", "--progress")
     assert status == 0
-    assert "2.50k/2.50k" in err  # the count and the total (the file's lines, less the header)
+    assert "2500/2500" in err  # the count and the total (the file's lines, less the header)
     assert "orders/s" in err  # the rate
     assert "<00:00" in err or "<?" in err  # the time left
 
@@ -217,7 +217,7 @@ def test_check_shows_progress_on_a_terminal_only(tmp_path: pathlib.Path) -> None
     path.write_text(_csv(1500, bad_every=10_000))
     argv = ["check", str(path), "--at", "2025-04-20T09:00:00+02:00"]
     assert run_with(argv, io.StringIO())[2] == ""  # not a terminal: nothing
-    assert "1.50k/1.50k" in run_with(argv, Terminal())[2]
+    assert "1500/1500" in run_with(argv, Terminal())[2]
     assert run_with([*argv, "--no-progress"], Terminal())[2] == ""
 
 
@@ -247,6 +247,7 @@ def test_check_prints_each_order_as_soon_as_it_is_checked_unless_sorted(
             yield number, result
 
     monkeypatch.setattr(_cli_check, "_results", counted)
+    monkeypatch.setattr(_cli_check, "fast_engine", lambda: None)  # one row at a time (the columnar engine: a batch)
 
     class Out(io.StringIO):
         def __init__(self) -> None:
@@ -261,7 +262,8 @@ def test_check_prints_each_order_as_soon_as_it_is_checked_unless_sorted(
     argv = ["check", str(path), "--at", "2025-04-20T09:00:00+02:00"]
     streamed = Out()
     assert main(argv, out=streamed, err=io.StringIO()) == 0
-    assert streamed.when[0] < 10 < len(checked)  # the first order was out before the file was read
+    assert streamed.when[0] < 10  # the first order was out after fewer than ten rows were read
+    assert len(checked) == 300
     ids = [line.split()[1] for line in streamed.getvalue().splitlines() if line.startswith("order ")]
     assert ids == sorted(ids, key=lambda order_id: int(order_id[1:]))  # in the file's order
     checked.clear()
@@ -403,3 +405,16 @@ def test_completion_without_the_cli_extra_says_how_to_install_it(monkeypatch: py
     status, out, err = run("completion", "zsh")
     assert (status, out) == (2, "")
     assert "pip install 'aliprotect[cli]'" in err
+
+
+def test_a_hint_on_standard_error_comes_before_the_progress_bar(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(20, bad_every=10_000))
+    monkeypatch.setattr(_cli_check, "fast_engine", lambda: None)
+    monkeypatch.setattr(_cli_check, "LARGE", 0)  # every file is large: the hint is given
+    _, _, err = run_with(["check", str(path), "--at", "2025-04-20T09:00:00+02:00"], Terminal())
+    hint, bar = err.split("\n", 1)
+    assert hint == "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster"
+    assert "20/20" in bar

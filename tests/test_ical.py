@@ -137,6 +137,46 @@ def test_text_a_calendar_file_cannot_hold_is_replaced_not_written_raw() -> None:
     assert str(found[0]["summary"]).startswith("Order A\ufffd\ufffdB:")
 
 
+def test_a_time_a_dst_change_repeats_is_written_in_utc_so_a_calendar_does_not_read_it_an_hour_early() -> None:
+    # Paris repeats 02:00-03:00 on 26 October 2025; a calendar reads 02:30 there as the first pass
+    second_pass = pendulum.datetime(2025, 10, 26, 2, 30, tz=PARIS, fold=1)
+    shipped = second_pass.subtract(days=60)
+    assert shipped.utcoffset() == dt.timedelta(hours=2)
+    repeated = order(placed_at=shipped.subtract(days=1), shipped_at=shipped, protection_days=60)
+    end = aliprotect.protection_end(repeated, rules=RULES).at
+    assert end.utcoffset() != end.replace(fold=1 - end.fold).utcoffset()  # the wall clock is ambiguous
+    found = events(aliprotect.to_ical([repeated], at=pendulum.datetime(2025, 9, 1, tz=PARIS), rules=RULES))
+    starts = {str(e["summary"]): e.decoded("dtstart") for e in found}
+    ends = starts["Order A1: protection ends"]
+    assert ends.utcoffset() == dt.timedelta(0)
+    assert ends.timestamp() == end.timestamp()
+
+
+def test_an_alarm_is_rounded_up_to_a_whole_second_and_at_most_a_year() -> None:
+    text = aliprotect.to_ical([order()], at=AT, rules=RULES, alarm=dt.timedelta(microseconds=1))
+    triggers = {alarm.decoded("trigger") for e in events(text) for alarm in e.walk("VALARM")}
+    assert triggers == {dt.timedelta(seconds=-1)}  # never later than asked
+    year = aliprotect.to_ical([order()], at=AT, rules=RULES, alarm=dt.timedelta(days=366))
+    assert {a.decoded("trigger") for e in events(year) for a in e.walk("VALARM")} == {dt.timedelta(days=-366)}
+    with pytest.raises(InvalidValueError, match="from zero to 366 days"):
+        aliprotect.to_ical([order()], at=AT, rules=RULES, alarm=dt.timedelta(days=367))
+
+
+@pytest.mark.parametrize(
+    ("placed", "at"),
+    [
+        ("0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00+14:00"),
+        ("9999-10-01T00:00:00-12:00", "9999-12-31T13:00:00-12:00"),
+        ("9999-10-01T00:00:00[America/Los_Angeles]", "9999-10-05T00:00:00[America/Los_Angeles]"),
+    ],
+)
+def test_instants_at_the_ends_of_time_are_refused_not_a_traceback(placed: str, at: str) -> None:
+    start = aliprotect.parse_instant(placed)
+    near = order(placed_at=start, shipped_at=start.add(days=1), protection_days=30)
+    with pytest.raises(InvalidValueError, match="too near the year 1 or 9999"):
+        aliprotect.to_ical([near], at=aliprotect.parse_instant(at), rules=RULES)
+
+
 @pytest.mark.parametrize(
     ("changes", "words"),
     [
@@ -273,3 +313,37 @@ def test_the_docs_example_store_calendar_is_what_the_command_writes_and_imports_
         for name in ("uid", "dtstamp", "dtstart", "summary", "description"):
             assert name in event, name
         assert event.walk("VALARM")
+
+
+def test_an_order_the_rulebook_cannot_answer_is_a_bad_row_and_the_others_are_written(tmp_path: pathlib.Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text(  # 2021.2's timer follows the promised delivery time: A2 lacks it
+        "id,placed_at,shipped_at,protection_days,promised_days\n"
+        "A1,2025-03-01T10:00:00[Europe/Paris],2025-03-03T18:00:00[Europe/Paris],60,20\n"
+        "A2,2025-03-02T10:00:00[Europe/Paris],2025-03-04T18:00:00[Europe/Paris],60,\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "deadlines.ics"
+    at = "2025-03-10T00:00:00+01:00"
+    status, _, err = run("calendar", str(source), "--at", at, "--rulebook", "2021.2", "-o", str(target))
+    assert status == 2
+    assert err.splitlines()[0].startswith(f"aliprotect: {source} line 3: ")
+    assert "promised_days" in err.splitlines()[0]
+    assert {str(e["summary"]).split(":")[0] for e in events(target.read_bytes().decode("utf-8"))} == {"Order A1"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--alarm", "8785"], "--alarm '8785' must be from 0 to 8,784 hours"),
+        (["--within", "3660001"], "--within '3660001' must be from 1 to 3,660,000 days"),
+        (["--within", "3000000"], "--within '3000000' after --at"),
+    ],
+)
+def test_calendar_names_the_option_whose_span_is_too_long(tmp_path: pathlib.Path, argv: list[str], words: str) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text(CSV, encoding="utf-8")
+    status, out, err = run("calendar", str(source), "--at", AT.isoformat(), *argv)
+    assert (status, out) == (2, "")
+    assert words in err
+    assert len(err.splitlines()) == 1

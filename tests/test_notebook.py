@@ -81,6 +81,7 @@ def test_the_example_notebook_runs_in_a_kernel_and_every_result_renders(explore:
 
 def test_the_store_notebook_answers_a_dataframe_of_orders(store: nbformat.NotebookNode) -> None:
     assert not [output for output in outputs(store) if output["output_type"] == "error"]
+    assert not [output for output in outputs(store) if output.get("name") == "stderr"], "no warning is printed"
     tables = "\n".join(shown(store, "text/html"))
     assert "8000000000000101" in tables
     assert "protection_ends" in tables  # the timelines' columns

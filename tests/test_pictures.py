@@ -3,8 +3,10 @@ the date axis has a few ticks in time order on whole days of the zone it names, 
 shown with its offset, and the store picture has one row per order, coloured by urgency.
 
 A label's box is computed from the SVG text itself (position, anchor, font size and number
-of characters at :data:`aliprotect._pictures.CHARACTER` font sizes each), so the test reads
-the picture as it is drawn, not the layout's own idea of it.
+of characters), so the test reads the picture as it is drawn, not the layout's own boxes. The
+width of a character is the one the layout assumes (:data:`aliprotect._pictures.CHARACTER`,
+more than the common sans-serif fonts' average for Latin text); a font wider than that, as
+for Chinese or Japanese text, would make a label wider than its box.
 """
 
 from __future__ import annotations

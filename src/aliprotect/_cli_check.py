@@ -421,15 +421,16 @@ def _check(
     out: TextIO,
     err: TextIO,
 ) -> None:
+    ledger = Ledger()
+    results = _results(source, at, role, rules, err, args, ledger)  # may print a hint: before the bar shows
     progress = Progress(err, total=lambda: _rows_in(source), forced=args.progress, disabled=args.no_progress)
     stream = not args.json and args.sort is None  # each order as soon as it is known
     needing: list[tuple[str, tuple[Advice, ...]]] = []
     bad: list[tuple[int, str]] = []
     later: list[tuple[int, str]] = []  # orders placed after --at: they did not exist yet
-    ledger = Ledger()
     count = needs = 0
     try:
-        for number, result in _results(source, at, role, rules, err, args, ledger):
+        for number, result in results:
             count = max(count, number)
             if isinstance(result, NotYetPlaced):
                 later.append((number, result.order_id))

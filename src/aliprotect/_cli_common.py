@@ -272,8 +272,9 @@ class Progress:
                 from tqdm import tqdm  # the cli extra: imported only when progress shows
             except ImportError:
                 return
+            large = (self.total or 0) >= 10_000  # 12.3k/1.00M; a small count reads better whole
             self.bar = tqdm(
-                total=self.total, unit=f" {unit}", unit_scale=True, file=err, dynamic_ncols=True, mininterval=0.25
+                total=self.total, unit=f" {unit}", unit_scale=large, file=err, dynamic_ncols=True, mininterval=0.25
             )
 
     def update(self, count: int) -> None:

@@ -19,11 +19,16 @@ from aliprotect import _days
 from aliprotect._cli_check import Ledger, order_rows, report
 from aliprotect._cli_common import BadRows, Source, one_line, opened, places, whole_number
 from aliprotect._days import parse_instant
-from aliprotect._ical import to_ical
+from aliprotect._ical import LONGEST_ALARM, to_ical
 from aliprotect._model import Order
 from aliprotect._registry import published
+from aliprotect._reminders import horizon_after
 from aliprotect._rulebook import Rulebook
+from aliprotect._timeline import timeline
 from aliprotect.errors import AliprotectError, InvalidValueError
+
+DAYS_AHEAD = 3_660_000
+"""The most days ``--within`` takes: about ten thousand years, past which no instant lies."""
 
 
 def _orders(source: Source, rules: Rulebook, args: argparse.Namespace) -> Iterator[tuple[int, Order | AliprotectError]]:
@@ -44,22 +49,26 @@ def _orders(source: Source, rules: Rulebook, args: argparse.Namespace) -> Iterat
         yield number, row if isinstance(row, AliprotectError) else row[0]
 
 
-def _span(text: str, option: str, unit: str, least: int) -> dt.timedelta:
-    """A whole number of days or hours of at least ``least``, as a ``timedelta``."""
+def _span(text: str, option: str, unit: str, least: int, most: int) -> dt.timedelta:
+    """A whole number of days or hours from ``least`` to ``most``, as a ``timedelta``."""
     number = whole_number(text, option, unit, "24")
-    if number < least:
-        raise InvalidValueError(f"{option} {text!r} must be {least} {unit} or more")
-    try:
-        return dt.timedelta(**{unit: number})
-    except OverflowError:
-        raise InvalidValueError(f"{option} {text!r} is too long: give at most 999,999 days") from None
+    if not least <= number <= most:
+        raise InvalidValueError(f"{option} {text!r} must be from {least} to {most:,} {unit}")
+    return dt.timedelta(**{unit: number})
 
 
 def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = published(args.rulebook)
     at = parse_instant(args.at, field="--at")
-    within = None if args.within is None else _span(args.within, "--within", "days", least=1)
-    alarm = _span(args.alarm, "--alarm", "hours", least=0)
+    within = None if args.within is None else _span(args.within, "--within", "days", 1, DAYS_AHEAD)
+    alarm = _span(args.alarm, "--alarm", "hours", 0, LONGEST_ALARM // dt.timedelta(hours=1))
+    if within is not None:
+        try:
+            horizon_after(at, within)
+        except InvalidValueError:
+            raise InvalidValueError(
+                f"--within {args.within!r} after --at {args.at} reaches past the year 9999; give fewer days"
+            ) from None
     with opened(args.file, args.format, args.stdin) as source:
         text, complete = _calendar(source, at, within, alarm, rules, args, err)
     if args.output in (None, "-"):
@@ -98,8 +107,13 @@ def _calendar(
         ledger.add(number, found.id)
         if _days.key(found.placed_at) > _days.key(at):
             later.append((number, found.id))
-        else:
-            orders.setdefault(found.id, (number, found))
+            continue
+        try:  # an order the rulebook cannot answer for (a fact it needs is missing) is a bad row
+            timeline(found, rules=rules)
+        except AliprotectError as error:
+            bad.append((number, str(error)))
+            continue
+        orders.setdefault(found.id, (number, found))
     repeats = ledger.repeats()
     repeated = {order_id for _, order_id, _ in repeats}
     chosen = [order for order_id, (_, order) in orders.items() if order_id not in repeated]

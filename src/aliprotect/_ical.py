@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pendulum
@@ -29,7 +30,7 @@ _ACTIONS = {
     "protection_ends": "protection ends",
     "dispute_closes": "last chance to open a dispute",
     "seller_reply_by": "the seller's reply is due",
-    "claim_from": "the claim can be made from now",
+    "claim_from": "the claim can be made from this time",
     "claim_until": "last chance to make the claim",
     "moderator_from": "the dispute can go to the moderator",
     "return_by": "ship the return by this time",
@@ -43,6 +44,9 @@ _UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 break) or UTF-8 cannot encode (a lone surrogate)."""
 
 PRODUCT = "-//aliprotect//deadlines//EN"
+
+LONGEST_ALARM = dt.timedelta(days=366)
+"""The longest lead a reminder may have: a year. Longer is no reminder; it is refused."""
 """The calendar's ``PRODID``: which product wrote it (RFC 5545, 3.7.3)."""
 
 
@@ -67,23 +71,31 @@ def to_ical(
     - at the deadline's instant, to the second (iCalendar holds no fraction of a second,
       and one is dropped, so that no event is later than its deadline), in the order's
       zone: with its ``VTIMEZONE`` for a named zone (``Europe/Paris``), in UTC for a fixed
-      offset (``+08:00``), which names no zone a calendar could follow;
-    - with a reminder ``alarm`` before it (24 hours by default; ``datetime.timedelta(0)``
-      for none);
+      offset (``+08:00``), which names no zone a calendar could follow, and for a time a DST
+      change repeats, which a calendar would read as its first pass;
+    - with a reminder ``alarm`` before it (24 hours by default, at most 366 days, rounded up
+      to a whole second; ``datetime.timedelta(0)`` for none);
     - with a summary naming the order and what to do, and a description with the rule ids,
       the rulebook and the sources with their addresses;
     - with each character a calendar file cannot hold (a control character, a lone
       surrogate) written as U+FFFD;
-    - with an id (``UID``) made of the order id and the deadline's name, so that importing a
-      later calendar updates an event (a deadline an extension moved) rather than adding a
-      second one. ``DTSTAMP`` is ``at``, never the clock.
+    - with an id (``UID``) made of the order id and the deadline's name (and, for a second
+      open dispute of the same order, its place among them), so that importing a later
+      calendar updates an event (a deadline an extension moved) rather than adding a second
+      one. An event that no longer applies (the open-by once a dispute is open) is not in the
+      later calendar, and a calendar that imported it keeps it. ``DTSTAMP`` is ``at``, never
+      the clock.
+
+    With no deadline ahead, the calendar holds no event (RFC 5545 asks for at least one
+    component; calendars import such a file as an empty one).
 
     Needs the calendar extra: ``pip install 'aliprotect[calendar]'``.
 
     Raises:
         MissingExtraError: the ``icalendar`` library is not installed.
         InvalidValueError: as :func:`aliprotect.upcoming`, or an ``alarm`` that is not a
-            ``timedelta`` of zero or more, or a ``name`` that is not text.
+            ``timedelta`` from zero to 366 days, a ``name`` that is not text, or an instant
+            too near the year 1 or 9999 to be written in a calendar file.
 
     Example:
         >>> import pendulum, aliprotect
@@ -115,16 +127,39 @@ def to_ical(
         raise MissingExtraError("to_ical needs the calendar extra: pip install 'aliprotect[calendar]'") from None
     instant = _days.aware(at, "at")
     horizon = None if within is None else horizon_after(instant, within)
-    if not isinstance(alarm, dt.timedelta) or alarm < dt.timedelta(0):
+    if not isinstance(alarm, dt.timedelta) or not dt.timedelta(0) <= alarm <= LONGEST_ALARM:
         raise InvalidValueError(
-            f"alarm={alarm!r} must be how long before each deadline to remind, a timedelta of zero or more, "
-            "e.g. datetime.timedelta(hours=24)"
+            f"alarm={alarm!r} must be how long before each deadline to remind, a timedelta from zero to "
+            "366 days, e.g. datetime.timedelta(hours=24)"
         )
     if not isinstance(name, str):
         raise InvalidValueError(f"name={name!r} must be the calendar's name, a string")
     rules = given_or_latest(rules)
     found = reminders(orders, at=instant, horizon=horizon, disputes=disputes, rules=rules)
+    try:
+        return _calendar(icalendar, found, instant, _whole_seconds(alarm), rules, name)
+    except OverflowError:  # an instant near the year 1 or 9999: no reading in UTC, or no zone rules after it
+        raise InvalidValueError(
+            f"at={instant.isoformat()} or a deadline after it is too near the year 1 or 9999 to be written in "
+            "a calendar file (in UTC, with its zone's rules); give instants inside the years 2 to 9998"
+        ) from None
 
+
+def _whole_seconds(alarm: dt.timedelta) -> dt.timedelta:
+    """The alarm's lead in whole seconds, rounded up (iCalendar holds no fraction of a second), so
+    that a reminder never comes later than asked."""
+    return dt.timedelta(seconds=math.ceil(alarm.total_seconds()))
+
+
+def _calendar(
+    icalendar: Any,
+    found: Sequence[Reminder],
+    instant: pendulum.DateTime,
+    alarm: dt.timedelta,
+    rules: Rulebook,
+    name: str,
+) -> str:
+    """The iCalendar text of the reminders ``found``: an event each, then the zones they use."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -181,9 +216,12 @@ def _text(text: str) -> str:
 
 def _in_zone(instant: pendulum.DateTime) -> dt.datetime:
     """The instant to the second, never later (iCalendar holds no fraction of a second), in its
-    named zone, or in UTC when its zone is a fixed offset."""
+    named zone; in UTC when its zone is a fixed offset, or when its wall-clock time is one a
+    DST change repeats (a calendar reads a repeated local time as its first pass, RFC 5545
+    3.3.5, which would put the second pass an hour early)."""
     instant = instant.replace(microsecond=0)
-    if isinstance(instant.tzinfo, pendulum.Timezone) and not isinstance(instant.tzinfo, pendulum.FixedTimezone):
+    named = isinstance(instant.tzinfo, pendulum.Timezone) and not isinstance(instant.tzinfo, pendulum.FixedTimezone)
+    if named and instant.replace(fold=1 - instant.fold).utcoffset() == instant.utcoffset():
         return instant
     return _days.utc(instant)
 

@@ -122,7 +122,7 @@ def ticks(start: pendulum.DateTime, stop: pendulum.DateTime, most: int = 8) -> l
 
 def _ticks(start: pendulum.DateTime, stop: pendulum.DateTime, most: int) -> list[tuple[pendulum.DateTime, str]]:
     start_key, stop_key = _days.key(start), _days.key(stop)
-    days_spanned = (_days.utc(stop).timestamp() - _days.utc(start).timestamp()) / 86400
+    days_spanned = (_seconds(stop) - _seconds(start)) / 86400
     for days in _DAY_STEPS:
         if days_spanned / days > most + 1:
             continue
@@ -186,6 +186,12 @@ def _labelled(instants: Sequence[pendulum.DateTime], short: str, long: str) -> l
     return labelled
 
 
+def _seconds(instant: pendulum.DateTime) -> float:
+    """The instant's place on the time line, in seconds from 1970 (exact, and never out of range
+    for an instant near the year 1 or 9999 with an offset, as its reading in UTC would be)."""
+    return _days.key(instant).total_seconds()
+
+
 class _Scale(NamedTuple):
     start: float
     span: float
@@ -193,11 +199,11 @@ class _Scale(NamedTuple):
     right: float
 
     def x(self, instant: pendulum.DateTime) -> float:
-        return self.left + (_days.utc(instant).timestamp() - self.start) / self.span * (self.right - self.left)
+        return self.left + (_seconds(instant) - self.start) / self.span * (self.right - self.left)
 
 
 def _scale(instants: Iterable[pendulum.DateTime], left: float, right: float) -> _Scale:
-    stamps = [_days.utc(instant).timestamp() for instant in instants]
+    stamps = [_seconds(instant) for instant in instants]
     start, stop = min(stamps), max(stamps)
     margin = max((stop - start) * 0.02, 3600.0)  # room for the first and last marks
     return _Scale(start - margin, stop - start + 2 * margin, left, right)
@@ -522,7 +528,7 @@ def orders_svg(
         for name, what, (y1, y2) in (
             ("protection_ends", "protection ends", (top + 1, top + 8)),
             ("dispute_closes", "last chance", (top + 1, top + 14)),
-            ("open_by_recommended", "open by (recommended)", (0, 0)),
+            ("open_by_recommended", "open by (recommended)", (top + 7, top + 7)),  # a dot at y1
         ):
             if name not in facts:
                 continue
@@ -531,7 +537,7 @@ def orders_svg(
             x = scale.x(moment)
             tip = f"<title>order {_e(order.id)}: {what} {_e(when(moment))}</title>"
             if name == "open_by_recommended":
-                shapes.append(f'<circle cx="{x:.1f}" cy="{top + 7:.1f}" r="3.5" fill="{colour}">{tip}</circle>')
+                shapes.append(f'<circle cx="{x:.1f}" cy="{y1:.1f}" r="3.5" fill="{colour}">{tip}</circle>')
             else:
                 shapes.append(
                     f'<line x1="{x:.1f}" y1="{y1:.1f}" x2="{x:.1f}" y2="{y2:.1f}" stroke="{colour}" '
@@ -562,7 +568,7 @@ def orders_svg(
 def _urgency(moment: pendulum.DateTime, at: pendulum.DateTime, soon: dt.timedelta) -> str:
     if _days.key(moment) <= _days.key(at):
         return "#999"
-    return _RED if _days.utc(moment) - _days.utc(at) <= soon else _GREEN
+    return _RED if _days.key(moment) - _days.key(at) <= soon else _GREEN
 
 
 def _span(soon: dt.timedelta) -> str:

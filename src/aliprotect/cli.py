@@ -43,7 +43,7 @@ from aliprotect._model import Order
 from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import timeline
-from aliprotect.errors import AliprotectError, InvalidValueError
+from aliprotect.errors import AliprotectError, InvalidValueError, MissingExtraError
 
 __all__ = ["main"]
 
@@ -163,7 +163,7 @@ def _completion(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     try:
         import shtab  # the cli extra: generates the script from this parser
     except ImportError:
-        raise InvalidValueError("completion needs the cli extra: pip install 'aliprotect[cli]'") from None
+        raise MissingExtraError("completion needs the cli extra: pip install 'aliprotect[cli]'") from None
     print(shtab.complete(_parser(), shell=args.shell), file=out)
 
 
