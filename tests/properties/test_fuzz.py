@@ -58,6 +58,16 @@ def members(kind: type[enum.Enum]) -> st.SearchStrategy[Any]:
 
 
 books = st.sampled_from(BOOKS)
+EXTREMES = [
+    aliprotect.parse_instant(text)
+    for text in (
+        "0001-01-01T00:00:00+14:00",
+        "0001-01-01T10:00:00[Asia/Tokyo]",
+        "9999-12-31T13:00:00-12:00",
+        "9999-12-31T12:00:00[America/Los_Angeles]",
+    )
+]
+"""Instants at the ends of time, whose reading in UTC (or in another zone) is out of range."""
 
 
 def valid(factory: Callable[..., Any], **strategies: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -150,7 +160,7 @@ ARGS: dict[str, st.SearchStrategy[Any]] = {
     "previous": either(st.lists(disputes(), max_size=2)),
     "disputes": either(st.lists(disputes(), max_size=2)),
     "claim": either(claims | st.sampled_from(aliprotect.ClaimKind)),
-    "at": either(instants()),
+    "at": either(instants() | st.sampled_from(EXTREMES)),
     "rules": either(st.none() | books),
     "tracking": either(st.none() | trackings),
     "days": either(st.integers(min_value=-5, max_value=200)),
