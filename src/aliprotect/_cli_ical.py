@@ -1,9 +1,10 @@
 """The command line's ``calendar``: the upcoming deadlines of a file's orders as an iCalendar file.
 
-It reads the files ``check`` reads (CSV, JSON, JSON Lines; AliExpress's records with
-``--aliexpress``), one order at a time, and reports bad rows, repeated order ids and orders
-not yet placed as ``check`` does. The calendar holds every other order's deadlines, and the
-exit status is 2 when any row was left out for a problem.
+It reads CSV, JSON and JSON Lines files as ``check`` does (AliExpress's records with
+``--aliexpress``; not Parquet), one order at a time, and reports bad rows, orders the
+rulebook cannot answer for, repeated order ids and orders not yet placed, each at its line.
+The calendar holds every other order's deadlines, and the exit status is 2 when any row was
+left out for a problem.
 """
 
 from __future__ import annotations
