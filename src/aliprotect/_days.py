@@ -162,6 +162,13 @@ def utc(instant: pendulum.DateTime) -> pendulum.DateTime:
     return instant.in_timezone("UTC")
 
 
+def zone_name(instant: dt.datetime) -> str | None:
+    """The IANA name of the instant's zone (``Europe/Paris``), or ``None`` when its zone is a
+    fixed offset (``+08:00``), which names no place whose rules could be followed."""
+    zone = instant.tzinfo
+    return zone.name if isinstance(zone, _ZONE) and not isinstance(zone, _FIXED) else None
+
+
 def key(instant: dt.datetime) -> dt.timedelta:
     """The exact place of an aware ``instant`` on the time line (its distance from 1970-01-01 UTC):
     the key to compare, sort and order instants by, as :func:`utc` does, only faster."""

@@ -118,11 +118,8 @@ _WHERE: contextvars.ContextVar[str] = contextvars.ContextVar("where", default="d
 
 def _instant(value: dt.datetime) -> str:
     value = _days.aware(value, "instant")
-    text = value.isoformat()
-    zone = value.tzinfo
-    if isinstance(zone, pendulum.Timezone) and not isinstance(zone, pendulum.FixedTimezone):
-        text += f"[{zone.name}]"
-    return text
+    zone = _days.zone_name(value)
+    return value.isoformat() if zone is None else f"{value.isoformat()}[{zone}]"
 
 
 _converter.register_unstructure_hook(pendulum.DateTime, _instant)

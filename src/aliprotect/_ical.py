@@ -220,8 +220,10 @@ def _in_zone(instant: pendulum.DateTime) -> dt.datetime:
     DST change repeats (a calendar reads a repeated local time as its first pass, RFC 5545
     3.3.5, which would put the second pass an hour early)."""
     instant = instant.replace(microsecond=0)
-    named = isinstance(instant.tzinfo, pendulum.Timezone) and not isinstance(instant.tzinfo, pendulum.FixedTimezone)
-    if named and instant.replace(fold=1 - instant.fold).utcoffset() == instant.utcoffset():
+    if (
+        _days.zone_name(instant) is not None
+        and instant.replace(fold=1 - instant.fold).utcoffset() == instant.utcoffset()
+    ):
         return instant
     return _days.utc(instant)
 

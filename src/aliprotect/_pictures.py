@@ -97,10 +97,7 @@ def when(instant: pendulum.DateTime) -> str:
 
 def zone_name(instant: pendulum.DateTime) -> str:
     """The name of an instant's zone (``Europe/Paris``), or its offset (``UTC+08:00``)."""
-    zone = instant.tzinfo
-    if isinstance(zone, pendulum.Timezone) and not isinstance(zone, pendulum.FixedTimezone):
-        return zone.name
-    return f"UTC{instant.format('Z')}"
+    return _days.zone_name(instant) or f"UTC{instant.format('Z')}"
 
 
 # --- the date axis -------------------------------------------------------------------------------
