@@ -199,7 +199,7 @@ def test_without_the_calendar_extra_the_error_says_how_to_install_it(monkeypatch
     assert isinstance(raised.value, ImportError)
 
 
-@settings(max_examples=40)
+@settings(deadline=None)
 @given(chosen=st.lists(orders(), max_size=4, unique_by=lambda o: o.id), at=instants(), data=st.data())
 def test_the_events_are_exactly_the_upcoming_deadlines(
     chosen: list[aliprotect.Order], at: pendulum.DateTime, data: st.DataObject
@@ -218,7 +218,7 @@ def test_the_events_are_exactly_the_upcoming_deadlines(
     assert len({str(e["uid"]) for e in found}) == len(found)
 
 
-@settings(max_examples=20)
+@settings(deadline=None)
 @given(dispute=disputes(rules=RULES))
 def test_disputes_events_match_their_upcoming_deadlines(dispute: aliprotect.Dispute) -> None:
     at = dispute.opened_at

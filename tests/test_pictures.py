@@ -134,7 +134,7 @@ def test_the_ticks_fall_on_whole_days_weeks_months_or_years() -> None:
         assert all(start <= instant <= start + span for instant, _ in found)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(order=orders(shipped=True), at=st.none() | instants(), data=st.data())
 def test_every_timeline_picture_is_readable(order: Order, at: pendulum.DateTime | None, data: st.DataObject) -> None:
     rules = data.draw(st.sampled_from(aliprotect.rulebooks()))
@@ -146,7 +146,7 @@ def test_every_timeline_picture_is_readable(order: Order, at: pendulum.DateTime 
     assert 0 <= len(axis_labels(found)) <= 8
 
 
-@settings(max_examples=30, deadline=None)
+@settings(deadline=None)
 @given(dispute=disputes(rules=RULES), later=st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=30)))
 def test_every_dispute_picture_is_readable(dispute: aliprotect.Dispute, later: dt.timedelta) -> None:
     picture = timeline_svg(dispute.order, at=dispute.opened_at + later, dispute=dispute, rules=RULES)
@@ -154,7 +154,7 @@ def test_every_dispute_picture_is_readable(dispute: aliprotect.Dispute, later: d
     assert any(label.startswith("dispute opened ") for label in labels)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(chosen=st.lists(orders(), min_size=1, max_size=12, unique_by=lambda order: order.id), at=instants())
 def test_every_store_picture_is_readable_with_one_row_per_order(chosen: list[Order], at: pendulum.DateTime) -> None:
     root, _ = texts(orders_svg(chosen, at=at, rules=RULES))
