@@ -347,3 +347,16 @@ def test_calendar_names_the_option_whose_span_is_too_long(tmp_path: pathlib.Path
     assert (status, out) == (2, "")
     assert words in err
     assert len(err.splitlines()) == 1
+
+
+def test_calendar_writes_its_crlf_line_ends_to_the_bytes_of_standard_output(tmp_path: pathlib.Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text(CSV, encoding="utf-8")
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", newline="\r\n")  # as a text stream on Windows translates
+    assert cli.main(["calendar", str(source), "--at", AT.isoformat()], out=out, err=io.StringIO()) == 0
+    out.flush()
+    data = raw.getvalue()
+    assert b"\r\n" in data
+    assert b"\r\r\n" not in data
+    assert data.count(b"BEGIN:VEVENT") == 6

@@ -73,7 +73,7 @@ def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     with opened(args.file, args.format, args.stdin) as source:
         text, complete = _calendar(source, at, within, alarm, rules, args, err)
     if args.output in (None, "-"):
-        out.write(text)
+        _write_lines_as_they_are(text, out)
     else:
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as file:
@@ -82,6 +82,18 @@ def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             raise InvalidValueError(f"cannot write {args.output}: {error.strerror or error}") from None
     if not complete:
         raise BadRows
+
+
+def _write_lines_as_they_are(text: str, out: TextIO) -> None:
+    """Write ``text`` with its CRLF line ends (RFC 5545) as they are: to the bytes under a text
+    stream when it has them, since a text stream on Windows would turn each LF into CRLF."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 def _calendar(
