@@ -274,7 +274,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="check many orders from a CSV, JSON, JSON Lines or Parquet file and print those that need action",
-        description="Check many orders and print the ones that need action, most urgent first. A CSV file has "
+        description="Check many orders and print the ones that need action, each as soon as it is checked (most "
+        "urgent first with --sort urgency), then how many they are. A CSV file has "
         "a header row with the columns id, placed_at, shipped_at, received_at, delivered_at, protection_days, "
         "extensions (DAYS@INSTANT;...), amount, currency, carrier, promised_days; a JSON file holds an array of "
         "orders, a JSON Lines file one order per line; a Parquet file (with the frames extra) typed columns.",
@@ -311,7 +312,7 @@ def _parser() -> argparse.ArgumentParser:
         "calendar",
         help="write the upcoming deadlines of a file's orders as an iCalendar (.ics) file, with reminders",
         description="Read the orders of a CSV, JSON or JSON Lines file (as check does) and write every deadline "
-        "after --at as an event at its exact instant, in the order's zone, with a reminder before it: the "
+        "after --at as an event at its instant, in the order's zone, with a reminder before it: the "
         "recommended open-by, the end of protection and the last chance to open a dispute. Each event's id is "
         "made of the order id and the deadline, so importing a later calendar updates the events. Needs the "
         "calendar extra: pip install 'aliprotect[calendar]'.",
