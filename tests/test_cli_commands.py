@@ -418,3 +418,19 @@ def test_a_hint_on_standard_error_comes_before_the_progress_bar(
     hint, bar = err.split("\n", 1)
     assert hint == "aliprotect: hint: pip install 'aliprotect[frames]' checks large files several times faster"
     assert "20/20" in bar
+
+
+def test_without_tqdm_an_order_printed_to_the_terminal_clears_the_count_first(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    monkeypatch.setattr(_cli_check, "fast_engine", lambda: None)
+    path = tmp_path / "orders.csv"
+    path.write_text(_csv(2500, bad_every=10_000))
+    screen = Terminal()  # standard output and standard error on one terminal
+    status = main(["check", str(path), "--at", "2025-04-20T09:00:00+02:00"], out=screen, err=screen)
+    assert status == 0
+    lines = screen.getvalue().split("\n")
+    printed = [line.rsplit("\r", 1)[-1] for line in lines]  # what the terminal shows of each line
+    assert any(line.startswith("order O") for line in printed)
+    assert not any("orders" in line and "order O" in line for line in printed)  # no count glued to an order

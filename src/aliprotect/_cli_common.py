@@ -289,13 +289,20 @@ class Progress:
         self.count = count
 
     def print(self, line: str, out: TextIO) -> None:
-        """Print ``line`` to ``out`` without mixing it with the bar."""
-        if self.bar is not None and _is_terminal(out):
+        """Print ``line`` to ``out`` without mixing it with the progress on a terminal: the bar,
+        or the plain count, is cleared first and drawn again after."""
+        if not self.shown or not _is_terminal(out):
+            print(line, file=out)
+        elif self.bar is not None:
             self.bar.clear()
             print(line, file=out, flush=True)
             self.bar.refresh()
         else:
-            print(line, file=out)
+            shown = self._plain(self.drawn) if self.drawn else ""
+            print(f"\r{' ' * len(shown)}\r", end="", file=self.err, flush=True)
+            print(line, file=out, flush=True)
+            if shown:
+                print(f"\r{shown}", end="", file=self.err, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
