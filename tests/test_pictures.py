@@ -208,3 +208,19 @@ def test_long_order_ids_are_cut_short_to_fit_and_kept_whole_in_the_tooltip() -> 
         found = assert_readable(picture)
         assert any("…" in text.text for text in found)
     assert f"<title>order {long_id}</title>" in orders_svg([order], at=paris(2025, 4, 1), rules=RULES)
+
+
+def test_an_order_the_rulebook_cannot_answer_for_is_said_not_drawn_and_the_others_are_drawn() -> None:
+    escrow = aliprotect.rulebook("2010.1")  # the dispute window depends on the carrier
+    shipped = pendulum.datetime(2012, 5, 2, tz="Asia/Shanghai")
+    known = Order(id="K", placed_at=shipped, shipped_at=shipped, protection_days=60, carrier="EMS")
+    unknown = Order(id="U", placed_at=shipped, shipped_at=shipped, protection_days=60)
+    with pytest.raises(aliprotect.errors.MissingFactError) as refused:
+        aliprotect.timeline(unknown, rules=escrow)
+    picture = orders_svg([known, unknown], at=shipped.add(days=10), rules=escrow)
+    found = assert_readable(picture)
+    said = [text.text for text in found if text.text.startswith("not drawn: carrier=None")]
+    assert len(said) == 1
+    assert f"<title>order U: {refused.value}</title>" in picture.replace("&#x27;", "'")
+    assert "order K: last chance" in picture
+    assert "order U: last chance" not in picture

@@ -23,7 +23,7 @@ from aliprotect._model import Order
 from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook
 from aliprotect._timeline import timeline
-from aliprotect.errors import InvalidValueError
+from aliprotect.errors import AliprotectError, InvalidValueError
 
 CHARACTER = 0.62
 """The width of a character, in font sizes, that the layout allows: more than the average of
@@ -458,7 +458,10 @@ def orders_svg(
     tick) and its last chance (a tall tick), and "now" as a line across every row.
 
     Each deadline is coloured by how soon it comes: grey once it has passed, red within
-    ``soon`` of ``at`` (a week by default), green later. An order not shipped yet says so.
+    ``soon`` of ``at`` (a week by default), green later. An order not shipped yet says so, and
+    so does an order ``rules`` cannot answer for (a fact the rulebook needs is missing, such as
+    the carrier under rulebook 2010.1): its row reads "not drawn" and the reason, in full in
+    its tooltip, and the other orders are drawn.
     The axis's ticks are days (or weeks, months, years) of ``at``'s zone, as the picture
     says; each mark's tooltip gives its instant with its UTC offset.
 
@@ -495,10 +498,10 @@ def orders_svg(
     if not isinstance(soon, dt.timedelta) or soon <= dt.timedelta(0):
         raise InvalidValueError(f"soon={soon!r} must be a positive timedelta, e.g. datetime.timedelta(days=7)")
     rules = given_or_latest(rules)
-    rows = [(order, None if order.shipped_at is None else _deadlines(order, rules)) for order in chosen]
+    rows = [(order, _answered(order, rules)) for order in chosen]
     shown = [instant]
-    shown += [moment for _, found in rows if found is not None for moment in found.values()]
-    shown += [order.shipped_at for order in chosen if order.shipped_at is not None]
+    shown += [moment for _, found in rows if isinstance(found, dict) for moment in found.values()]
+    shown += [order.shipped_at for order, found in rows if isinstance(found, dict)]
     left = _MARGIN + _LABELS
     scale = _scale(shown, left, WIDTH - _MARGIN)
     axis_top, rows_top = 30.0, 36.0
@@ -514,6 +517,20 @@ def orders_svg(
         )
         if facts is None:
             shapes.append(_text(left + 2, top + 11, "not shipped yet", size=_SMALL, fill=_GREY))
+            continue
+        if isinstance(facts, AliprotectError):
+            said = f"not drawn: {facts}"
+            tip = f"order {order.id}: {facts}"
+            shapes.append(
+                _text(
+                    left + 2,
+                    top + 11,
+                    _fitted(said, WIDTH - _MARGIN - left - 2, _SMALL),
+                    size=_SMALL,
+                    fill=_RED,
+                    tip=tip,
+                )
+            )
             continue
         assert order.shipped_at is not None
         end = facts.get("protection_ends", facts.get("completed"))
@@ -560,6 +577,17 @@ def orders_svg(
         bottom + 6,
     )
     return svg(f"{len(chosen)} orders", WIDTH, height + 2, "".join(shapes) + legend)
+
+
+def _answered(order: Order, rules: Rulebook) -> dict[str, pendulum.DateTime] | AliprotectError | None:
+    """The order's deadlines; ``None`` if it has not shipped; the error if ``rules`` cannot
+    answer for it (a fact the rulebook needs and the order lacks), which its row then says."""
+    if order.shipped_at is None:
+        return None
+    try:
+        return _deadlines(order, rules)
+    except AliprotectError as error:
+        return error
 
 
 def _urgency(moment: pendulum.DateTime, at: pendulum.DateTime, soon: dt.timedelta) -> str:
