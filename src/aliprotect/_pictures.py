@@ -501,7 +501,7 @@ def orders_svg(
     rows = [(order, _answered(order, rules)) for order in chosen]
     shown = [instant]
     shown += [moment for _, found in rows if isinstance(found, dict) for moment in found.values()]
-    shown += [order.shipped_at for order, found in rows if isinstance(found, dict)]
+    shown += [order.shipped_at for order, found in rows if isinstance(found, dict) and order.shipped_at is not None]
     left = _MARGIN + _LABELS
     scale = _scale(shown, left, WIDTH - _MARGIN)
     axis_top, rows_top = 30.0, 36.0
