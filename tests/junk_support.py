@@ -11,6 +11,9 @@ junk = st.one_of(
     st.booleans(),
     st.integers(),
     st.integers(min_value=-(10**30), max_value=10**30),
+    # more digits than Python turns into text by default (built when drawn: the strategy's own
+    # description could not show it)
+    st.builds(lambda sign: sign * 10**5000, st.sampled_from([1, -1])),
     st.floats(allow_nan=True),
     st.decimals(allow_nan=True),
     st.text(max_size=30),

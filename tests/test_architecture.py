@@ -26,6 +26,7 @@ SRC = pathlib.Path(__file__).parent.parent / "src" / PACKAGE
 
 ORDER = (
     # basics
+    "_shown",
     "errors",
     "_days",
     "_checks",

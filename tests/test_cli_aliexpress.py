@@ -154,3 +154,13 @@ def test_the_rules_of_a_rulebook_say_which_days_it_counts_on_another_calendar() 
     _, latest, _ = run("rules", "--rulebook", "2025.1")
     assert "counted on the calendar" not in latest
     assert "are counted on the calendar of Asia/Shanghai" in rules_markdown(aliprotect.rulebook("observed.2"))
+
+
+def test_a_record_naming_a_field_twice_in_a_json_array_is_refused_at_its_item(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "orders.json"
+    twice = '{"id": "3", "over_time_left": "2024-05-28 00:15:30", "over_time_left": "2024-05-28 00:15:31"}'
+    path.write_text(f"[{json.dumps(detail(order_id='4'))}, {twice}]", encoding="utf-8")
+    status, out, err = run("reconcile", str(path), "--rulebook", "observed.2")
+    assert status == 2
+    assert "order 4: agrees" in out
+    assert f"{path} item 2: the field 'over_time_left' appears twice in one object" in err

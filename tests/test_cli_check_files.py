@@ -347,3 +347,50 @@ def test_an_unknown_parquet_column_is_an_error_unless_marked_as_the_user_s_own(t
     status, out, err = run("check", str(path), "--at", AT, "--extra", "note")
     assert (status, err) == (0, "")
     assert "2 of 5 orders need action" in summary(out)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("column", ["shipped_at", "id"])
+def test_a_column_named_twice_is_refused_naming_both_places(tmp_path: pathlib.Path, fast: bool, column: str) -> None:
+    path = tmp_path / "orders.csv"
+    header = _HEADER.rstrip("\n").split(",")
+    cells = _ROW.rstrip("\n").split(",")
+    where = header.index(column)
+    path.write_text(
+        ",".join([*header, column]) + "\n" + ",".join([*cells, "" if column == "shipped_at" else "OTHER"]) + "\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00", fast=fast)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"aliprotect: error: {path}: the column '{column}' comes twice (columns {where + 1} and "
+        f"{len(header) + 1}), and only one of its cells could be read; keep one of them, or rename the other\n"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["json", "jsonl"])
+def test_a_json_order_naming_a_field_twice_is_a_bad_row_and_the_others_are_checked(
+    tmp_path: pathlib.Path, suffix: str
+) -> None:
+    good = '{"id": "A", "placed_at": "2025-03-01T10:00:00+01:00", "shipped_at": "2025-03-03T18:00:00+01:00"}'
+    twice = (
+        '{"id": "B", "placed_at": "2025-03-01T10:00:00+01:00", "shipped_at": "2025-03-03T18:00:00+01:00", '
+        '"shipped_at": null}'
+    )
+    path = tmp_path / f"orders.{suffix}"
+    path.write_text(f"[{good}, {twice}]" if suffix == "json" else f"{good}\n{twice}\n", encoding="utf-8")
+    status, out, err = run("check", str(path), "--at", "2025-05-01T00:00:00+01:00")
+    assert status == 2
+    assert "1 of 1 orders need action" in summary(out)
+    where = "item 2" if suffix == "json" else "line 2"
+    assert f"{where}: the field 'shipped_at' appears twice in one object, and JSON would keep only the last" in err
+
+
+def test_an_empty_file_is_said_to_be_empty(tmp_path: pathlib.Path) -> None:
+    for text in ("", "\n\n  \n"):
+        path = tmp_path / "orders.csv"
+        path.write_text(text, encoding="utf-8")
+        status, out, err = run("check", str(path), "--at", AT)
+        assert (status, out) == (2, "")
+        assert "is empty" in err
+        assert "JSON" not in err

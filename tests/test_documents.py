@@ -48,3 +48,12 @@ def test_a_problem_deep_in_a_document_names_where_it_is() -> None:
     problems = [str(problem) for problem in raised.value.problems]
     assert "document Dispute.order.extensions[0].days: must be int, found '15'" in str(raised.value)
     assert any(p.startswith("document Dispute.events[1].kind: 'shouting' is not a DisputeEventKind") for p in problems)
+
+
+def test_a_document_naming_a_field_twice_is_refused_rather_than_read_with_the_last_value() -> None:
+    text = (FOLDER / "order.json").read_text(encoding="utf-8")
+    assert '"protection_days": ' in text
+    twice = text.replace('"protection_days": ', '"protection_days": 1, "protection_days": ', 1)
+    with pytest.raises(aliprotect.errors.DocumentError, match="field 'protection_days' appears twice in one object"):
+        aliprotect.from_json(twice)
+    aliprotect.from_json(text)  # the document as written reads

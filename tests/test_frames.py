@@ -378,3 +378,19 @@ def test_an_id_column_of_mixed_kinds_and_an_offset_past_59_minutes_are_refused()
         frames.timelines(mixed, rules=RULES)
     with pytest.raises(InvalidValueError, match="'\\+05:99' is not in the tz database"):
         frames.timelines(store().assign(zone="+05:99"), rules=RULES)
+
+
+def test_a_table_naming_a_column_twice_is_refused_not_read_with_one_of_the_two() -> None:
+    import pyarrow as pa
+
+    cells = [["A"], ["2025-03-01T10:00:00+01:00"], ["2025-03-03T10:00:00+01:00"], [""]]
+    names = ["id", "placed_at", "shipped_at", "shipped_at"]
+    tables = [
+        pd.DataFrame([[column[0] for column in cells]], columns=names),
+        pa.Table.from_arrays([pa.array(column) for column in cells], names=names),
+    ]
+    for table in tables:
+        with pytest.raises(ColumnError, match="orders names the column 'shipped_at' twice"):
+            frames.timelines(table)
+        with pytest.raises(ColumnError, match="orders names the column 'shipped_at' twice"):
+            frames.next_actions(table, at=pendulum.datetime(2025, 5, 1, tz="UTC"))

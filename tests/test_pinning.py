@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 
+import attrs
 import pendulum
 import pytest
 
@@ -622,8 +623,23 @@ def test_a_stored_decision_whose_inputs_do_not_fit_its_question_is_refused_when_
             InvalidValueError,
             r"falls outside the years 1 to 9999",
         ),
+        # integers of more digits than Python writes as text: the message shows how many
+        (
+            lambda: aliprotect.timeline(attrs.evolve(ORDER, protection_days=10**5000), rules=RULES),
+            InvalidValueError,
+            r"protection_days=an integer of 5001 digits: no source states a protection timer longer than",
+        ),
+        (lambda: aliprotect.Extension(days=-(10**5000), granted_at=ORDER.placed_at), InvalidValueError, r"5001 digits"),
+        (lambda: aliprotect.rulebook(10**5000), aliprotect.AliprotectError, r"an integer of 5001 digits"),
+        (lambda: aliprotect.parse_instant("", field=10**5000), InvalidValueError, r"field=an integer of 5001 digits"),
+        (lambda: aliprotect.display.Svg(10**5000), InvalidValueError, r"Svg\(an integer of 5001 digits\)"),
     ],
 )
 def test_inputs_that_escaped_as_foreign_errors_raise_the_library_s(read: object, error: type, message: str) -> None:
     with pytest.raises(error, match=message):
         read()  # type: ignore[operator]
+
+
+def test_an_order_with_a_timer_of_more_digits_than_python_writes_is_refused_by_its_display() -> None:
+    with pytest.raises(InvalidValueError, match="protection_days=an integer of 5001 digits: no source states"):
+        aliprotect.display.order_html(attrs.evolve(ORDER, protection_days=10**5000))

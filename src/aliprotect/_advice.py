@@ -27,6 +27,7 @@ from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
+from aliprotect._shown import shown
 from aliprotect._timeline import dispute_window, in_transit_until, protection_end, recommended_deadline
 from aliprotect._tracking import Location, Tracking, for_order
 from aliprotect.errors import InvalidValueError, MissingFactError
@@ -111,7 +112,7 @@ class AdviceList(tuple[Advice, ...]):
         advice = super().__new__(cls, _checks.items(items, Advice, "items", "aliprotect.next_actions(...)"))
         for name, value in (("rulebook", rulebook), ("fingerprint", fingerprint)):
             if not isinstance(value, str):
-                raise InvalidValueError(f"{name}={value!r} must be the advice's {name}, a string")
+                raise InvalidValueError(f"{name}={shown(value)} must be the advice's {name}, a string")
         object.__setattr__(advice, "rulebook", rulebook)
         object.__setattr__(advice, "fingerprint", fingerprint)
         return advice
@@ -130,7 +131,9 @@ class AdviceList(tuple[Advice, ...]):
         return tuple.__getitem__(self, index)
 
     def __repr__(self) -> str:
-        return f"AdviceList({list(self)!r}, rulebook={self.rulebook!r}, fingerprint={self.fingerprint!r})"
+        return (
+            f"AdviceList({shown(list(self))}, rulebook={shown(self.rulebook)}, fingerprint={shown(self.fingerprint)})"
+        )
 
     def __getnewargs_ex__(self) -> tuple[tuple[Any, ...], dict[str, Any]]:
         return (tuple(self),), {"rulebook": self.rulebook, "fingerprint": self.fingerprint}
@@ -695,10 +698,10 @@ def _check_delivery(advisor: _Advisor, tracking: Tracking | None) -> None:
     order, rules = advisor.order, advisor.rules
     if tracking is None or order.delivered_at is not None or not rules.has("protection.period", "after_delivered"):
         return
-    shown = next((e.at for e in tracking.known_at(advisor.at) if e.where is Location.DELIVERED), None)
-    if shown is not None:
+    delivered = next((e.at for e in tracking.known_at(advisor.at) if e.where is Location.DELIVERED), None)
+    if delivered is not None:
         raise MissingFactError(
-            f"delivered_at=None, but the tracking shows order {order.id} delivered at {shown.isoformat()}; under "
+            f"delivered_at=None, but the tracking shows order {order.id} delivered at {delivered.isoformat()}; under "
             f"rulebook {rules.version}, protection.period cuts protection once the parcel shows as delivered: "
             "set the order's delivered_at"
         )

@@ -15,6 +15,7 @@ import attrs
 import pendulum
 
 from aliprotect import _days, _formatting
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError
 
 TIMELINE_NAMES = ("dispute_opens", "open_by_recommended", "protection_ends", "completed", "dispute_closes")
@@ -155,7 +156,9 @@ class Timeline(_formatting.ShowsAsHtml, Sequence[Deadline]):
             InvalidValueError: ``name`` is not the name of an order's deadline.
         """
         if name not in TIMELINE_NAMES:
-            raise InvalidValueError(f"name={name!r} is not an order's deadline; one of {', '.join(TIMELINE_NAMES)}")
+            raise InvalidValueError(
+                f"name={shown(name)} is not an order's deadline; one of {', '.join(TIMELINE_NAMES)}"
+            )
         return next((deadline for deadline in self.deadlines if deadline.name == name), None)
 
     @overload

@@ -9,6 +9,7 @@ import attrs
 
 from aliprotect import _checks, _formatting
 from aliprotect._model import Money, optional_money
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError
 
 
@@ -132,11 +133,11 @@ class Claim(_formatting.ShowsAsHtml):
         if self.resolution is Resolution.PARTIAL_REFUND:
             if self.amount is None or self.amount.amount <= 0:
                 raise InvalidValueError(
-                    f"amount={self.amount!r}: a partial refund needs the amount asked, greater than 0, "
+                    f"amount={shown(self.amount)}: a partial refund needs the amount asked, greater than 0, "
                     "e.g. amount=Money('4.00', 'USD')"
                 )
         elif self.amount is not None:
             raise InvalidValueError(
-                f"amount={self.amount!r} goes only with Resolution.PARTIAL_REFUND; "
+                f"amount={shown(self.amount)} goes only with Resolution.PARTIAL_REFUND; "
                 f"a {self.resolution.value} asks for what is left of the order amount"
             )

@@ -7,29 +7,14 @@ line, or a JSON list response; each record a whole response or its inner object.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
-from aliprotect import aliexpress
+from aliprotect import _checks, aliexpress
 from aliprotect._cli_common import BadRows, Source, dump, jsonl_lines, one_line, opened, places, read
 from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object, refused when it names a field twice (JSON would keep only the last)."""
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise InvalidValueError(f"the field {key!r} appears twice in one object; give each field once")
-        found[key] = value
-    return found
-
-
-def _loads(text: str) -> Any:
-    return json.loads(text, object_pairs_hook=_object)
 
 
 def records(source: Source) -> Iterator[tuple[int, Mapping[str, Any] | AliprotectError]]:
@@ -39,32 +24,33 @@ def records(source: Source) -> Iterator[tuple[int, Mapping[str, Any] | Aliprotec
     if source.format == "jsonl":
         for number, (_, line) in enumerate(jsonl_lines(text), start=1):
             try:
-                item = _loads(line)
-            except InvalidValueError as error:
-                yield number, error
-                continue
+                item, repeats = _checks.json_loads(line)
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
                 yield number, InvalidValueError(f"not JSON: {error}")
                 continue
+            if repeats:
+                item = _checks.unless_repeated(item)
             yield (
                 number,
                 item
-                if isinstance(item, Mapping)
+                if isinstance(item, Mapping | AliprotectError)
                 else InvalidValueError(f"holds {type(item).__name__}, not an order record (a JSON object)"),
             )
         return
     try:
-        loaded = _loads(text)
-    except InvalidValueError as error:
-        raise InvalidValueError(f"{source}: {error}") from None
+        loaded, repeats = _checks.json_loads(text)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
         raise InvalidValueError(f"{source} is not JSON: {error}") from None
+    if repeats and not isinstance(loaded, list):  # a list response: its entries are read out of their envelope
+        raise InvalidValueError(f"{source}: {_checks.once(str(_checks.repeated_field(loaded)))}")
     items = loaded if isinstance(loaded, list) else aliexpress._list_entries(loaded)
     for number, item in enumerate(items, start=1):
+        if repeats:
+            item = _checks.unless_repeated(item)
         yield (
             number,
             item
-            if isinstance(item, Mapping)
+            if isinstance(item, Mapping | AliprotectError)
             else InvalidValueError(f"holds {type(item).__name__}, not an order record (a JSON object)"),
         )
 

@@ -10,7 +10,6 @@ import argparse
 import csv
 import functools
 import io
-import json
 import pathlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
@@ -42,6 +41,7 @@ from aliprotect._days import parse_instant
 from aliprotect._model import Money, Order
 from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._tracking import Tracking
 from aliprotect.errors import AliprotectError, InvalidValueError
 
@@ -101,10 +101,13 @@ _KNOWN = tuple(name.strip() for name in _CSV_COLUMNS.split(","))
 def _checked_header(
     source: Source, names: Sequence[str] | None, extra: Sequence[str] = (), known: Sequence[str] = _KNOWN
 ) -> list[str]:
-    """The header row's names: it must name placed_at, and every other column must be one check reads
-    or one the user marks as their own (``--extra``), so that no column is silently ignored."""
+    """The header row's names: it must name placed_at, every other column must be one check reads
+    or one the user marks as their own (``--extra``), and none may come twice (a reader would
+    keep one of the two cells), so that no column is silently ignored."""
     if names is None or "placed_at" not in names:
         first = _first_character(source)
+        if not first:
+            raise InvalidValueError(f"{source} is empty: give a CSV file with a header row naming at least placed_at")
         hint = f"; it looks like JSON: give --format {'jsonl' if first == '{' else 'json'}" if first in "{[" else ""
         raise InvalidValueError(
             f"{source} must be a CSV file with a header row naming at least placed_at (columns: {_CSV_COLUMNS}){hint}"
@@ -113,11 +116,20 @@ def _checked_header(
         if name in known or name in extra:
             continue
         close = closest(name, known)
-        hint = f"; did you mean {close!r}? rename it" if close else ""
+        hint = f"; did you mean {shown(close)}? rename it" if close else ""
         raise InvalidValueError(
-            f"{source}: the column {name!r} is not one check reads{hint}, or pass --extra {name!r} if it is one "
+            f"{source}: the column {shown(name)} is not one check reads{hint}, or pass --extra {shown(name)} "
+            "if it is one "
             f"of your own (columns check reads: {', '.join(known)})"
         )
+    first_at: dict[str, int] = {}
+    for n, name in enumerate(names, start=1):
+        if name in first_at:
+            raise InvalidValueError(
+                f"{source}: the column {shown(name)} comes twice (columns {first_at[name]} and {n}), and only one "
+                "of its cells could be read; keep one of them, or rename the other"
+            )
+        first_at[name] = n
     return list(names)
 
 
@@ -150,22 +162,25 @@ def _csv_header(source: Source, extra: Sequence[str] = ()) -> tuple[list[str], b
 
 def _json_items(source: Source, text: str) -> list[object]:
     """The orders of a JSON file (an array) or a JSON Lines file (one object per line); a line of
-    JSON Lines that is not JSON is its error, and the other lines are still read."""
+    JSON Lines that is not JSON is its error, and the other lines are still read. An item with an
+    object that names a field twice is its error too: JSON would keep one of the two values."""
     if source.format == "jsonl":
         items: list[object] = []
         for _, line in jsonl_lines(text):
             try:
-                items.append(json.loads(line))
+                item, repeats = _checks.json_loads(line)
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
                 items.append(InvalidValueError(f"not JSON: {error}"))
+                continue
+            items.append(_checks.unless_repeated(item) if repeats else item)
         return items
     try:
-        loaded = json.loads(text)
+        loaded, repeats = _checks.json_loads(text)
     except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
         raise InvalidValueError(f"{source} is not JSON: {error}") from None
     if not isinstance(loaded, list):
         raise InvalidValueError(f"{source} must hold a JSON array of orders")
-    return loaded
+    return [_checks.unless_repeated(item) for item in loaded] if repeats else loaded
 
 
 def order_rows(
@@ -214,7 +229,7 @@ def _check_cells(row: Mapping[str | None, object], header: Sequence[str], lines:
             f"{what}, and a quoted cell runs from line {lines[0]} to line {lines[1]}: is a closing quote missing?"
         )
     if extra:
-        raise InvalidValueError(f"{what}; the cells {extra!r} are in no column: quote a cell that holds a comma")
+        raise InvalidValueError(f"{what}; the cells {shown(extra)} are in no column: quote a cell that holds a comma")
     raise InvalidValueError(f"{what}: give every column its cell, an empty one for a missing value")
 
 

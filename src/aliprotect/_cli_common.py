@@ -15,6 +15,7 @@ import attrs
 
 from aliprotect._days import parse_instant
 from aliprotect._model import Extension
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError
 
 EXIT_OK = 0
@@ -32,13 +33,13 @@ def whole_number(text: str, option: str, unit: str = "days", example: str = "60"
     try:
         return int(text, 10)
     except ValueError:
-        raise InvalidValueError(f"{option} {text!r} must be a whole number of {unit}, like {example}") from None
+        raise InvalidValueError(f"{option} {shown(text)} must be a whole number of {unit}, like {example}") from None
 
 
 def extension(text: str, option: str = "--extension") -> Extension:
     days, separator, instant = text.strip().partition("@")
     if not separator:
-        raise InvalidValueError(f"{option} {text!r} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00")
+        raise InvalidValueError(f"{option} {shown(text)} must be DAYS@INSTANT, like 15@2025-04-20T10:00:00+08:00")
     return Extension(granted_at=parse_instant(instant, field=option), days=whole_number(days, option))
 
 
@@ -298,11 +299,11 @@ class Progress:
             print(line, file=out, flush=True)
             self.bar.refresh()
         else:
-            shown = self._plain(self.drawn) if self.drawn else ""
-            print(f"\r{' ' * len(shown)}\r", end="", file=self.err, flush=True)
+            count = self._plain(self.drawn) if self.drawn else ""
+            print(f"\r{' ' * len(count)}\r", end="", file=self.err, flush=True)
             print(line, file=out, flush=True)
-            if shown:
-                print(f"\r{shown}", end="", file=self.err, flush=True)
+            if count:
+                print(f"\r{count}", end="", file=self.err, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

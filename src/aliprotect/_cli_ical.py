@@ -25,6 +25,7 @@ from aliprotect._model import Order
 from aliprotect._registry import published
 from aliprotect._reminders import horizon_after
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import timeline
 from aliprotect.errors import AliprotectError, InvalidValueError
 
@@ -54,7 +55,7 @@ def _span(text: str, option: str, unit: str, least: int, most: int) -> dt.timede
     """A whole number of days or hours from ``least`` to ``most``, as a ``timedelta``."""
     number = whole_number(text, option, unit, "24")
     if not least <= number <= most:
-        raise InvalidValueError(f"{option} {text!r} must be from {least} to {most:,} {unit}")
+        raise InvalidValueError(f"{option} {shown(text)} must be from {least} to {most:,} {unit}")
     return dt.timedelta(**{unit: number})
 
 
@@ -68,7 +69,7 @@ def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
             horizon_after(at, within)
         except InvalidValueError:
             raise InvalidValueError(
-                f"--within {args.within!r} after --at {args.at} reaches past the year 9999; give fewer days"
+                f"--within {shown(args.within)} after --at {args.at} reaches past the year 9999; give fewer days"
             ) from None
     with opened(args.file, args.format, args.stdin) as source:
         text, complete = _calendar(source, at, within, alarm, rules, args, err)

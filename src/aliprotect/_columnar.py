@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 import pendulum
 
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError
 
 _pure: Any = importlib.import_module("zoneinfo._zoneinfo")
@@ -75,7 +76,7 @@ def _transitions(zone: dt.tzinfo, last_year: int) -> tuple[list[int], list[int]]
         assert offset is not None
         return [-_MID], [int(offset.total_seconds())]
     if not isinstance(zone, zoneinfo.ZoneInfo) or zone.key is None:
-        raise InvalidValueError(f"zone={zone!r} is neither a zone of the tz database nor a fixed offset")
+        raise InvalidValueError(f"zone={shown(zone)} is neither a zone of the tz database nor a fixed offset")
     data = _pure.ZoneInfo.no_cache(zone.key)
     starts: list[int] = [-_MID]
     before = data._tti_before if data._tti_before is not None else data._tz_after

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import attrs
 import pendulum
 
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, NaiveDatetimeError
 
 _SATURDAY = 5  # date.weekday(): Monday is 0, so Saturday and Sunday are 5 and 6
@@ -37,7 +38,7 @@ def aware(value: object, field: str) -> pendulum.DateTime:
     """Return ``value`` as a pendulum ``DateTime``, refusing naive datetimes (C1)."""
     if not isinstance(value, dt.datetime):
         raise InvalidValueError(
-            f"{field}={value!r} must be a timezone-aware datetime, "
+            f"{field}={shown(value)} must be a timezone-aware datetime, "
             f"not {type(value).__name__}; pass e.g. pendulum.datetime(2025, 3, 1, tz='UTC')"
         )
     if value.tzinfo is None or value.utcoffset() is None:
@@ -70,6 +71,7 @@ _offset = dt.datetime.utcoffset
 _since = dt.datetime.__sub__
 _date_of = dt.datetime.date  # the standard library's date, whose arithmetic is C
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
 _ZONE, _FIXED = pendulum.Timezone, pendulum.FixedTimezone
 
 
@@ -213,18 +215,20 @@ def parse_instant(text: str, *, field: str = "instant") -> pendulum.DateTime:
     ``2025-03-01T10:00:00+08:00[Asia/Shanghai]`` when they agree. A string with neither
     is refused: pendulum's own ``parse`` would assume UTC, and aliprotect never guesses.
     """
+    if not isinstance(field, str):
+        raise InvalidValueError(f"field={shown(field)} must be the field's name, a string, e.g. 'shipped_at'")
     try:
         return _parse_instant(text, field)
     except OverflowError:
         raise InvalidValueError(
-            f"{field}={text!r} falls outside the years 1 to 9999 that aliprotect's instants can have"
+            f"{field}={shown(text)} falls outside the years 1 to 9999 that aliprotect's instants can have"
         ) from None
 
 
 def _parse_instant(text: str, field: str) -> pendulum.DateTime:
     """The body of :func:`parse_instant`, which turns an overflow into the library's error."""
     if not isinstance(text, str):
-        raise InvalidValueError(f"{field}={text!r} must be an ISO 8601 string, not {type(text).__name__}")
+        raise InvalidValueError(f"{field}={shown(text)} must be an ISO 8601 string, not {type(text).__name__}")
     stamp, zone_name = text.strip(), None
     if stamp.endswith("]") and "[" in stamp:
         stamp, _, zone_name = stamp[:-1].partition("[")
@@ -232,14 +236,14 @@ def _parse_instant(text: str, field: str) -> pendulum.DateTime:
         parsed = dt.datetime.fromisoformat(stamp)
     except ValueError:
         raise InvalidValueError(
-            f"{field}={text!r} is not an ISO 8601 date and time; "
+            f"{field}={shown(text)} is not an ISO 8601 date and time; "
             "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
         ) from None
     if zone_name is None:
         offset = parsed.utcoffset()
         if offset is None:
             raise NaiveDatetimeError(
-                f"{field}={text!r} has no offset and no zone; aliprotect never guesses one (C1): "
+                f"{field}={shown(text)} has no offset and no zone; aliprotect never guesses one (C1): "
                 "add one, e.g. 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
             )
         # "Z" names UTC; an offset, even +00:00, stays a fixed offset
@@ -255,7 +259,7 @@ def _parse_instant(text: str, field: str) -> pendulum.DateTime:
         zone = pendulum.timezone(zone_name)
     except Exception:  # pendulum raises several kinds for an unknown zone name
         raise InvalidValueError(
-            f"{field}={text!r} names the zone {zone_name!r}, which is not in the tz database; "
+            f"{field}={shown(text)} names the zone {shown(zone_name)}, which is not in the tz database; "
             "use a name like Europe/Paris or America/New_York"
         ) from None
     if parsed.tzinfo is None:
@@ -274,7 +278,7 @@ def _parse_instant(text: str, field: str) -> pendulum.DateTime:
     result = stated.in_timezone(zone)
     if result.utcoffset() != stated.utcoffset():
         raise InvalidValueError(
-            f"{field}={text!r}: the offset {stated.format('Z')} is not the offset of "
+            f"{field}={shown(text)}: the offset {stated.format('Z')} is not the offset of "
             f"{zone_name} at that time ({result.format('Z')}); fix one of them"
         )
     return result

@@ -20,6 +20,7 @@ from aliprotect import _checks, _days, _formatting
 from aliprotect._answers import DISPUTE_NAMES, Deadline, Ranked
 from aliprotect._claims import Claim
 from aliprotect._model import Money, Order, optional_money
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, TimeOrderError
 
 
@@ -138,26 +139,26 @@ class DisputeEvent(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
             DisputeEventKind.MODERATOR_DECIDES,
         }
         if self.amount is not None and self.kind not in with_amount:
-            raise InvalidValueError(f"amount={self.amount!r} does not go with a {self.kind.value} event")
+            raise InvalidValueError(f"amount={shown(self.amount)} does not go with a {self.kind.value} event")
         if self.amount is not None and self.amount.amount <= 0:
-            raise InvalidValueError(f"amount={self.amount!r} must be greater than 0")
+            raise InvalidValueError(f"amount={shown(self.amount)} must be greater than 0")
         if (self.kind is DisputeEventKind.MODERATOR_DECIDES) != isinstance(self.buyer_wins, bool):
             raise InvalidValueError(
-                f"buyer_wins={self.buyer_wins!r}: a moderator_decides event needs True or False, "
+                f"buyer_wins={shown(self.buyer_wins)}: a moderator_decides event needs True or False, "
                 "and no other event has one"
             )
         if self.kind is DisputeEventKind.BUYER_SHIPS_RETURN:
             if not isinstance(self.tracking_number, str) or not self.tracking_number.strip():
                 raise InvalidValueError(
-                    f"tracking_number={self.tracking_number!r}: a return is shipped with a tracking "
+                    f"tracking_number={shown(self.tracking_number)}: a return is shipped with a tracking "
                     "number (return.window); give the carrier's number, e.g. 'RR123456789CN'"
                 )
         elif self.tracking_number is not None:
             raise InvalidValueError(
-                f"tracking_number={self.tracking_number!r} goes only with a buyer_ships_return event"
+                f"tracking_number={shown(self.tracking_number)} goes only with a buyer_ships_return event"
             )
         if not isinstance(self.rude, bool) or (self.rude and self.kind is not DisputeEventKind.SELLER_REJECTS):
-            raise InvalidValueError(f"rude={self.rude!r} must be a bool, and True only for a seller_rejects event")
+            raise InvalidValueError(f"rude={shown(self.rude)} must be a bool, and True only for a seller_rejects event")
 
 
 def _events(value: Iterable[DisputeEvent]) -> tuple[DisputeEvent, ...]:
@@ -321,7 +322,7 @@ class DisputeStatus(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
             InvalidValueError: ``name`` is not the name of a dispute deadline.
         """
         if name not in DISPUTE_NAMES:
-            raise InvalidValueError(f"name={name!r} is not a dispute deadline; one of {', '.join(DISPUTE_NAMES)}")
+            raise InvalidValueError(f"name={shown(name)} is not a dispute deadline; one of {', '.join(DISPUTE_NAMES)}")
         return next((deadline for deadline in self.schedule if deadline.name == name), None)
 
     seller_reply_by = _Scheduled("The seller's reply deadline (``dispute.seller_reply``), passed or not.")

@@ -29,6 +29,7 @@ from aliprotect._model import Money
 from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Feeds, Unit, feeding
+from aliprotect._shown import shown
 from aliprotect.errors import (
     ActionRefusedError,
     DisputeClosedError,
@@ -233,12 +234,12 @@ def check_amount(amount: Money, limit: Money | None, order_id: str, what: str) -
         return
     if amount.currency != limit.currency:
         raise InvalidValueError(
-            f"{what}={amount!r} is in {amount.currency}, but order {order_id} was paid in "
+            f"{what}={shown(amount)} is in {amount.currency}, but order {order_id} was paid in "
             f"{limit.currency}; give the amount in {limit.currency}"
         )
     if amount.amount > limit.amount:
         raise InvalidValueError(
-            f"{what}={amount!r} is more than the {limit.amount} {limit.currency} left to refund on "
+            f"{what}={shown(amount)} is more than the {limit.amount} {limit.currency} left to refund on "
             f"order {order_id}; a refund never exceeds what was paid"
         )
 
@@ -410,7 +411,7 @@ def rules_of(dispute: Dispute, rules: Rulebook | None) -> Rulebook:
     if (rules.version, rules.fingerprint) != (dispute.rulebook, dispute.fingerprint):
         error = FingerprintError if rules.version == dispute.rulebook else InvalidValueError
         raise error(
-            f"rules={rules.version!r} ({rules.fingerprint}): the dispute of order {dispute.order.id} "
+            f"rules={shown(rules.version)} ({rules.fingerprint}): the dispute of order {dispute.order.id} "
             f"was opened under rulebook {dispute.rulebook} ({dispute.fingerprint}); "
             "pass that very rulebook (leave rules out for a published one)"
         )

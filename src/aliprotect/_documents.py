@@ -55,6 +55,7 @@ from aliprotect._model import Extension, Money, Order
 from aliprotect._provenance import Decision
 from aliprotect._reminders import Reminder
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._tracking import Location, Tracking, TrackingEvent
 from aliprotect.errors import AliprotectError, DocumentError, FingerprintError, InvalidValueError
 
@@ -158,7 +159,7 @@ def _tagged(value: object) -> Any:
         return {"type": kind.__name__, "value": _converter.unstructure(value, kind)}
     if isinstance(value, tuple | list):  # the earlier disputes of a question, the reminders of upcoming()
         return {"type": "Sequence", "value": [_tagged(item) for item in value]}
-    raise DocumentError(f"{value!r} ({kind.__name__}) cannot be written as an aliprotect document")
+    raise DocumentError(f"{shown(value)} ({kind.__name__}) cannot be written as an aliprotect document")
 
 
 def to_data(value: object) -> dict[str, Any]:
@@ -174,7 +175,7 @@ def to_data(value: object) -> dict[str, Any]:
 def to_json(value: object, *, indent: int | None = None) -> str:
     """``value`` as JSON text (see :func:`to_data`); keys are sorted, so equal values give equal text."""
     if indent is not None and (isinstance(indent, bool) or not isinstance(indent, int) or not 0 <= indent <= 64):
-        raise InvalidValueError(f"indent={indent!r} must be a whole number of spaces from 0 to 64, or None")
+        raise InvalidValueError(f"indent={shown(indent)} must be a whole number of spaces from 0 to 64, or None")
     return json.dumps(to_data(value), sort_keys=True, indent=indent, ensure_ascii=False)
 
 
@@ -192,20 +193,20 @@ def _here(problem: str) -> DocumentError:
 
 def _read_instant(data: Any, _: type) -> pendulum.DateTime:
     if not isinstance(data, str):
-        raise _here(f"must be an ISO 8601 instant, found {data!r}")
+        raise _here(f"must be an ISO 8601 instant, found {shown(data)}")
     return _days.parse_instant(data, field=_WHERE.get())
 
 
 def _read_amount(data: Any, _: type) -> Any:
     if not isinstance(data, str):
-        raise _here(f"must be a decimal amount written as text, found {data!r}")
+        raise _here(f"must be a decimal amount written as text, found {shown(data)}")
     return data  # Money converts and checks it
 
 
 def _read_plain(kind: type) -> Callable[[Any, type], Any]:
     def read(data: Any, _: type) -> Any:
         if not isinstance(data, kind) or (kind is int and isinstance(data, bool)):
-            raise _here(f"must be {kind.__name__}, found {data!r}")
+            raise _here(f"must be {kind.__name__}, found {shown(data)}")
         return data
 
     return read
@@ -218,7 +219,7 @@ def _enum_hook(kind: type[enum.Enum]) -> Callable[[Any, type], Any]:
         try:
             return kind(data)
         except (ValueError, TypeError):  # TypeError: an unhashable value, such as a list
-            raise _here(f"{data!r} is not a {kind.__name__}; one of {allowed}") from None
+            raise _here(f"{shown(data)} is not a {kind.__name__}; one of {allowed}") from None
 
     return read
 
@@ -229,7 +230,7 @@ def _tuple_hook(hint: Any) -> Callable[[Any, type], Any]:
 
     def read(data: Any, _: type) -> tuple[Any, ...]:
         if not isinstance(data, list):
-            raise _here(f"must be a list, found {data!r}")
+            raise _here(f"must be a list, found {shown(data)}")
         where = _WHERE.get()
         found = []
         for index, value in enumerate(data):
@@ -259,7 +260,7 @@ def _class_hook(cls: type) -> Callable[[Any, type], Any]:
     def read(data: Any, _: type) -> Any:
         where = _WHERE.get()
         if not isinstance(data, Mapping):
-            raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {data!r}")
+            raise _fail(where, f"must be an object of the fields of {cls.__name__}, found {shown(data)}")
         problems: list[AliprotectError] = []  # every problem of the value, not only the first
         unknown = sorted(set(data) - set(fields), key=str)
         if unknown:
@@ -270,7 +271,7 @@ def _class_hook(cls: type) -> Callable[[Any, type], Any]:
         for name, field in fields.items():
             if name not in data:
                 if field.default is attrs.NOTHING:
-                    problems.append(_fail(where, f"lacks the field {name!r} of {cls.__name__}"))
+                    problems.append(_fail(where, f"lacks the field {shown(name)} of {cls.__name__}"))
                 continue
             reader, hint = readers[name]
             token = _WHERE.set(f"{where}.{name}")  # not a with block: this runs for every field read
@@ -326,7 +327,7 @@ def _rulebook(data: Any, where: str) -> Rulebook:
     if book.fingerprint != data["fingerprint"]:
         raise FingerprintError(
             f"document {where}: the rulebook {book.version} it holds has the fingerprint "
-            f"{book.fingerprint}, not the {data['fingerprint']!r} stored with it; "
+            f"{book.fingerprint}, not the {shown(data['fingerprint'])} stored with it; "
             "the rulebook or its fingerprint was changed"
         )
     return book
@@ -368,21 +369,21 @@ def _advice_list(data: Any, where: str) -> AdviceList:
 
 def _from_tagged(data: Any, where: str) -> Any:
     if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
-        raise _fail(where, f"must be an object with a type and a value, found {data!r}")
+        raise _fail(where, f"must be an object with a type and a value, found {shown(data)}")
     kind = data["type"]
     if not isinstance(kind, str):
-        raise _fail(where, f"the type must be a name, found {kind!r}")
+        raise _fail(where, f"the type must be a name, found {shown(kind)}")
     if kind == "DateTime":
         return _decode(data["value"], pendulum.DateTime, where)
     if kind == "Sequence":
         items = data["value"]
         if not isinstance(items, list):
-            raise _fail(where, f"a sequence is a list of values with their types, found {items!r}")
+            raise _fail(where, f"a sequence is a list of values with their types, found {shown(items)}")
         return tuple(_from_tagged(item, f"{where}[{index}]") for index, item in enumerate(items))
     cls: Any = _ENUMS.get(kind) or _TYPES.get(kind) or (AdviceList if kind == "AdviceList" else None)
     if cls is None:
         known = ", ".join(sorted(["DateTime", "AdviceList", "Sequence", *_ENUMS, *_TYPES]))
-        raise _fail(where, f"type {kind!r} is not one aliprotect stores; it stores: {known}")
+        raise _fail(where, f"type {shown(kind)} is not one aliprotect stores; it stores: {known}")
     return _decode(data["value"], cls, where)
 
 
@@ -400,7 +401,7 @@ def from_data(data: Mapping[str, Any]) -> Any:
         raise DocumentError("an aliprotect document is an object with the keys aliprotect, type and value")
     if data["aliprotect"] != SCHEMA_VERSION:
         raise DocumentError(
-            f"the document has schema version {data['aliprotect']!r}; this aliprotect reads version "
+            f"the document has schema version {shown(data['aliprotect'])}; this aliprotect reads version "
             f"{SCHEMA_VERSION} only"
         )
     return _from_tagged({"type": data["type"], "value": data["value"]}, str(data["type"]))
@@ -409,9 +410,11 @@ def from_data(data: Mapping[str, Any]) -> Any:
 def from_json(text: str) -> Any:
     """Read back JSON text made by :func:`to_json`; see :func:`from_data` for the errors."""
     try:
-        data = json.loads(text)
+        data, repeats = _checks.json_loads(text)
     except RecursionError:
         raise DocumentError("the document nests too deeply to be one of aliprotect's documents") from None
     except (ValueError, TypeError) as error:  # not JSON, not text, or an integer too long to read
         raise DocumentError(f"the document is not JSON: {error}") from None
+    if repeats:
+        raise DocumentError(_checks.once(str(_checks.repeated_field(data))))
     return from_data(data)

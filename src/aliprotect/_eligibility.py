@@ -23,6 +23,7 @@ from aliprotect._dispute_machine import MACHINE_RULES, check_amount, dispute_sta
 from aliprotect._model import Extension, Money, Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
+from aliprotect._shown import shown
 from aliprotect._timeline import (
     asked_at,
     closing_words,
@@ -56,13 +57,13 @@ def _kind_of(claim: Claim | ClaimKind) -> ClaimKind:
     if isinstance(claim, ClaimKind):
         return claim
     kinds = ", ".join(f"ClaimKind.{kind.name}" for kind in ClaimKind)
-    raise InvalidValueError(f"claim={claim!r} must be a Claim, or a ClaimKind: one of {kinds}")
+    raise InvalidValueError(f"claim={shown(claim)} must be a Claim, or a ClaimKind: one of {kinds}")
 
 
 def _previous(value: Sequence[Dispute]) -> tuple[Dispute, ...]:
     if isinstance(value, Dispute | str) or not isinstance(value, Iterable):
         raise InvalidValueError(
-            f"previous={value!r} must be a sequence of the order's earlier disputes, e.g. [dispute]"
+            f"previous={shown(value)} must be a sequence of the order's earlier disputes, e.g. [dispute]"
         )
     return tuple(_checks.instance(item, Dispute, "previous[]") for item in value)
 
@@ -113,12 +114,12 @@ def judge_opening(
         allowed = rules.rule(kind.rule_id).resolutions
         if not allowed:
             raise UnstatedRuleError(
-                f"kind={kind.value!r}: rulebook {rules.version} does not say what a {kind.value} claim "
+                f"kind={shown(kind.value)}: rulebook {rules.version} does not say what a {kind.value} claim "
                 f"can ask for ({kind.rule_id} lists no resolutions); pin a rulebook that states it"
             )
         if claim.resolution not in allowed:
             raise InvalidValueError(
-                f"resolution={claim.resolution.value!r} is not possible for a {kind.value} claim "
+                f"resolution={shown(claim.resolution.value)} is not possible for a {kind.value} claim "
                 f"({kind.rule_id}, rulebook {rules.version}); it can ask for: "
                 f"{', '.join(r.value for r in allowed)}"
             )

@@ -37,6 +37,7 @@ from aliprotect import _columnar, _days, frames
 from aliprotect._advice import Advice, Role, Urgency
 from aliprotect._model import Money, Order
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._tracking import Tracking
 from aliprotect.errors import AliprotectError, ColumnError, InvalidValueError, NaiveDatetimeError
 
@@ -305,7 +306,7 @@ def _instant(column: _Column, index: int, zone_name: str) -> pendulum.DateTime |
         zone = pendulum.UTC if zone_name == "UTC" else _fixed(offset // 1_000_000)
         local = _EPOCH + at + dt.timedelta(microseconds=offset)
     if zone is None:  # a plain cell's zone in brackets is one the tz database has; the scalar reader's words
-        raise InvalidValueError(f"zone {zone_name!r} is not in the tz database; use a name like Europe/Paris")
+        raise InvalidValueError(f"zone {shown(zone_name)} is not in the tz database; use a name like Europe/Paris")
     return _days.as_pendulum(local, zone)
 
 

@@ -23,6 +23,7 @@ from aliprotect._model import Order
 from aliprotect._registry import given_or_latest, published
 from aliprotect._reminders import Reminder, horizon_after, reminders
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, MissingExtraError, UnknownRulebookError
 
 _ACTIONS = {
@@ -129,11 +130,11 @@ def to_ical(
     horizon = None if within is None else horizon_after(instant, within)
     if not isinstance(alarm, dt.timedelta) or not dt.timedelta(0) <= alarm <= LONGEST_ALARM:
         raise InvalidValueError(
-            f"alarm={alarm!r} must be how long before each deadline to remind, a timedelta from zero to "
+            f"alarm={shown(alarm)} must be how long before each deadline to remind, a timedelta from zero to "
             "366 days, e.g. datetime.timedelta(hours=24)"
         )
     if not isinstance(name, str):
-        raise InvalidValueError(f"name={name!r} must be the calendar's name, a string")
+        raise InvalidValueError(f"name={shown(name)} must be the calendar's name, a string")
     rules = given_or_latest(rules)
     found = reminders(orders, at=instant, horizon=horizon, disputes=disputes, rules=rules)
     try:

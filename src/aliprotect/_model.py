@@ -17,6 +17,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, TimeOrderError
 
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -56,28 +57,32 @@ def _extension_days(value: int) -> int:
 
 def _whole_days(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise InvalidValueError(f"{field}={value!r} must be a whole number of days greater than 0 (an int, like 60)")
+        raise InvalidValueError(
+            f"{field}={shown(value)} must be a whole number of days greater than 0 (an int, like 60)"
+        )
     return value
 
 
 def _to_decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise InvalidValueError(
-            f"amount={value!r} must be a Decimal, an int or a decimal string like '12.50'; "
+            f"amount={shown(value)} must be a Decimal, an int or a decimal string like '12.50'; "
             "a float is refused because it cannot hold cents exactly"
         )
     try:
         amount = Decimal(value)
     except decimal.InvalidOperation:
-        raise InvalidValueError(f"amount={value!r} is not a decimal number; write it like '12.50'") from None
+        raise InvalidValueError(f"amount={shown(value)} is not a decimal number; write it like '12.50'") from None
     if not amount.is_finite() or amount < 0:
-        raise InvalidValueError(f"amount={value!r} must be a finite amount of 0 or more")
+        raise InvalidValueError(f"amount={shown(value)} must be a finite amount of 0 or more")
     return amount
 
 
 def _currency(value: str) -> str:
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise InvalidValueError(f"currency={value!r} must be an ISO 4217 code of three capital letters, like 'USD'")
+        raise InvalidValueError(
+            f"currency={shown(value)} must be an ISO 4217 code of three capital letters, like 'USD'"
+        )
     return value
 
 
@@ -126,7 +131,7 @@ def optional_money(value: Money | None) -> Money | None:
 
 def _carrier(value: str | None) -> str | None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise InvalidValueError(f"carrier={value!r} must be the carrier's name, like 'EMS', or None")
+        raise InvalidValueError(f"carrier={shown(value)} must be the carrier's name, like 'EMS', or None")
     return value
 
 
@@ -136,7 +141,9 @@ def _promised_days(value: int | None) -> int | None:
 
 def _order_id(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(f"id={value!r} must be a non-empty string, like the order number '8012345678901234'")
+        raise InvalidValueError(
+            f"id={shown(value)} must be a non-empty string, like the order number '8012345678901234'"
+        )
     return value
 
 

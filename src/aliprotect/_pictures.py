@@ -22,6 +22,7 @@ from aliprotect._dispute_machine import planned_deadlines
 from aliprotect._model import Order
 from aliprotect._registry import given_or_latest, published
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import timeline
 from aliprotect.errors import AliprotectError, InvalidValueError
 
@@ -40,6 +41,11 @@ class Svg(str):
     """SVG text that a notebook shows as a picture; everywhere else, a plain string."""
 
     __slots__ = ()
+
+    def __new__(cls, object: str = "") -> Svg:  # the name str() gives its argument
+        if not isinstance(object, str):
+            raise InvalidValueError(f"Svg({shown(object)}): give the SVG text, a string")
+        return super().__new__(cls, object)
 
     def _repr_svg_(self) -> str:
         return str(self)
@@ -496,19 +502,19 @@ def orders_svg(
         raise InvalidValueError("orders=[] holds no order: give at least one")
     instant = _days.aware(at, "at")
     if not isinstance(soon, dt.timedelta) or soon <= dt.timedelta(0):
-        raise InvalidValueError(f"soon={soon!r} must be a positive timedelta, e.g. datetime.timedelta(days=7)")
+        raise InvalidValueError(f"soon={shown(soon)} must be a positive timedelta, e.g. datetime.timedelta(days=7)")
     rules = given_or_latest(rules)
     rows = [(order, _answered(order, rules)) for order in chosen]
-    shown = [instant]
-    shown += [moment for _, found in rows if isinstance(found, dict) for moment in found.values()]
-    shown += [order.shipped_at for order, found in rows if isinstance(found, dict) and order.shipped_at is not None]
+    moments = [instant]
+    moments += [moment for _, found in rows if isinstance(found, dict) for moment in found.values()]
+    moments += [order.shipped_at for order, found in rows if isinstance(found, dict) and order.shipped_at is not None]
     left = _MARGIN + _LABELS
-    scale = _scale(shown, left, WIDTH - _MARGIN)
+    scale = _scale(moments, left, WIDTH - _MARGIN)
     axis_top, rows_top = 30.0, 36.0
     bottom = rows_top + len(rows) * _ROW
     shapes = [
         _heading(f"{len(chosen)} orders at {when(instant)}", instant),
-        _axis(scale, shown, instant, axis_top, bottom),
+        _axis(scale, moments, instant, axis_top, bottom),
     ]
     for n, (order, facts) in enumerate(rows):
         top = rows_top + n * _ROW

@@ -30,6 +30,7 @@ from aliprotect._registry import given_or_latest, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import completion, dispute_window, protection_end, recommended_open_by, timeline
 from aliprotect._transitions import (
     buyer_accepts_offer,
@@ -82,7 +83,7 @@ one dispute. (:func:`aliprotect.upcoming` answers about many orders at once: rec
 def _answer(value: object) -> Answer:
     if not isinstance(value, Answer):
         raise InvalidValueError(
-            f"answer={value!r} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline, "
+            f"answer={shown(value)} must be an answer of aliprotect: a Deadline, Window, Verdict, Timeline, "
             "DisputeStatus, Advice, AdviceList, Dispute, or (for explain) a Reminder or the reminders of upcoming()"
         )
     return value
@@ -90,13 +91,13 @@ def _answer(value: object) -> Answer:
 
 def _inputs(value: Mapping[str, object]) -> Mapping[str, object]:
     if not isinstance(value, Mapping):
-        raise InvalidValueError(f"inputs={value!r} must be a mapping of argument names to values")
+        raise InvalidValueError(f"inputs={shown(value)} must be a mapping of argument names to values")
     return MappingProxyType(dict(value))
 
 
 def _question(value: str) -> str:
     if not isinstance(value, str) or value not in QUESTIONS:
-        raise InvalidValueError(f"question={value!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
+        raise InvalidValueError(f"question={shown(value)} is not one a decision records; one of {', '.join(QUESTIONS)}")
     return value
 
 
@@ -203,7 +204,9 @@ def record(question: Callable[..., Answer], /, *args: Any, **kwargs: Any) -> Dec
     """
     name = getattr(question, "__name__", "")
     if not callable(question) or not isinstance(name, str) or QUESTIONS.get(name) is not question:
-        raise InvalidValueError(f"question={question!r} is not one a decision records; one of {', '.join(QUESTIONS)}")
+        raise InvalidValueError(
+            f"question={shown(question)} is not one a decision records; one of {', '.join(QUESTIONS)}"
+        )
     try:
         bound = inspect.signature(question).bind(*args, **kwargs)
     except TypeError as error:

@@ -13,6 +13,7 @@ import attrs
 
 from aliprotect import _days
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect.errors import (
     InvalidValueError,
     MalformedRulebookError,
@@ -94,13 +95,13 @@ raises :class:`~aliprotect.errors.ModifiedRulebookError`."""
 
 def _text(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(f"{value!r} must be text: a rulebook's version, or why it was superseded")
+        raise InvalidValueError(f"{shown(value)} must be text: a rulebook's version, or why it was superseded")
     return value
 
 
 def _day(value: dt.date) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise InvalidValueError(f"since={value!r} must be a date, e.g. datetime.date(2026, 11, 23)")
+        raise InvalidValueError(f"since={shown(value)} must be a date, e.g. datetime.date(2026, 11, 23)")
     return value
 
 
@@ -190,7 +191,9 @@ def _load(version: str) -> Rulebook:
         raise MalformedRulebookError(f"the rulebook file {version}.json is not valid JSON: {error}") from None
     book = Rulebook.from_dict(data)
     if book.version != version:
-        raise MalformedRulebookError(f"the rulebook file {version}.json says version={book.version!r}; they must agree")
+        raise MalformedRulebookError(
+            f"the rulebook file {version}.json says version={shown(book.version)}; they must agree"
+        )
     released = PUBLISHED.get(version)
     if book.fingerprint != released:
         found = (
@@ -261,7 +264,7 @@ def rulebook(version: str | None = None, *, on: dt.date | None = None) -> Rulebo
     """
     if on is not None:
         if version is not None:
-            raise InvalidValueError(f"version={version!r} and on={on!r}: ask for one or the other")
+            raise InvalidValueError(f"version={shown(version)} and on={shown(on)}: ask for one or the other")
         return _in_force(on)
     book = published(version)
     superseded = SUPERSEDED.get(book.version)
@@ -282,7 +285,9 @@ def published(version: str | None = None) -> Rulebook:
     if version is None:
         version = max((v for v in known if _dated(v) and v not in SUPERSEDED), key=_version_key)
     elif not isinstance(version, str) or version not in known:
-        raise UnknownRulebookError(f"version={version!r} is not a published rulebook; published: {', '.join(known)}")
+        raise UnknownRulebookError(
+            f"version={shown(version)} is not a published rulebook; published: {', '.join(known)}"
+        )
     return _load(version)
 
 
@@ -293,7 +298,7 @@ def _in_force(on: dt.date) -> Rulebook:
     elif isinstance(on, dt.date):
         day = on
     else:
-        raise InvalidValueError(f"on={on!r} must be a date, e.g. datetime.date(2025, 6, 1)")
+        raise InvalidValueError(f"on={shown(on)} must be a date, e.g. datetime.date(2025, 6, 1)")
     # only calendar versions are eras; another family (observed.1) is asked for by name
     dated = [
         book
@@ -316,6 +321,6 @@ def given_or_latest(rules: Rulebook | None) -> Rulebook:
         return published()
     if not isinstance(rules, Rulebook):
         raise InvalidValueError(
-            f"rules={rules!r} must be a Rulebook, e.g. aliprotect.rulebook('2025.2'), or None for the latest"
+            f"rules={shown(rules)} must be a Rulebook, e.g. aliprotect.rulebook('2025.2'), or None for the latest"
         )
     return rules

@@ -16,13 +16,14 @@ from aliprotect._dispute_machine import dispute_status
 from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import timeline
 from aliprotect.errors import InvalidValueError
 
 
 def _order_id(value: str) -> str:
     if not isinstance(value, str):
-        raise InvalidValueError(f"order_id={value!r} must be the order's id, a string")
+        raise InvalidValueError(f"order_id={shown(value)} must be the order's id, a string")
     return value
 
 
@@ -89,12 +90,15 @@ def upcoming(
 def horizon_after(instant: pendulum.DateTime, within: dt.timedelta) -> pendulum.DateTime:
     """``instant + within``, for a positive ``within`` that stays inside the years 1 to 9999."""
     if not isinstance(within, dt.timedelta) or within <= dt.timedelta(0):
-        raise InvalidValueError(f"within={within!r} must be a positive timedelta, e.g. datetime.timedelta(days=14)")
+        raise InvalidValueError(
+            f"within={shown(within)} must be a positive timedelta, e.g. datetime.timedelta(days=14)"
+        )
     try:
         return instant + within
     except OverflowError:
         raise InvalidValueError(
-            f"within={within!r} after at={instant.isoformat()} falls outside the years 1 to 9999; give a shorter one"
+            f"within={shown(within)} after at={instant.isoformat()} falls outside the years 1 to 9999; "
+            "give a shorter one"
         ) from None
 
 

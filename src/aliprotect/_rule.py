@@ -10,6 +10,7 @@ import attrs
 from aliprotect import _checks
 from aliprotect._claims import Evidence, Resolution
 from aliprotect._schema import Unit
+from aliprotect._shown import shown
 from aliprotect._sources import Source
 from aliprotect.errors import InvalidValueError
 
@@ -39,13 +40,13 @@ def names_map(mapping: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str,
 
 def _source_text(value: str) -> str:
     if not isinstance(value, str):
-        raise InvalidValueError(f"source={value!r} must be text: the key of a source, e.g. 'seed 002'")
+        raise InvalidValueError(f"source={shown(value)} must be text: the key of a source, e.g. 'seed 002'")
     return value
 
 
 def _locator_text(value: str) -> str:
     if not isinstance(value, str):
-        raise InvalidValueError(f"locator={value!r} must be text: a line, a range or a quoted heading, e.g. '26'")
+        raise InvalidValueError(f"locator={shown(value)} must be text: a line, a range or a quoted heading, e.g. '26'")
     return value
 
 
@@ -74,19 +75,21 @@ class Quantity:
         if value is None:
             return
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidValueError(f"value={value!r} must be a whole number of 0 or more")
+            raise InvalidValueError(f"value={shown(value)} must be a whole number of 0 or more")
 
     def __attrs_post_init__(self) -> None:
         if (self.value is None) == (not self.by_carrier):
             raise InvalidValueError("a quantity has either a value or a value for each carrier group, not both")
         for group, number in self.by_carrier.items():
             if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-                raise InvalidValueError(f"by_carrier[{group!r}]={number!r} must be a whole number of 0 or more")
+                raise InvalidValueError(
+                    f"by_carrier[{shown(group)}]={shown(number)} must be a whole number of 0 or more"
+                )
 
     def __repr__(self) -> str:
         if self.by_carrier:
-            return f"Quantity(by_carrier={dict(self.by_carrier)!r}, unit={self.unit!r})"
-        return f"Quantity(value={self.value!r}, unit={self.unit!r})"
+            return f"Quantity(by_carrier={shown(dict(self.by_carrier))}, unit={shown(self.unit)})"
+        return f"Quantity(value={shown(self.value)}, unit={shown(self.unit)})"
 
 
 @attrs.frozen

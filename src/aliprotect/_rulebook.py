@@ -33,6 +33,7 @@ from aliprotect._rule import (
     source_map,
 )
 from aliprotect._schema import Unit
+from aliprotect._shown import shown
 from aliprotect._sources import Source
 from aliprotect.errors import (
     InvalidValueError,
@@ -135,7 +136,7 @@ class Rulebook(_formatting.ShowsAsHtml):
         """
         if rule_id in self.not_stated:
             raise UnstatedRuleError(
-                f"rule_id={rule_id!r}: rulebook {self.version} does not state this rule, because its sources "
+                f"rule_id={shown(rule_id)}: rulebook {self.version} does not state this rule, because its sources "
                 "do not give it, and aliprotect carries nothing over into it; pin a rulebook that states it, "
                 "such as the latest, aliprotect.rulebook()"
             )
@@ -143,7 +144,7 @@ class Rulebook(_formatting.ShowsAsHtml):
             return self.rules[rule_id]
         except (KeyError, TypeError):
             raise UnknownRuleError(
-                f"rule_id={rule_id!r} is not a rule of rulebook {self.version}; "
+                f"rule_id={shown(rule_id)} is not a rule of rulebook {self.version}; "
                 f"its rules are: {', '.join(sorted(self.rules))}"
             ) from None
 
@@ -172,7 +173,7 @@ class Rulebook(_formatting.ShowsAsHtml):
             quantity = quantities[name]
         else:
             raise UnknownRuleError(
-                f"name={name!r} is not a quantity of rule {rule_id}; it has: {', '.join(quantities) or 'none'}"
+                f"name={shown(name)} is not a quantity of rule {rule_id}; it has: {', '.join(quantities) or 'none'}"
             )
         if unit is not None and quantity.unit is not _checks.member(unit, Unit, "unit"):
             raise MalformedRulebookError(
@@ -220,7 +221,7 @@ class Rulebook(_formatting.ShowsAsHtml):
             if wanted == group.casefold() or wanted in {name.casefold() for name in names}:
                 return quantity.by_carrier[group]
         raise InvalidValueError(
-            f"carrier={carrier!r} is in none of the carrier groups of rulebook {self.version}: {groups}"
+            f"carrier={shown(carrier)} is in none of the carrier groups of rulebook {self.version}: {groups}"
         )
 
     @classmethod
@@ -297,21 +298,25 @@ class Rulebook(_formatting.ShowsAsHtml):
         """
         if not isinstance(version, str) or not version.strip() or version == self.version:
             raise MalformedRulebookError(
-                f"version={version!r}: a derived rulebook needs a version of its own, not {self.version!r}"
+                f"version={shown(version)}: a derived rulebook needs a version of its own, not {shown(self.version)}"
             )
         if not isinstance(changes, Mapping) or (citations is not None and not isinstance(citations, Mapping)):
             raise MalformedRulebookError(
-                f"changes={changes!r} and citations={citations!r} must be mappings by rule id, such as "
+                f"changes={shown(changes)} and citations={shown(citations)} must be mappings by rule id, such as "
                 "{'dispute.seller_reply': 7} and {'dispute.seller_reply': ['seed 004:51']}"
             )
         for key in changes:
             if not isinstance(key, str) and not (
                 isinstance(key, tuple) and len(key) == 2 and all(isinstance(part, str) for part in key)
             ):
-                raise MalformedRulebookError(f"changes: {key!r} must be a rule id or a (rule id, quantity name) pair")
+                raise MalformedRulebookError(
+                    f"changes: {shown(key)} must be a rule id or a (rule id, quantity name) pair"
+                )
         for cited in (citations or {}).values():
             if isinstance(cited, str) or not isinstance(cited, Sequence) or not all(isinstance(c, str) for c in cited):
-                raise MalformedRulebookError(f"citations: {cited!r} must be a list of citations, like ['seed 004:51']")
+                raise MalformedRulebookError(
+                    f"citations: {shown(cited)} must be a list of citations, like ['seed 004:51']"
+                )
         data = json.loads(self.document)
         for key, value in changes.items():
             rule_id, name = (key, None) if isinstance(key, str) else key
@@ -343,7 +348,7 @@ def diff(a: Rulebook, b: Rulebook) -> tuple[RuleChange, ...]:
     """
     for name, value in (("a", a), ("b", b)):
         if not isinstance(value, Rulebook):
-            raise InvalidValueError(f"{name}={value!r} must be a Rulebook")
+            raise InvalidValueError(f"{name}={shown(value)} must be a Rulebook")
     changes: list[RuleChange] = []
     for rule_id in sorted(set(a.rules) | set(b.rules)):
         old, new = a.rules.get(rule_id), b.rules.get(rule_id)

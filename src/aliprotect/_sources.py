@@ -26,6 +26,7 @@ from types import MappingProxyType
 import attrs
 
 from aliprotect import _checks
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError
 
 
@@ -65,14 +66,14 @@ def _level(value: EvidenceLevel | None) -> EvidenceLevel | None:
 
 def _text(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(f"{value!r} must be a non-empty string: a source's key and title are text")
+        raise InvalidValueError(f"{shown(value)} must be a non-empty string: a source's key and title are text")
     return value
 
 
 def _optional_text(value: str | None) -> str | None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise InvalidValueError(
-            f"{value!r} must be a non-empty string or None: "
+            f"{shown(value)} must be a non-empty string or None: "
             "a source's publisher, author, address, date and note are text"
         )
     return value
@@ -87,7 +88,7 @@ def _sections(value: tuple[tuple[int, str], ...]) -> tuple[tuple[int, str], ...]
         isinstance(line, int) and not isinstance(line, bool) and isinstance(heading, str) for line, heading in sections
     ):
         raise InvalidValueError(
-            f"sections={value!r} must be pairs of a line number and a heading, e.g. ((1, 'Title'),)"
+            f"sections={shown(value)} must be pairs of a line number and a heading, e.g. ((1, 'Title'),)"
         )
     return tuple(sorted(sections, key=lambda pair: pair[0]))  # section() walks them in line order
 

@@ -19,6 +19,7 @@ from aliprotect._model import Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import LONGEST_TIMER, Unit
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, MissingFactError, NotShippedError, TimeOrderError
 
 if TYPE_CHECKING:
@@ -48,9 +49,9 @@ def end_of_protection(order: Order, question: str, rules: Rulebook) -> pendulum.
     length = timer_days(order, rules)
     if follows_promised(rules):  # the timer is the promised time; protection_days does not set it
         if length > longest:
-            raise InvalidValueError(f"promised_days={order.promised_days}: {why}")
+            raise InvalidValueError(f"promised_days={shown(order.promised_days)}: {why}")
     elif order.protection_days > longest:
-        raise InvalidValueError(f"protection_days={order.protection_days}: {why}")
+        raise InvalidValueError(f"protection_days={shown(order.protection_days)}: {why}")
     if order.extensions and (rules.calendar("protection.period") is not None or length != order.protection_days):
         _check_extensions_on_calendar(order, order.shipped_at, rules)
     end = timer_end(order, order.shipped_at, rules)

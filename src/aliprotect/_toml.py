@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from aliprotect._claims import Evidence, Resolution
 from aliprotect._rule import RULE_FIELDS, Certainty, Citation, Conflict, Parent, Quantity, Reading, Rule
 from aliprotect._schema import SCHEMA, Feeds, RuleSpec, Unit
+from aliprotect._shown import shown
 from aliprotect._sources import SOURCE_FIELDS, EvidenceLevel, Source, source
 from aliprotect.errors import MalformedRulebookError
 
@@ -36,7 +37,7 @@ def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
 def _text(data: Mapping[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise _fail(f"{where}{key}", f"must be a non-empty string, found {value!r}")
+        raise _fail(f"{where}{key}", f"must be a non-empty string, found {shown(value)}")
     return value
 
 
@@ -49,7 +50,7 @@ def _citations(value: object, sources: Mapping[str, Source], where: str) -> tupl
     for text in value:
         source = next((k for k in keys if isinstance(text, str) and text.startswith(k)), None)
         if source is None:
-            raise _fail(where, f"citation {text!r} does not start with a source of [sources]")
+            raise _fail(where, f"citation {shown(text)} does not start with a source of [sources]")
         locator = text[len(source) :].lstrip(": ")
         section = sources[source].section(locator)
         citations.append(Citation(source, locator, section, sources[source].link(section)))
@@ -69,13 +70,15 @@ def _quantities(value: object, where: str) -> dict[str, Quantity]:
             raise _fail(here, "must be a table with the keys value (or by_carrier) and unit")
         unit = spec["unit"]
         if not isinstance(unit, str) or unit not in {u.value for u in Unit}:
-            raise _fail(f"{here}.unit", f"must be one of {units}, found {unit!r}")
+            raise _fail(f"{here}.unit", f"must be one of {units}, found {shown(unit)}")
         if "value" in spec:
             result[name] = Quantity(_whole(spec["value"], f"{here}.value"), Unit(unit))
             continue
         by_carrier = spec["by_carrier"]
         if not isinstance(by_carrier, Mapping) or not by_carrier or not all(isinstance(k, str) for k in by_carrier):
-            raise _fail(f"{here}.by_carrier", f"must be a table of carrier groups and numbers, found {by_carrier!r}")
+            raise _fail(
+                f"{here}.by_carrier", f"must be a table of carrier groups and numbers, found {shown(by_carrier)}"
+            )
         numbers = {group: _whole(number, f"{here}.by_carrier.{group}") for group, number in by_carrier.items()}
         result[name] = Quantity(None, Unit(unit), by_carrier=numbers)
     return result
@@ -83,7 +86,7 @@ def _quantities(value: object, where: str) -> dict[str, Quantity]:
 
 def _whole(number: object, where: str) -> int:
     if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-        raise _fail(where, f"must be a whole number of 0 or more, found {number!r}")
+        raise _fail(where, f"must be a whole number of 0 or more, found {shown(number)}")
     return number
 
 
@@ -98,7 +101,7 @@ def _choices(value: object, choices: type[_Choice], where: str) -> tuple[_Choice
         return ()
     allowed = [choice.value for choice in choices]
     if not isinstance(value, list) or not all(isinstance(v, str) and v in allowed for v in value):
-        raise _fail(where, f"must be a list of {', '.join(allowed)}; found {value!r}")
+        raise _fail(where, f"must be a list of {', '.join(allowed)}; found {shown(value)}")
     return tuple(choices(v) for v in value)
 
 
@@ -114,7 +117,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
     certainty = head.get("in_force_certainty")
     if not isinstance(certainty, str) or certainty not in {c.value for c in Certainty}:
         allowed = ", ".join(c.value for c in Certainty)
-        raise _fail("[rulebook].in_force_certainty", f"must be one of {allowed}, found {certainty!r}")
+        raise _fail("[rulebook].in_force_certainty", f"must be one of {allowed}, found {shown(certainty)}")
     if certainty == Certainty.UNKNOWN.value:
         if "in_force_from" in head:
             raise _fail("[rulebook].in_force_from", "must be left out when in_force_certainty is unknown")
@@ -128,7 +131,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
         and set(parent) == {"version", "fingerprint"}
         and all(isinstance(v, str) for v in parent.values())
     ):
-        raise _fail("[rulebook].parent", f"must be a table with a version and a fingerprint, found {parent!r}")
+        raise _fail("[rulebook].parent", f"must be a table with a version and a fingerprint, found {shown(parent)}")
     sources = {key: _source(key, spec) for key, spec in _table(data, "sources", "").items()}
 
     in_force_citations = _citations(head.get("in_force_citations"), sources, "[rulebook].in_force_citations")
@@ -136,7 +139,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
     not_stated = head.get("not_stated", [])
     if not isinstance(not_stated, list) or not all(isinstance(r, str) and r in SCHEMA for r in not_stated):
         raise _fail(
-            "[rulebook].not_stated", f"must be a list of rule ids of aliprotect.rules.SCHEMA, found {not_stated!r}"
+            "[rulebook].not_stated", f"must be a list of rule ids of aliprotect.rules.SCHEMA, found {shown(not_stated)}"
         )
     rules = {}
     silent_claims = set()
@@ -149,20 +152,22 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
             raise _fail(where, f"has unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_RULE_KEYS))}")
         anchor, carried_from = spec.get("anchor"), spec.get("carried_from")
         if anchor is not None and (not isinstance(anchor, str) or anchor not in _spec(rule_id).anchors):
-            raise _fail(f"{where}.anchor", f"{anchor!r} is not an anchor this rule can have")
+            raise _fail(f"{where}.anchor", f"{shown(anchor)} is not an anchor this rule can have")
         outcome = spec.get("outcome")
         if outcome is not None and (not isinstance(outcome, str) or outcome not in _spec(rule_id).outcomes):
             allowed = ", ".join(sorted(_spec(rule_id).outcomes)) or "none"
-            raise _fail(f"{where}.outcome", f"{outcome!r} is not an outcome this rule can have (allowed: {allowed})")
+            raise _fail(
+                f"{where}.outcome", f"{shown(outcome)} is not an outcome this rule can have (allowed: {allowed})"
+            )
         waits = spec.get("in_transit_waits", False)
         if not isinstance(waits, bool) or (waits and not _spec(rule_id).in_transit_waits):
             raise _fail(
                 f"{where}.in_transit_waits",
-                f"must be true or false, and true only for {', '.join(_WAITING)}; found {waits!r}",
+                f"must be true or false, and true only for {', '.join(_WAITING)}; found {shown(waits)}",
             )
         if carried_from is not None and (not isinstance(carried_from, str) or not carried_from.strip()):
             raise _fail(
-                f"{where}.carried_from", f"must name the rulebook the rule is carried from, found {carried_from!r}"
+                f"{where}.carried_from", f"must name the rulebook the rule is carried from, found {shown(carried_from)}"
             )
         rules[rule_id] = Rule(
             rule_id,
@@ -193,7 +198,7 @@ def fields(data: Mapping[str, Any]) -> dict[str, Any]:
             raise _fail(where, "must be a table")
         named = spec.get("rules")
         if not isinstance(named, list) or not named or any(not isinstance(r, str) or r not in rules for r in named):
-            raise _fail(f"{where}.rules", f"must list rule ids of this rulebook, found {named!r}")
+            raise _fail(f"{where}.rules", f"must list rule ids of this rulebook, found {shown(named)}")
         readings = spec.get("readings")
         if not isinstance(readings, list) or len(readings) < 2:
             raise _fail(f"{where}.readings", "must list at least two readings")
@@ -242,13 +247,13 @@ def _calendar(
         return None, (), ()
     if not isinstance(zone, str) or not _is_zone(zone):
         raise _fail(
-            "[rulebook].days_counted_in", f"must name an IANA time zone such as 'Asia/Shanghai', found {zone!r}"
+            "[rulebook].days_counted_in", f"must name an IANA time zone such as 'Asia/Shanghai', found {shown(zone)}"
         )
     rules = head.get("days_counted_in_rules")
     if not isinstance(rules, list) or not rules or not all(isinstance(r, str) and r in SCHEMA for r in rules):
         raise _fail(
             "[rulebook].days_counted_in_rules",
-            f"must list the rule ids whose days days_counted_in counts (those its sources show), found {rules!r}",
+            f"must list the rule ids whose days days_counted_in counts (those its sources show), found {shown(rules)}",
         )
     citations = _citations(head.get("days_counted_in_citations"), sources, "[rulebook].days_counted_in_citations")
     return zone, tuple(rules), citations
@@ -301,7 +306,7 @@ def _source(key: str, spec: object) -> Source:
             fields[name] = _text(spec, name, f"{where}.")
     levels = [level.value for level in EvidenceLevel]
     if "evidence" in fields and fields["evidence"] not in levels:
-        raise _fail(f"{where}.evidence", f"must be one of {', '.join(levels)}, found {fields['evidence']!r}")
+        raise _fail(f"{where}.evidence", f"must be one of {', '.join(levels)}, found {shown(fields['evidence'])}")
     return source(key, fields)
 
 
@@ -334,7 +339,7 @@ def _date(head: Mapping[str, Any], key: str) -> dt.date:
         with contextlib.suppress(ValueError):
             value = dt.date.fromisoformat(value)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _fail(f"[rulebook].{key}", f"must be a TOML date like 2026-11-22, found {value!r}")
+        raise _fail(f"[rulebook].{key}", f"must be a TOML date like 2026-11-22, found {shown(value)}")
     return value
 
 

@@ -12,6 +12,7 @@ import pendulum
 
 from aliprotect import _checks, _days, _formatting
 from aliprotect._model import Order
+from aliprotect._shown import shown
 from aliprotect.errors import InvalidValueError, TimeOrderError
 
 
@@ -44,7 +45,7 @@ def _location(value: Location) -> Location:
 
 def _text(value: str) -> str:
     if not isinstance(value, str):
-        raise InvalidValueError(f"text={value!r} must be a string (the carrier's words, or '')")
+        raise InvalidValueError(f"text={shown(value)} must be a string (the carrier's words, or '')")
     return value
 
 
@@ -70,7 +71,7 @@ class TrackingEvent(_formatting.ShowsAsHtml, _days.PicklesInstantsWhole):
 
 def _number(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError(f"number={value!r} must be the seller's tracking number, e.g. 'LP00417245813281'")
+        raise InvalidValueError(f"number={shown(value)} must be the seller's tracking number, e.g. 'LP00417245813281'")
     return value
 
 

@@ -64,6 +64,7 @@ from aliprotect import _checks, _days, _formatting
 from aliprotect._model import Money, Order
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import protection_end
 from aliprotect._tracking import Tracking
 from aliprotect.display import fields_html
@@ -296,7 +297,8 @@ def _normalized(value: object, depth: int = 0) -> object:
             name = _snake(str(key))
             if name in result:
                 raise InvalidValueError(
-                    f"the record has both {spelled[name]!r} and {str(key)!r}, two spellings of {name!r}; "
+                    f"the record has both {shown(spelled[name])} and {shown(str(key))}, "
+                    f"two spellings of {shown(name)}; "
                     "give each field once"
                 )
             spelled[name] = str(key)
@@ -320,7 +322,8 @@ def _items(value: object, where: str) -> list[Mapping[str, Any]]:
 
 
 def _shown(value: object) -> str:
-    text = repr(value)
+    """A value as a message shows it, cut short after 80 characters (a record can be long)."""
+    text = shown(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -385,8 +388,8 @@ def _no_look_alikes(data: Mapping[str, Any], read: Sequence[str], where: str) ->
         close = None if name in read or not isinstance(name, str) else _look_alike(name, missing)
         if close is not None:
             raise InvalidValueError(
-                f"{where}{name}: the record has the field {name!r}, which aliprotect does not read, and lacks "
-                f"{close!r}, which it looks like; rename it {close!r}, as AliExpress's API names it"
+                f"{where}{name}: the record has the field {shown(name)}, which aliprotect does not read, and lacks "
+                f"{shown(close)}, which it looks like; rename it {shown(close)}, as AliExpress's API names it"
             )
 
 
@@ -471,7 +474,7 @@ class _Record:
         except ValueError:
             known = ", ".join(member.value for member in kind)
             raise InvalidValueError(
-                f"{self.where(field)}={text!r} is not a status code aliprotect knows; known: {known}"
+                f"{self.where(field)}={shown(text)} is not a status code aliprotect knows; known: {known}"
             ) from None
 
     def days(self, value: object, where: str) -> int:
@@ -539,7 +542,7 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
         '2024-11-03T01:30:00-08:00'
     """
     if repeated_hour not in ("refuse", "earlier", "later"):
-        raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
+        raise InvalidValueError(f"repeated_hour={shown(repeated_hour)} must be 'refuse', 'earlier' or 'later'")
     wall = _wall(text, field, "an AliExpress time", "US Pacific time")
     zone = pendulum.timezone(PACIFIC)
     first, later = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
@@ -547,12 +550,12 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
         back = first.astimezone(dt.UTC).astimezone(zone)
         if back.replace(tzinfo=None) != wall:
             raise InvalidValueError(
-                f"{field}={text!r} does not exist in US Pacific time: the clocks skip from 02:00 to 03:00 "
+                f"{field}={shown(text)} does not exist in US Pacific time: the clocks skip from 02:00 to 03:00 "
                 "that day; the record is not in Pacific time, or it is damaged"
             )
         if repeated_hour == "refuse":
             raise InvalidValueError(
-                f"{field}={text!r} falls in the hour US Pacific time repeats that day (first PDT, UTC-7, then "
+                f"{field}={shown(text)} falls in the hour US Pacific time repeats that day (first PDT, UTC-7, then "
                 "PST, UTC-8), and the record does not say which; aliprotect does not pick one: pass "
                 "repeated_hour='earlier' or 'later' if you know"
             )
@@ -562,12 +565,14 @@ def pacific_time(text: str, *, field: str = "time", repeated_hour: RepeatedHour 
     try:
         chosen.astimezone(dt.UTC)
     except OverflowError:
-        raise InvalidValueError(f"{field}={text!r} is outside the years 1 to 9999 in UTC") from None
+        raise InvalidValueError(f"{field}={shown(text)} is outside the years 1 to 9999 in UTC") from None
     return _days.as_pendulum(chosen, zone)
 
 
 def _wall(text: object, field: str, what: str, zone: str) -> dt.datetime:
     """The wall-clock time of an AliExpress timestamp, ``YYYY-MM-DD HH:MM:SS``, without its zone."""
+    if not isinstance(field, str):
+        raise InvalidValueError(f"field={shown(field)} must be the field's name, a string, e.g. 'gmt_create'")
     match = _TIME.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         raise InvalidValueError(f"{field}={_shown(text)} is not {what}: expected 'YYYY-MM-DD HH:MM:SS' in {zone}")
@@ -575,7 +580,7 @@ def _wall(text: object, field: str, what: str, zone: str) -> dt.datetime:
     try:
         return dt.datetime(year, month, day, hour, minute, second)
     except ValueError as error:
-        raise InvalidValueError(f"{field}={text!r} is not a real date and time: {error}") from None
+        raise InvalidValueError(f"{field}={shown(text)} is not a real date and time: {error}") from None
 
 
 CHINA = "Asia/Shanghai"
@@ -595,7 +600,7 @@ def china_time(text: object, *, field: str = "time_stamp") -> pendulum.DateTime:
     """
     wall = _wall(text, field, "an AliExpress gateway time", "China time")
     if wall.year < 1992:
-        raise InvalidValueError(f"{field}={text!r} is before 1992: AliExpress's gateway did not answer then")
+        raise InvalidValueError(f"{field}={shown(text)} is before 1992: AliExpress's gateway did not answer then")
     return _days.as_pendulum(wall, pendulum.timezone(CHINA))
 
 
@@ -616,7 +621,8 @@ def _shipments(record: _Record) -> tuple[Shipment, ...]:
         except ValueError:
             known = ", ".join(member.value for member in ReceiveStatus)
             raise InvalidValueError(
-                f"{record.where(where)}.receive_status={status_text!r} is not a status aliprotect knows; known: {known}"
+                f"{record.where(where)}.receive_status={shown(status_text)} is not a status aliprotect knows; "
+                f"known: {known}"
             ) from None
         shipments.append(
             Shipment(
@@ -745,11 +751,11 @@ def order_from_api(
     if protection_days is not None:
         if isinstance(protection_days, bool) or not isinstance(protection_days, int) or protection_days <= 0:
             raise InvalidValueError(
-                f"protection_days={protection_days!r} must be a whole number of days greater than 0, such as 60"
+                f"protection_days={shown(protection_days)} must be a whole number of days greater than 0, such as 60"
             )
         if days is not None and days != protection_days:
             raise InvalidValueError(
-                f"protection_days={protection_days!r}, but {record.where(where or '')} says {days}; "
+                f"protection_days={shown(protection_days)}, but {record.where(where or '')} says {days}; "
                 "leave protection_days out, or correct it"
             )
         days, where = protection_days, "argument"
@@ -781,7 +787,7 @@ def order_from_api(
             )
     elif received_at is not None:
         raise InvalidValueError(
-            f"received_at={received_at!r}, but {record.where('logistics_status')} does not show the buyer's "
+            f"received_at={shown(received_at)}, but {record.where('logistics_status')} does not show the buyer's "
             "confirmation; leave received_at out"
         )
 

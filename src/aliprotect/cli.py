@@ -17,12 +17,12 @@ reason, still checks the good rows, and exits with status 2 when any row was bad
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
 from typing import IO, Any, TextIO
 
+from aliprotect import _checks
 from aliprotect._answers import Timeline
 from aliprotect._cli_common import (
     EXIT_BAD_INPUT,
@@ -120,9 +120,11 @@ def _timeline(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
         with opened(args.file, "json", args.stdin) as source:
             text = read(source)
             try:
-                data = json.loads(text)
+                data, repeats = _checks.json_loads(text)
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
                 raise InvalidValueError(f"{source} is not JSON: {error}") from None
+            if repeats:
+                raise InvalidValueError(f"{source}: {_checks.once(str(_checks.repeated_field(data)))}")
         order = _cli_documents.order_from_data(data, rules)
     elif args.placed is None:
         raise InvalidValueError("give the order with --placed (and --shipped, ...) or with --file ORDER.json")

@@ -31,6 +31,7 @@ from aliprotect._registry import SUPERSEDED, published
 from aliprotect._reminders import Reminder
 from aliprotect._rule import Citation, Quantity
 from aliprotect._rulebook import Rulebook, diff
+from aliprotect._shown import shown
 from aliprotect._timeline import timeline
 from aliprotect._tracking import Tracking, TrackingEvent
 from aliprotect.errors import InvalidValueError, UnknownRulebookError
@@ -117,13 +118,13 @@ def order_html(order: Order, *, rules: Rulebook | None = None) -> str:
     """An order's facts, its timeline and a picture of it (with the latest rulebook by default)."""
     order = _checks.instance(order, Order, "order")
     rules = rules or published()
-    extensions = ", ".join(f"+{e.days} days at {e.granted_at.isoformat()}" for e in order.extensions) or "none"
+    extensions = ", ".join(f"+{shown(e.days)} days at {e.granted_at.isoformat()}" for e in order.extensions) or "none"
     amount = "" if order.amount is None else f"{order.amount.amount} {order.amount.currency}"
     facts = [
         ("placed", _when(order.placed_at)),
         ("shipped", _when(order.shipped_at) or "not yet"),
         ("received", _when(order.received_at) or "not yet"),
-        ("protection", f"{order.protection_days} days"),
+        ("protection", f"{shown(order.protection_days)} days"),
         ("extensions", extensions),
         ("amount", amount or "unknown"),
     ]
@@ -210,7 +211,7 @@ def fields_html(value: object) -> str:
         ['<b>amount</b>', '9.90', '<b>currency</b>', 'EUR']
     """
     if not attrs.has(type(value)):
-        raise InvalidValueError(f"value={value!r} must be one of aliprotect's values, such as aliprotect.Money")
+        raise InvalidValueError(f"value={shown(value)} must be one of aliprotect's values, such as aliprotect.Money")
     fields = attrs.fields(type(value))  # type: ignore[arg-type]
     rows = [[f"<b>{_e(field.name)}</b>", _field(getattr(value, field.name))] for field in fields]
     return f"<p><b>{_e(type(value).__name__)}</b></p>" + _table(["field", "value"], rows)
@@ -226,9 +227,9 @@ def _field(value: object) -> str:
         return _e(value.value)
     if value is None:
         return "—"
-    shown = _formatting.html(value)
-    if shown is not None:
-        return shown
+    formatted = _formatting.html(value)
+    if formatted is not None:
+        return formatted
     if isinstance(value, Mapping):
         return _table(["name", "value"], [[_e(key), _field(item)] for key, item in value.items()])
     if isinstance(value, tuple | list):
@@ -372,7 +373,7 @@ def to_records(value: object) -> list[dict[str, Any]]:
     if isinstance(value, Sequence) and all(isinstance(item, Reminder) for item in value):
         return [deadline(r.order_id, r.deadline) for r in value]
     raise InvalidValueError(
-        f"value={value!r} cannot be made into records; give a Timeline, a DisputeStatus, advice or reminders"
+        f"value={shown(value)} cannot be made into records; give a Timeline, a DisputeStatus, advice or reminders"
     )
 
 

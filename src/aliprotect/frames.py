@@ -66,6 +66,7 @@ from aliprotect._dispute_machine import MACHINE_RULES
 from aliprotect._registry import given_or_latest
 from aliprotect._rulebook import Rulebook, stated
 from aliprotect._schema import Unit
+from aliprotect._shown import shown
 from aliprotect.errors import (
     AliprotectError,
     ColumnError,
@@ -158,6 +159,13 @@ def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
             f"{argument}={type(table).__name__} is not a table: pass a pandas, polars or pyarrow table, "
             "or a DuckDB relation"
         ) from None
+    except nw.exceptions.DuplicateError:  # pandas and pyarrow tables may name a column twice
+        names = [str(name) for name in getattr(table, "column_names", None) or getattr(table, "columns", [])]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise ColumnError(
+            f"{argument} names the column {shown(twice[0]) if twice else 'of a fact'} twice, and only one of the "
+            "two could be read: keep one of them, or rename the other"
+        ) from None
     if isinstance(frame, nw.LazyFrame):
         impl = frame.implementation
         if impl.is_duckdb() and "zone" not in frame.columns:
@@ -202,7 +210,9 @@ def _checked_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
     if not isinstance(columns, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in columns.items()
     ):
-        raise InvalidValueError(f"columns={columns!r} must map field names to column names, e.g. {{'id': 'order_no'}}")
+        raise InvalidValueError(
+            f"columns={shown(columns)} must map field names to column names, e.g. {{'id': 'order_no'}}"
+        )
     return dict(columns)
 
 
@@ -210,7 +220,7 @@ def _checked_extra(extra: Iterable[str]) -> tuple[str, ...]:
     """``extra=``: the names of the table's own columns, which aliprotect does not read."""
     names = () if isinstance(extra, str) or not isinstance(extra, Iterable) else tuple(extra)
     if isinstance(extra, str) or not isinstance(extra, Iterable) or not all(isinstance(n, str) for n in names):
-        raise InvalidValueError(f"extra={extra!r} must be a list of column names, e.g. ['note']")
+        raise InvalidValueError(f"extra={shown(extra)} must be a list of column names, e.g. ['note']")
     return names
 
 
@@ -228,11 +238,11 @@ def _columns(
     for name, given in mapping.items():
         if name not in known:
             raise ColumnError(
-                f"columns={{{name!r}: {given!r}}}: {name!r} is not a column aliprotect reads; "
+                f"columns={{{shown(name)}: {shown(given)}}}: {shown(name)} is not a column aliprotect reads; "
                 f"it reads: {', '.join(known)}"
             )
         if given not in present:
-            raise ColumnError(f"columns={{{name!r}: {given!r}}}: {argument} has no column {given!r}")
+            raise ColumnError(f"columns={{{shown(name)}: {shown(given)}}}: {argument} has no column {shown(given)}")
     extra = set(_checked_extra(extra))
     found: dict[str, str] = {}
     for name in known:
@@ -243,13 +253,17 @@ def _columns(
         strangers = [c for c in present if c not in extra and c not in mapping.values() and c not in known]
         close = _closest(name, strangers)
         if name in required:
-            hint = f"; the closest is {close!r}: rename it, or pass columns={{{name!r}: {close!r}}}" if close else ""
-            raise ColumnError(f"{argument} has no column {name!r} ({known[name]}){hint}")
+            hint = (
+                f"; the closest is {shown(close)}: rename it, or pass columns={{{shown(name)}: {shown(close)}}}"
+                if close
+                else ""
+            )
+            raise ColumnError(f"{argument} has no column {shown(name)} ({known[name]}){hint}")
         if close is not None:
             raise ColumnError(
-                f"{argument} has a column {close!r} that looks like {name!r} ({known[name]}), which it lacks: "
-                f"rename it, pass columns={{{name!r}: {close!r}}}, or pass extra=[{close!r}] if it is something "
-                "else of your own"
+                f"{argument} has a column {shown(close)} that looks like {shown(name)} ({known[name]}), "
+                f"which it lacks: rename it, pass columns={{{shown(name)}: {shown(close)}}}, "
+                f"or pass extra=[{shown(close)}] if it is something else of your own"
             )
     return found
 
@@ -266,7 +280,7 @@ class _Reader:
                 self.ids = pc.cast(frame[found["id"]].to_arrow(), pa.string())
             except (pa.ArrowException, TypeError, ValueError, OverflowError):  # pyarrow's own, as in _arrow
                 raise ColumnError(
-                    f"column {found['id']!r} of {argument} (id) holds values that are not all text or all "
+                    f"column {shown(found['id'])} of {argument} (id) holds values that are not all text or all "
                     "numbers; give it one type, such as text"
                 ) from None
 
@@ -274,7 +288,7 @@ class _Reader:
         """``row 3 (order '8012')``: a row, counted from 0, and its order's id."""
         if self.ids is None:
             return f"row {row} of {self.argument}"
-        return f"row {row} of {self.argument} (order {self.ids[row].as_py()!r})"
+        return f"row {row} of {self.argument} (order {shown(self.ids[row].as_py())})"
 
     def fail(self, error: type[AliprotectError], bad: Bools, message: str | Callable[[int], str]) -> None:
         """Raise ``error`` for the first row of ``bad``, with how many rows share the problem."""
@@ -293,12 +307,12 @@ class _Reader:
             column = series.to_arrow()
         except pa.ArrowException:
             raise ColumnError(
-                f"column {column_name!r} of {self.argument} ({name}) holds values of more than one kind "
+                f"column {shown(column_name)} of {self.argument} ({name}) holds values of more than one kind "
                 f"({series.dtype}); give it one type, such as {_KINDS.get(name, 'text')}"
             ) from None
         except (TypeError, ValueError, OverflowError):  # pyarrow's own, e.g. for Decimal("Infinity")
             raise ColumnError(
-                f"column {column_name!r} of {self.argument} ({name}) holds a value no column type can hold "
+                f"column {shown(column_name)} of {self.argument} ({name}) holds a value no column type can hold "
                 f"({series.dtype}), such as Decimal('Infinity'); give it one type, such as {_KINDS.get(name, 'text')}"
             ) from None
         return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
@@ -323,25 +337,25 @@ class _Reader:
             # a column of Python objects (pandas' object dtype): its values may each have a zone of their
             # own, or none, and reading it as one zone would guess
             raise ColumnError(
-                f"column {column!r} of {self.argument} ({name}) holds {self.frame[column].dtype} values, not a "
+                f"column {shown(column)} of {self.argument} ({name}) holds {self.frame[column].dtype} values, not a "
                 "datetime column with one zone: convert it, e.g. with pandas.to_datetime(..., utc=True), and "
                 "name each row's zone in a zone column"
             )
         if not pa.types.is_timestamp(array.type):
             raise ColumnError(
-                f"column {column!r} of {self.argument} ({name}) holds {array.type}, not instants: make it a "
+                f"column {shown(column)} of {self.argument} ({name}) holds {array.type}, not instants: make it a "
                 "timezone-aware datetime column, e.g. with pandas.to_datetime(..., utc=True)"
             )
         if array.type.tz is None:
             raise NaiveDatetimeError(
-                f"column {column!r} of {self.argument} ({name}) holds datetimes without a timezone; aliprotect "
+                f"column {shown(column)} of {self.argument} ({name}) holds datetimes without a timezone; aliprotect "
                 "never guesses one (C1): give the column its zone, e.g. .dt.tz_localize('Asia/Shanghai')"
             )
         try:
             exact = array.cast(pa.timestamp("us", array.type.tz))
         except pa.ArrowInvalid:
             raise ColumnError(
-                f"column {column!r} of {self.argument} ({name}) holds instants finer than a microsecond, "
+                f"column {shown(column)} of {self.argument} ({name}) holds instants finer than a microsecond, "
                 "which aliprotect cannot keep exactly; round them, e.g. with .dt.floor('us')"
             ) from None
         us = np.asarray(pc.cast(exact, pa.int64()).fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -362,7 +376,7 @@ class _Reader:
         ok = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
         if not (pa.types.is_null(array.type) or pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
             raise ColumnError(
-                f"column {column!r} of {self.argument} ({name}) holds {array.type}, not whole numbers of days"
+                f"column {shown(column)} of {self.argument} ({name}) holds {array.type}, not whole numbers of days"
             )
         values = np.asarray(pc.cast(array, pa.float64(), safe=False).fill_null(1).to_numpy(zero_copy_only=False))
         if required:
@@ -388,7 +402,7 @@ class _Reader:
         if pa.types.is_string_view(array.type):
             array = array.cast(pa.string())
         if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
-            raise ColumnError(f"column {column!r} of {self.argument} ({name}) holds {array.type}, not text")
+            raise ColumnError(f"column {shown(column)} of {self.argument} ({name}) holds {array.type}, not text")
         encoded = pc.dictionary_encode(array)
         codes = np.asarray(encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
         return codes, [str(value) for value in encoded.dictionary.to_pylist()]
@@ -408,7 +422,7 @@ def _zone_named(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
         return pendulum.timezone(name)
     except Exception:  # pendulum raises several kinds for an unknown zone name
         raise InvalidValueError(
-            f"zone={name!r} is not in the tz database nor a fixed offset like +08:00; "
+            f"zone={shown(name)} is not in the tz database nor a fixed offset like +08:00; "
             "use a name like Europe/Paris or America/New_York"
         ) from None
 
@@ -503,7 +517,7 @@ class _Facts:
         try:
             return self.zones.index(own_zone)
         except InvalidValueError as error:
-            raise ColumnError(f"column {reader.found[name]!r} of {reader.argument} ({name}): {error}") from None
+            raise ColumnError(f"column {shown(reader.found[name])} of {reader.argument} ({name}): {error}") from None
 
     @property
     def shipped(self) -> _At:
@@ -540,7 +554,7 @@ class _Facts:
             extended = pc.filter(repeated, pc.is_in(repeated, value_set=extensions.ids))
             if len(extended):
                 raise InvalidValueError(
-                    f"orders has the order id {extended[0].as_py()!r} on more than one row, so its extensions "
+                    f"orders has the order id {shown(extended[0].as_py())} on more than one row, so its extensions "
                     "cannot be matched; give each order one row"
                 )
         extensions.fail(InvalidValueError, ~extensions.valid("id"), "id is missing; name the order extended")
@@ -957,7 +971,9 @@ def _with(frame: nw.DataFrame[Any], columns: Mapping[str, pa.Array], rules: Rule
     added = {**columns, "rulebook": None, "fingerprint": None}
     taken = [name for name in added if name in frame.columns]
     if taken:
-        raise ColumnError(f"orders already has a column {taken[0]!r}, which the answer adds; rename or drop it first")
+        raise ColumnError(
+            f"orders already has a column {shown(taken[0])}, which the answer adds; rename or drop it first"
+        )
     rows = len(frame)
     arrays = dict(columns)
     arrays["rulebook"] = _text_column(np.zeros(rows, dtype=np.int64), [rules.version])
@@ -1327,13 +1343,13 @@ def _pacific(
     known = codes >= 0
     column = np.maximum(codes, 0)
 
-    def shown(row: int) -> str:
-        return f"{name}={texts[int(codes[row])]!r}"
+    def given(row: int) -> str:
+        return f"{name}={shown(texts[int(codes[row])])}"
 
     reader.fail(
         InvalidValueError,
         known & ~valid[column],
-        lambda row: f"{shown(row)} is not a real AliExpress time: expected 'YYYY-MM-DD HH:MM:SS' in US Pacific time",
+        lambda row: f"{given(row)} is not a real AliExpress time: expected 'YYYY-MM-DD HH:MM:SS' in US Pacific time",
     )
     wall = walls[column]
     zone = np.zeros(reader.rows, dtype=np.int64)
@@ -1341,7 +1357,7 @@ def _pacific(
     reader.fail(
         InvalidValueError,
         known & (moved != wall),
-        lambda row: f"{shown(row)} does not exist in US Pacific time: the clocks skip from 02:00 to 03:00 that day",
+        lambda row: f"{given(row)} does not exist in US Pacific time: the clocks skip from 02:00 to 03:00 that day",
     )
     earlier = wall - zones.offset(zone, later - 3 * 3_600_000_000)  # the offset before a change an hour earlier
     repeated = known & (earlier != later) & (zones.wall(zone, earlier) == wall)
@@ -1350,7 +1366,7 @@ def _pacific(
             InvalidValueError,
             repeated,
             lambda row: (
-                f"{shown(row)} falls in the hour US Pacific time repeats that day, and the table does not "
+                f"{given(row)} falls in the hour US Pacific time repeats that day, and the table does not "
                 "say which pass; aliprotect does not pick one: pass repeated_hour='earlier' or 'later' if you know"
             ),
         )
@@ -1374,7 +1390,7 @@ def _codes(reader: _Reader, name: str, kind: type[enum.Enum]) -> tuple[Ints, lis
             reader.fail(
                 InvalidValueError,
                 codes == index,
-                f"{name}={text!r} is not a status code aliprotect knows; known: {known}",
+                f"{name}={shown(text)} is not a status code aliprotect knows; known: {known}",
             )
     return codes, members
 
@@ -1433,7 +1449,7 @@ def from_aliexpress(
         True
     """
     if repeated_hour not in ("refuse", "earlier", "later"):
-        raise InvalidValueError(f"repeated_hour={repeated_hour!r} must be 'refuse', 'earlier' or 'later'")
+        raise InvalidValueError(f"repeated_hour={shown(repeated_hour)} must be 'refuse', 'earlier' or 'later'")
     columns, extra = _checked_columns(columns), _checked_extra(extra)
     frame = _native_frame(records, "records")
     renamed = {name: aliexpress._snake(name) for name in frame.columns}
@@ -1495,7 +1511,9 @@ def from_aliexpress(
                 "records has a freight_commit_day column and protection_days= was given; leave protection_days out"
             )
         if not isinstance(protection_days, int) or isinstance(protection_days, bool) or protection_days <= 0:
-            raise InvalidValueError(f"protection_days={protection_days!r} must be a whole number of days, such as 60")
+            raise InvalidValueError(
+                f"protection_days={shown(protection_days)} must be a whole number of days, such as 60"
+            )
         days = np.full(rows, protection_days, dtype=np.int64)
     else:
         days = _commit_days(reader)
@@ -1522,7 +1540,7 @@ def from_aliexpress(
         reader.fail(
             InvalidValueError,
             status_codes == index if text and text not in known_receive else np.zeros(rows, dtype=bool),
-            f"receive_status={text!r} is not a status aliprotect knows; known: {', '.join(sorted(known_receive))}",
+            f"receive_status={shown(text)} is not a status aliprotect knows; known: {', '.join(sorted(known_receive))}",
         )
     delivered_us, has_delivered = _pacific(reader, "gmt_received", zones, repeated_hour)
     delivered = shipped & all_received & has_delivered
@@ -1568,7 +1586,7 @@ def _record_ids(reader: _Reader) -> pa.Array:
         text = pa.nulls(len(array), type=pa.string())
     else:
         raise ColumnError(
-            f"column {reader.found['id']!r} of records (id) holds {array.type}: give order numbers as whole "
+            f"column {shown(reader.found['id'])} of records (id) holds {array.type}: give order numbers as whole "
             "numbers or as text"
         )
     empty = np.asarray(pc.equal(text, "").fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
@@ -1591,7 +1609,7 @@ def _commit_days(reader: _Reader) -> Ints:
         reader.fail(
             InvalidValueError,
             ok & ~digits,
-            lambda row: f"freight_commit_day={text[row].as_py()!r} must be a whole number of days, such as 90",
+            lambda row: f"freight_commit_day={shown(text[row].as_py())} must be a whole number of days, such as 90",
         )
         values = np.asarray(
             pc.cast(pc.if_else(pa.array(digits), pc.utf8_trim(text, _SPACES), "0"), pa.int64()).to_numpy(
