@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
+
+from dateutil import tz
 from hypothesis import strategies as st
 
 from aliprotect.strategies import instants
@@ -24,6 +28,16 @@ junk = st.one_of(
     st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=3),
     instants(),
+    # aware datetimes in zones aliprotect refuses: no name, a name that is not its rules, a
+    # fraction of a second
+    st.sampled_from(
+        [
+            dt.datetime(2025, 3, 1, 10, tzinfo=tz.tzstr("EST5EDT")),
+            dt.datetime(2025, 3, 1, 10, tzinfo=tz.tzlocal()),
+            dt.datetime(2025, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(seconds=30.5))),
+            dt.datetime(2025, 3, 30, 2, 30, tzinfo=zoneinfo.ZoneInfo("Europe/Paris")),  # skipped: read as Python does
+        ]
+    ),
 )
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),

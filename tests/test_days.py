@@ -1,6 +1,8 @@
 """The day conventions C1 to C5 (aliprotect._days) and reading instants from text."""
 
 import datetime as dt
+import pathlib
+import zoneinfo
 
 import pendulum
 import pytest
@@ -137,3 +139,67 @@ def test_days_beyond_the_last_representable_date_are_refused_with_our_error() ->
         _days.add_days(late, 5)
     with pytest.raises(InvalidValueError, match="day 5 after 9999-12-30"):
         _days.start_of_day_number(late, 5)
+
+
+# --- instants in other libraries' zones: the same instant, in pendulum's zone of the same name ---
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+TOKYO_FILE = pathlib.Path(zoneinfo.TZPATH[0] if zoneinfo.TZPATH else "/usr/share/zoneinfo") / "Asia" / "Tokyo"
+
+
+def test_a_standard_datetime_keeps_its_instant_even_in_the_hour_a_dst_change_skips() -> None:
+    skipped = dt.datetime(2025, 3, 30, 2, 30, tzinfo=PARIS)  # Python reads it at +01:00: 01:30 UTC
+    read = _days.aware(skipped, "shipped_at")
+    assert read.timestamp() == skipped.timestamp()
+    assert read == parse_instant("2025-03-30T02:30:00[Europe/Paris]")  # the same text, the same instant
+    assert (read.isoformat(), read.timezone_name) == ("2025-03-30T03:30:00+02:00", "Europe/Paris")
+
+
+@pytest.mark.parametrize(("fold", "offset"), [(0, "+02:00"), (1, "+01:00")])
+def test_a_standard_datetime_in_the_hour_a_dst_change_repeats_keeps_its_pass(fold: int, offset: str) -> None:
+    repeated = dt.datetime(2025, 10, 26, 2, 30, tzinfo=PARIS, fold=fold)
+    read = _days.aware(repeated, "shipped_at")
+    assert read.isoformat() == f"2025-10-26T02:30:00{offset}"
+    assert read.timestamp() == repeated.timestamp()
+
+
+def test_utc_from_dateutil_is_utc() -> None:
+    from dateutil import tz
+
+    read = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=tz.UTC), "placed_at")
+    assert (read.isoformat(), read.timezone_name) == ("2025-03-01T10:00:00+00:00", "UTC")
+
+
+def _zones_without_a_name() -> list[dt.tzinfo]:
+    from dateutil import tz
+
+    with TOKYO_FILE.open("rb") as file:
+        unnamed = zoneinfo.ZoneInfo.from_file(file)
+    return [tz.tzstr("EST5EDT"), tz.tzlocal(), unnamed]
+
+
+@pytest.mark.parametrize("zone", _zones_without_a_name(), ids=lambda zone: type(zone).__name__)
+def test_a_zone_without_a_name_is_refused_not_flattened_into_one_offset(zone: dt.tzinfo) -> None:
+    with pytest.raises(InvalidValueError, match="is in a zone aliprotect cannot name"):
+        _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=zone), "placed_at")
+
+
+def test_a_zone_whose_name_is_not_its_rules_is_refused() -> None:
+    with TOKYO_FILE.open("rb") as file:
+        misnamed = zoneinfo.ZoneInfo.from_file(file, key="Europe/Paris")
+    with pytest.raises(InvalidValueError, match=r"has the offset \+09:00 at that instant.* has \+01:00"):
+        _days.aware(dt.datetime(2025, 3, 1, 18, tzinfo=misnamed), "placed_at")
+
+
+def test_an_offset_of_a_fraction_of_a_second_is_refused_not_cut_short() -> None:
+    with pytest.raises(InvalidValueError, match="an offset of a fraction of a second"):
+        _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(seconds=30.5))), "placed_at")
+    with pytest.raises(InvalidValueError, match="an offset of a fraction of a second"):
+        parse_instant("2025-04-20T09:00:00+23:59:59.999999")
+
+
+@pytest.mark.parametrize("name", ["localtime", "posixrules", "posix/Europe/Paris", "right/Europe/Paris"])
+def test_a_zone_name_that_depends_on_the_machine_is_refused(name: str) -> None:
+    with pytest.raises(InvalidValueError, match="which is not in the tz database"):
+        parse_instant(f"2025-03-01T10:00:00[{name}]")
+    assert _days.zone_named(name) is None

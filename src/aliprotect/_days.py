@@ -49,10 +49,58 @@ def aware(value: object, field: str) -> pendulum.DateTime:
     if isinstance(value, pendulum.DateTime):
         if type(value.tzinfo) in (_ZONE, _FIXED):
             return value
-        # a pendulum DateTime in another library's zone (a ZoneInfo): read as the plain datetime it is,
-        # whose zone pendulum.instance turns into its own (pendulum's arithmetic drops a foreign one)
+        # a pendulum DateTime in another library's zone (a ZoneInfo): read as the plain datetime it is
+        # (pendulum's arithmetic drops a foreign zone)
         value = dt.datetime(*value.timetuple()[:6], value.microsecond, tzinfo=value.tzinfo, fold=value.fold)
-    return pendulum.instance(value)
+    return _in_pendulum_zone(value, field)
+
+
+def _in_pendulum_zone(value: dt.datetime, field: str) -> pendulum.DateTime:
+    """The same instant as ``value`` (an aware datetime in another library's zone) in pendulum's
+    zone of the same name, or at the same fixed offset.
+
+    The instant is the one Python gives ``value`` (its wall time less its ``utcoffset()``), so a
+    wall time a DST change skips is read as Python reads it, and as :func:`parse_instant` reads
+    the same text. A zone with no name is refused rather than flattened into the offset it has
+    at that instant, which would count later days wrongly across a DST change; so is a zone whose
+    offsets are not those of the zone its name gives."""
+    tzinfo = value.tzinfo
+    assert tzinfo is not None
+    zone: pendulum.Timezone | pendulum.FixedTimezone
+    if isinstance(tzinfo, _ZONE | _FIXED):  # a plain datetime in one of pendulum's zones
+        zone = tzinfo
+    elif isinstance(tzinfo, dt.timezone):
+        offset = tzinfo.utcoffset(None)
+        if offset % dt.timedelta(seconds=1):
+            raise InvalidValueError(
+                f"{field}={value.isoformat()} has an offset of a fraction of a second; give whole seconds"
+            )
+        zone = pendulum.UTC if offset == dt.timedelta(0) else pendulum.FixedTimezone(int(offset.total_seconds()))
+    elif type(tzinfo).__name__ == "tzutc" and tzinfo.utcoffset(None) == dt.timedelta(0):  # dateutil's tz.UTC
+        zone = pendulum.UTC
+    else:
+        name = getattr(tzinfo, "key", None) if hasattr(tzinfo, "key") else getattr(tzinfo, "zone", None)
+        found = zone_named(name) if isinstance(name, str) else None
+        if found is None:
+            raise InvalidValueError(
+                f"{field}={value.isoformat()} is in a zone aliprotect cannot name ({type(tzinfo).__name__}: "
+                f"{shown(tzinfo)}); days are counted on a named zone's calendar (C2), and aliprotect never "
+                "guesses one: give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris'), "
+                "or a fixed offset, e.g. datetime.timezone(datetime.timedelta(hours=2))"
+            )
+        zone = found
+    try:
+        utc = value.astimezone(dt.UTC)
+        result = as_pendulum(utc.astimezone(zone), zone)
+    except OverflowError:  # at the ends of time, where the instant has no reading in UTC
+        return as_pendulum(value, zone)
+    if not isinstance(tzinfo, dt.timezone) and utc.astimezone(tzinfo).utcoffset() != result.utcoffset():
+        raise InvalidValueError(
+            f"{field}={value.isoformat()}: its zone ({shown(tzinfo)}) has the offset "
+            f"{utc.astimezone(tzinfo).isoformat()[-6:]} at that instant, and the zone its name gives has "
+            f"{result.format('Z')}; give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris')"
+        )
+    return result
 
 
 def aware_at(value: object) -> pendulum.DateTime:
@@ -183,12 +231,18 @@ def in_window(instant: pendulum.DateTime, opens: pendulum.DateTime, closes: pend
 
 
 @functools.lru_cache(maxsize=512)
-def _known_zone(name: str) -> pendulum.Timezone | None:
-    """The pendulum zone called ``name``, or ``None`` when the tz database has none (the slow path
-    then says so)."""
+def zone_named(name: str) -> pendulum.Timezone | None:
+    """The pendulum zone of the tz database called ``name``, or ``None`` when there is none.
+
+    Names that depend on the machine are not zones here: ``localtime`` (the machine's own zone),
+    ``posixrules``, and the ``posix/`` and ``right/`` copies of the database that some machines
+    install (``right/`` zones count leap seconds), so that the same order gives the same answer
+    on every machine."""
+    if name in ("localtime", "posixrules") or name.startswith(("posix/", "right/")):
+        return None
     try:
         return pendulum.timezone(name)
-    except Exception:
+    except Exception:  # pendulum raises several kinds for an unknown zone name
         return None
 
 
@@ -239,8 +293,10 @@ def _parse_instant(text: str, field: str) -> pendulum.DateTime:
             f"{field}={shown(text)} is not an ISO 8601 date and time; "
             "write it like 2025-03-01T10:00:00+08:00 or 2025-03-01T10:00:00[Asia/Shanghai]"
         ) from None
+    offset = parsed.utcoffset()
+    if offset is not None and offset % dt.timedelta(seconds=1):
+        raise InvalidValueError(f"{field}={shown(text)} has an offset of a fraction of a second; give whole seconds")
     if zone_name is None:
-        offset = parsed.utcoffset()
         if offset is None:
             raise NaiveDatetimeError(
                 f"{field}={shown(text)} has no offset and no zone; aliprotect never guesses one (C1): "
@@ -250,18 +306,18 @@ def _parse_instant(text: str, field: str) -> pendulum.DateTime:
         zone = pendulum.UTC if stamp.upper().endswith("Z") else pendulum.FixedTimezone(int(offset.total_seconds()))
         return pendulum.instance(parsed.replace(tzinfo=None), tz=zone)
     if parsed.tzinfo is not None:
-        known = _known_zone(zone_name)
+        known = zone_named(zone_name)
         if known is not None:  # the common case, in the standard library's C code
             local = parsed.astimezone(known)
             if local.utcoffset() == parsed.utcoffset():
                 return as_pendulum(local, known)
-    try:
-        zone = pendulum.timezone(zone_name)
-    except Exception:  # pendulum raises several kinds for an unknown zone name
+    found = zone_named(zone_name)
+    if found is None:
         raise InvalidValueError(
             f"{field}={shown(text)} names the zone {shown(zone_name)}, which is not in the tz database; "
             "use a name like Europe/Paris or America/New_York"
-        ) from None
+        )
+    zone = found
     if parsed.tzinfo is None:
         # pendulum.datetime resolves a skipped wall time forward, as add_days does (C2)
         return pendulum.datetime(

@@ -299,7 +299,7 @@ def _instant(column: _Column, index: int, zone_name: str) -> pendulum.DateTime |
         return None
     at = dt.timedelta(microseconds=int(column.us[index]))
     if column.named[index]:
-        zone: dt.tzinfo | None = _days._known_zone(zone_name)
+        zone: dt.tzinfo | None = _days.zone_named(zone_name)
         local = (_EPOCH_UTC + at).astimezone(zone)
     else:
         offset = int(column.offset[index])
@@ -317,7 +317,7 @@ def _fixed(seconds: int) -> pendulum.FixedTimezone:
 
 def _known(name: str) -> bool:
     """Whether ``name`` is a zone of the tz database, as the scalar reader asks of a zone in brackets."""
-    return _days._known_zone(name) is not None
+    return _days.zone_named(name) is not None
 
 
 def _needing(

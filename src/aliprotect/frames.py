@@ -418,13 +418,13 @@ def _zone_named(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
         seconds = (int(hours) * 3600 + int(minutes) * 60) * (-1 if sign == "-" else 1)
         if abs(seconds) < 24 * 3600:
             return pendulum.FixedTimezone(seconds)
-    try:
-        return pendulum.timezone(name)
-    except Exception:  # pendulum raises several kinds for an unknown zone name
+    found = _days.zone_named(name)
+    if found is None:
         raise InvalidValueError(
             f"zone={shown(name)} is not in the tz database nor a fixed offset like +08:00; "
             "use a name like Europe/Paris or America/New_York"
-        ) from None
+        )
+    return found
 
 
 class _ZoneList:
