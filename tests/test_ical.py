@@ -127,6 +127,10 @@ def test_an_open_disputes_deadlines_are_its_events() -> None:
         (d.at for d in status.deadlines if d.at > at), key=lambda instant: instant.timestamp()
     )
     assert "Order A1: the seller's reply is due" in [str(event["summary"]) for event in found]
+    with pytest.raises(
+        InvalidValueError, match="the dispute of order A1 opened at 2025-04-02T00:00:00.* is given twice"
+    ):
+        aliprotect.to_ical([order()], at=at, disputes=[opened, opened], rules=RULES)
 
 
 def test_text_a_calendar_file_cannot_hold_is_replaced_not_written_raw() -> None:
@@ -135,6 +139,9 @@ def test_text_a_calendar_file_cannot_hold_is_replaced_not_written_raw() -> None:
     assert "\x07" not in text
     found = events(text)
     assert str(found[0]["summary"]).startswith("Order A\ufffd\ufffdB:")
+    reversed_text = aliprotect.to_ical([order("A\u202eB")], at=AT, rules=RULES)
+    assert "\u202e" not in reversed_text
+    assert str(events(reversed_text)[0]["summary"]).startswith("Order A\ufffdB:")
 
 
 def test_a_time_a_dst_change_repeats_is_written_in_utc_so_a_calendar_does_not_read_it_an_hour_early() -> None:
@@ -184,6 +191,7 @@ def test_instants_at_the_ends_of_time_are_refused_not_a_traceback(placed: str, a
         ({"alarm": 24}, "alarm="),
         ({"within": dt.timedelta(0)}, "within="),
         ({"name": 3}, "name="),
+        ({"name": "shop\nX-INJECTED:1"}, "name=.* a string of one line"),
         ({"at": dt.datetime(2025, 4, 1)}, "at="),
     ],
 )

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 
+import attrs
 import pendulum
 import pytest
 from hypothesis import given, settings
@@ -224,3 +225,18 @@ def test_an_order_the_rulebook_cannot_answer_for_is_said_not_drawn_and_the_other
     assert f"<title>order U: {refused.value}</title>" in picture.replace("&#x27;", "'")
     assert "order K: last chance" in picture
     assert "order U: last chance" not in picture
+
+
+def test_characters_xml_cannot_hold_are_replaced_so_the_picture_stays_well_formed() -> None:
+    odd = "A\x01\ud800\ufffeB"
+    order = Order(id=odd, placed_at=paris(2025, 3, 1), shipped_at=paris(2025, 3, 3), protection_days=60)
+    for picture in (orders_svg([order], at=paris(2025, 4, 1), rules=RULES), timeline_svg(order, rules=RULES)):
+        root = ET.fromstring(picture)  # well-formed XML
+        assert "A\ufffd\ufffd\ufffdB" in "".join(root.itertext())
+
+
+def test_a_dispute_of_another_order_is_refused_not_drawn_on_this_one() -> None:
+    other = attrs.evolve(ORDER, id="B2")
+    dispute = aliprotect.open_dispute(other, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 25, 9), rules=RULES)
+    with pytest.raises(aliprotect.errors.InvalidValueError, match="a dispute of order B2, not of order A1"):
+        timeline_svg(ORDER, dispute=dispute, rules=RULES)

@@ -40,9 +40,10 @@ _ACTIONS = {
 """What each deadline asks of the reader, in the few words of an event's summary (the
 description says the rest)."""
 
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 """What iCalendar text cannot hold (RFC 5545, 3.3.11: no control character but tab and line
-break) or UTF-8 cannot encode (a lone surrogate)."""
+break) or UTF-8 cannot encode (a lone surrogate), and the controls that would show the text
+around them in another order than it is written (U+202A to U+202E, U+2066 to U+2069)."""
 
 PRODUCT = "-//aliprotect//deadlines//EN"
 
@@ -79,7 +80,8 @@ def to_ical(
     - with a summary naming the order and what to do, and a description with the rule ids,
       the rulebook and the sources with their addresses;
     - with each character a calendar file cannot hold (a control character, a lone
-      surrogate) written as U+FFFD;
+      surrogate) or that would show text in another order than it is written (a
+      right-to-left override) written as U+FFFD;
     - with an id (``UID``) made of the order id and the deadline's name (and, for a second
       open dispute of the same order, its place among them), so that importing a later
       calendar updates an event (a deadline an extension moved) rather than adding a second
@@ -95,7 +97,7 @@ def to_ical(
     Raises:
         MissingExtraError: the ``icalendar`` library is not installed.
         InvalidValueError: as :func:`aliprotect.upcoming`, or an ``alarm`` that is not a
-            ``timedelta`` from zero to 366 days, a ``name`` that is not text, or an instant
+            ``timedelta`` from zero to 366 days, a ``name`` that is not one line of text, or an instant
             too near the year 1 or 9999 to be written in a calendar file.
 
     Example:
@@ -133,8 +135,8 @@ def to_ical(
             f"alarm={shown(alarm)} must be how long before each deadline to remind, a timedelta from zero to "
             "366 days, e.g. datetime.timedelta(hours=24)"
         )
-    if not isinstance(name, str):
-        raise InvalidValueError(f"name={shown(name)} must be the calendar's name, a string")
+    if not isinstance(name, str) or "\n" in name or "\r" in name:
+        raise InvalidValueError(f"name={shown(name)} must be the calendar's name, a string of one line")
     rules = given_or_latest(rules)
     found = reminders(orders, at=instant, horizon=horizon, disputes=disputes, rules=rules)
     try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -59,8 +60,12 @@ def svg(label: str, width: float, height: float, content: str) -> Svg:
     )
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, which an order id may have: written as U+FFFD."""
+
+
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return html.escape(_NOT_XML.sub("\ufffd", str(value)), quote=True)
 
 
 def text_width(text: str, size: float) -> float:
@@ -331,6 +336,10 @@ def timeline_svg(
     overlap, and each is drawn over the lines on a white ground. A legend says what the
     bars and colours are.
 
+    Raises:
+        InvalidValueError: ``order`` is not an order, ``at`` is not an aware instant, or
+            ``dispute`` is not a dispute of this order.
+
     Example:
         >>> import pendulum, aliprotect
         >>> order = aliprotect.Order(
@@ -347,6 +356,10 @@ def timeline_svg(
     order = _checks.instance(order, Order, "order")
     at = None if at is None else _days.aware(at, "at")
     dispute = _checks.optional(dispute, Dispute, "dispute", "aliprotect.open_dispute(...)")
+    if dispute is not None and dispute.order.id != order.id:
+        raise InvalidValueError(
+            f"dispute= is a dispute of order {dispute.order.id}, not of order {order.id}: give that order's dispute"
+        )
     rules = None if rules is None else given_or_latest(rules)
     rules = rules or (published(dispute.rulebook) if dispute is not None else published())
     if order.shipped_at is None:

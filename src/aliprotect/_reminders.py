@@ -59,8 +59,8 @@ def upcoming(
     which the orders are given.
 
     Raises:
-        InvalidValueError: two orders with the same id, a dispute of an order not given,
-            or ``within`` not a positive ``timedelta``.
+        InvalidValueError: two orders with the same id, a dispute of an order not given, the
+            same dispute given twice, or ``within`` not a positive ``timedelta``.
 
     Example:
         >>> import datetime, pendulum, aliprotect
@@ -123,6 +123,11 @@ def reminders(
     for dispute in _checks.items(disputes, Dispute, "disputes", "[dispute, ...]"):
         if dispute.order.id not in by_id:
             raise InvalidValueError(f"a dispute of order {dispute.order.id} is given, but not that order")
+        if dispute in disputed.get(dispute.order.id, []):
+            raise InvalidValueError(
+                f"the dispute of order {dispute.order.id} opened at {dispute.opened_at.isoformat()} is given twice; "
+                "give each dispute once"
+            )
         disputed.setdefault(dispute.order.id, []).append(dispute)
 
     def ahead(deadline: Deadline) -> bool:
