@@ -200,3 +200,18 @@ def test_an_aliexpress_record_shows_field_by_field() -> None:
     assert html_text.startswith("<p><b>ApiOrder</b></p>")
     assert "<b>order</b>" in html_text
     assert "<table" in html_text
+
+
+def test_fields_html_shows_only_aliprotect_s_own_values() -> None:
+    import attrs
+
+    from aliprotect.display import fields_html
+
+    @attrs.define
+    class Mine:
+        items: list[object]
+
+    looped = Mine([])
+    looped.items.append(looped)  # a value of the caller's that holds itself
+    with pytest.raises(aliprotect.errors.InvalidValueError, match="must be one of aliprotect's values"):
+        fields_html(looped)

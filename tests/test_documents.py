@@ -57,3 +57,15 @@ def test_a_document_naming_a_field_twice_is_refused_rather_than_read_with_the_la
     with pytest.raises(aliprotect.errors.DocumentError, match="field 'protection_days' appears twice in one object"):
         aliprotect.from_json(twice)
     aliprotect.from_json(text)  # the document as written reads
+
+
+def test_sequences_nested_without_end_are_refused_not_a_recursion_error() -> None:
+    import json
+
+    data = json.loads((FOLDER / "decision_timeline.json").read_text(encoding="utf-8"))
+    nested: dict[str, object] = {"type": "Sequence", "value": []}
+    for _ in range(2000):
+        nested = {"type": "Sequence", "value": [nested]}
+    data["value"]["inputs"]["order"] = nested
+    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep"):
+        aliprotect.from_data(data)

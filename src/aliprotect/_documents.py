@@ -367,7 +367,12 @@ def _advice_list(data: Any, where: str) -> AdviceList:
     return AdviceList(items, rulebook=rulebook, fingerprint=_decode(fingerprint, str, f"{where}.fingerprint"))
 
 
-def _from_tagged(data: Any, where: str) -> Any:
+_DEEPEST = 8
+"""How deep sequences may nest in a decision's inputs: aliprotect writes them one deep (a list
+of orders); a bound, so that no document makes the reader recurse without end."""
+
+
+def _from_tagged(data: Any, where: str, depth: int = 0) -> Any:
     if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
         raise _fail(where, f"must be an object with a type and a value, found {shown(data)}")
     kind = data["type"]
@@ -379,7 +384,9 @@ def _from_tagged(data: Any, where: str) -> Any:
         items = data["value"]
         if not isinstance(items, list):
             raise _fail(where, f"a sequence is a list of values with their types, found {shown(items)}")
-        return tuple(_from_tagged(item, f"{where}[{index}]") for index, item in enumerate(items))
+        if depth >= _DEEPEST:
+            raise _fail(where, f"sequences nest more than {_DEEPEST} deep here, which no aliprotect document does")
+        return tuple(_from_tagged(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(items))
     cls: Any = _ENUMS.get(kind) or _TYPES.get(kind) or (AdviceList if kind == "AdviceList" else None)
     if cls is None:
         known = ", ".join(sorted(["DateTime", "AdviceList", "Sequence", *_ENUMS, *_TYPES]))

@@ -210,9 +210,10 @@ def fields_html(value: object) -> str:
         >>> re.findall(r"<td[^>]*>(.*?)</td>", shown)
         ['<b>amount</b>', '9.90', '<b>currency</b>', 'EUR']
     """
-    if not attrs.has(type(value)):
+    kind = type(value)
+    if not attrs.has(kind) or kind.__module__.partition(".")[0] != "aliprotect":  # its values only: they nest finitely
         raise InvalidValueError(f"value={shown(value)} must be one of aliprotect's values, such as aliprotect.Money")
-    fields = attrs.fields(type(value))  # type: ignore[arg-type]
+    fields = attrs.fields(kind)
     rows = [[f"<b>{_e(field.name)}</b>", _field(getattr(value, field.name))] for field in fields]
     return f"<p><b>{_e(type(value).__name__)}</b></p>" + _table(["field", "value"], rows)
 
