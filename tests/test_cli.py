@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -137,6 +138,48 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: pathlib.Path) -> No
     _, stderr = process.communicate()
     assert b"Traceback" not in stderr
     assert process.returncode == 1
+
+
+def _accented_orders(tmp_path: pathlib.Path) -> pathlib.Path:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("id,placed_at,shipped_at\n\u00c91,2025-03-01T10:00:00+01:00,2025-03-03T18:00:00+01:00\n")
+    return orders
+
+
+def test_an_output_whose_encoding_cannot_write_an_id_says_so_in_one_line(tmp_path: pathlib.Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "aliprotect", "check", str(_accented_orders(tmp_path)), "--at", "2025-04-20T00:00:00Z"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert run.returncode == 2
+    assert run.stderr.decode().splitlines() == [
+        "aliprotect: error: the output's encoding (ascii) cannot write '\\xc9': set PYTHONIOENCODING=utf-8, "
+        "or write to a file with -o where the command has it"
+    ]
+
+
+def test_a_full_disk_on_standard_output_is_one_line_not_a_traceback(tmp_path: pathlib.Path) -> None:
+    with open("/dev/full", "w") as full:  # Linux's device that is always full
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "aliprotect",
+                "check",
+                str(_accented_orders(tmp_path)),
+                "--at",
+                "2025-04-20T00:00:00Z",
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert run.returncode == 2
+    assert run.stderr.decode().splitlines() == [
+        "aliprotect: error: could not write the output: No space left on device"
+    ]
 
 
 def test_the_parser_offers_every_role_of_the_advice() -> None:

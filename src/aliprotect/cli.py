@@ -42,6 +42,7 @@ from aliprotect._days import parse_instant
 from aliprotect._model import Order
 from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
+from aliprotect._shown import shown
 from aliprotect._timeline import timeline
 from aliprotect.errors import AliprotectError, InvalidValueError, MissingExtraError
 
@@ -409,6 +410,7 @@ def main(
     args.stdin = stdin  # read, from sys.stdin when None, only for a file named -
     try:
         args.run(args, out, err)
+        out.flush()  # a full disk says so here, not after the exit status is decided
     except BadRows:
         return EXIT_BAD_INPUT
     except AliprotectError as error:
@@ -416,7 +418,28 @@ def main(
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # the reader went away (``aliprotect rules | head``): stop quietly, as other tools do
-        if out is sys.stdout:
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_output(out)
         return EXIT_BROKEN_PIPE
+    except UnicodeEncodeError as error:  # only writing encodes: the input is read as UTF-8 or UTF-16
+        encoding, character = getattr(out, "encoding", None) or error.encoding, error.object[error.start]
+        print(
+            one_line(
+                f"aliprotect: error: the output's encoding ({encoding}) cannot write {shown(character)}: "
+                "set PYTHONIOENCODING=utf-8, or write to a file with -o where the command has it"
+            ),
+            file=err,
+        )
+        _drop_output(out)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # writing failed: a full disk, a device error
+        print(one_line(f"aliprotect: error: could not write the output: {error.strerror or error}"), file=err)
+        _drop_output(out)
+        return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _drop_output(out: TextIO) -> None:
+    """After standard output failed, send what is left in its buffer nowhere, so that Python's
+    own flush at exit does not fail again with a traceback."""
+    if out is sys.stdout:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
