@@ -366,3 +366,26 @@ def test_calendar_writes_its_crlf_line_ends_to_the_bytes_of_standard_output(tmp_
     assert b"\r\n" in data
     assert b"\r\r\n" not in data
     assert data.count(b"BEGIN:VEVENT") == 6
+
+
+@pytest.mark.parametrize(("days", "kept"), [(6, False), (7, True)])
+def test_within_counts_calendar_days_in_the_zone_of_at_across_a_dst_change(
+    tmp_path: pathlib.Path, days: int, kept: bool
+) -> None:
+    source = tmp_path / "orders.csv"  # protection ends 2025-10-27 18:00 in Paris, the day after clocks went back
+    source.write_text(
+        "id,placed_at,shipped_at,protection_days\n"
+        "W1,2025-08-27T10:00:00[Europe/Paris],2025-08-28T18:00:00[Europe/Paris],60\n",
+        encoding="utf-8",
+    )
+    order = aliprotect.Order(
+        id="W1",
+        placed_at=pendulum.datetime(2025, 8, 27, 10, tz=PARIS),
+        shipped_at=pendulum.datetime(2025, 8, 28, 18, tz=PARIS),
+        protection_days=60,
+    )
+    assert aliprotect.protection_end(order).at == pendulum.datetime(2025, 10, 27, 18, tz=PARIS)
+    status, out, _ = run("calendar", str(source), "--at", "2025-10-20T18:00:00[Europe/Paris]", "--within", str(days))
+    assert status == 0
+    names = {str(event["categories"].cats[1]) for event in events(out)}
+    assert ("protection_ends" in names) is kept

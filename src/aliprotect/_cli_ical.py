@@ -23,7 +23,6 @@ from aliprotect._days import parse_instant
 from aliprotect._ical import LONGEST_ALARM, to_ical
 from aliprotect._model import Order
 from aliprotect._registry import published
-from aliprotect._reminders import horizon_after
 from aliprotect._rulebook import Rulebook
 from aliprotect._shown import shown
 from aliprotect._timeline import timeline
@@ -51,26 +50,33 @@ def _orders(source: Source, rules: Rulebook, args: argparse.Namespace) -> Iterat
         yield number, row if isinstance(row, AliprotectError) else row[0]
 
 
-def _span(text: str, option: str, unit: str, least: int, most: int) -> dt.timedelta:
-    """A whole number of days or hours from ``least`` to ``most``, as a ``timedelta``."""
-    number = whole_number(text, option, unit, "24")
+def _number(text: str, option: str, unit: str, least: int, most: int, example: str) -> int:
+    """A whole number of days or hours from ``least`` to ``most``."""
+    number = whole_number(text, option, unit, example)
     if not least <= number <= most:
         raise InvalidValueError(f"{option} {shown(text)} must be from {least} to {most:,} {unit}")
-    return dt.timedelta(**{unit: number})
+    return number
+
+
+def _within(text: str, at: pendulum.DateTime) -> dt.timedelta:
+    """``--within DAYS`` as the span from ``at`` to the same time DAYS calendar days later in its
+    zone (C2): across a DST change that is an hour more or less than DAYS times 24 hours."""
+    days = _number(text, "--within", "days", 1, DAYS_AHEAD, "7")
+    try:
+        end = _days.add_days(at, days)
+    except InvalidValueError:
+        raise InvalidValueError(
+            f"--within {shown(text)} after --at {at.isoformat()} reaches past the year 9999; give fewer days"
+        ) from None
+    return _days.key(end) - _days.key(at)
 
 
 def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     rules = published(args.rulebook)
     at = parse_instant(args.at, field="--at")
-    within = None if args.within is None else _span(args.within, "--within", "days", 1, DAYS_AHEAD)
-    alarm = _span(args.alarm, "--alarm", "hours", 0, LONGEST_ALARM // dt.timedelta(hours=1))
-    if within is not None:
-        try:
-            horizon_after(at, within)
-        except InvalidValueError:
-            raise InvalidValueError(
-                f"--within {shown(args.within)} after --at {args.at} reaches past the year 9999; give fewer days"
-            ) from None
+    within = None if args.within is None else _within(args.within, at)
+    hours = _number(args.alarm, "--alarm", "hours", 0, LONGEST_ALARM // dt.timedelta(hours=1), "24")
+    alarm = dt.timedelta(hours=hours)
     with opened(args.file, args.format, args.stdin) as source:
         text, complete = _calendar(source, at, within, alarm, rules, args, err)
     if args.output in (None, "-"):
