@@ -191,3 +191,14 @@ def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]
         main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out.startswith("aliprotect ")
+
+
+def test_a_superseded_rulebook_is_said_on_standard_error_and_still_answers() -> None:
+    argv = ["timeline", "--placed", "2025-03-01T10:00:00+01:00", "--shipped", "2025-03-03T18:00:00+01:00"]
+    status, out, err = run(*argv, "--rulebook", "2020.1")
+    assert status == 0
+    assert out == run(*argv, "--rulebook", "2020.1")[1] != ""
+    assert err.startswith("aliprotect: warning: rulebook 2020.1 is superseded by 2020.2: ")
+    assert err.endswith("give --rulebook 2020.2 for new ones\n")
+    assert err.count("\n") == 1
+    assert run(*argv, "--rulebook", "2020.2")[2] == ""

@@ -40,7 +40,7 @@ from aliprotect._cli_common import (
 )
 from aliprotect._days import parse_instant
 from aliprotect._model import Order
-from aliprotect._registry import published
+from aliprotect._registry import SUPERSEDED, published
 from aliprotect._rulebook import Rulebook
 from aliprotect._shown import shown
 from aliprotect._timeline import timeline
@@ -408,6 +408,7 @@ def main(
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
     args.stdin = stdin  # read, from sys.stdin when None, only for a file named -
+    _warn_if_superseded(getattr(args, "rulebook", None), err)
     try:
         args.run(args, out, err)
         out.flush()  # a full disk says so here, not after the exit status is decided
@@ -436,6 +437,20 @@ def main(
         _drop_output(out)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _warn_if_superseded(version: object, err: TextIO) -> None:
+    """Say on standard error that ``--rulebook`` names a superseded rulebook (the answers still
+    follow it, as a decision made with it is replayed with it), as ``aliprotect.rulebook`` warns."""
+    superseded = SUPERSEDED.get(version) if isinstance(version, str) else None
+    if superseded is not None:
+        print(
+            one_line(
+                f"aliprotect: warning: rulebook {version} is superseded by {superseded.by}: {superseded.why}; "
+                f"it answers as it did, for decisions made with it; give --rulebook {superseded.by} for new ones"
+            ),
+            file=err,
+        )
 
 
 def _drop_output(out: TextIO) -> None:
