@@ -146,7 +146,7 @@ def _role(value: Role) -> Role:
     return _checks.member(value, Role, "role")
 
 
-def _known_at(order: Order, at: pendulum.DateTime) -> Order:
+def known_at(order: Order, at: pendulum.DateTime) -> Order:
     """The order as it was known at ``at``: a shipment, receipt, delivery or extension after it
     has not happened yet."""
 
@@ -591,7 +591,7 @@ class _Advisor:
         left = money_left(dispute, now)
         if left is None:
             return
-        window = dispute_window(_known_at(self.order, self.at), rules=self.rules)
+        window = dispute_window(known_at(self.order, self.at), rules=self.rules)
         if self.before(window.closes):
             self.add(
                 Action.OPEN_DISPUTE,
@@ -685,7 +685,7 @@ def next_actions(
         _check_delivery(advisor, tracking)
         advisor.dispute_advice(dispute, now, tracking)
     else:
-        advisor = _Advisor(_known_at(order, instant), instant, given_or_latest(rules), role)
+        advisor = _Advisor(known_at(order, instant), instant, given_or_latest(rules), role)
         _check_delivery(advisor, tracking)
         advisor.order_advice(tracking)
     return AdviceList(

@@ -9,7 +9,7 @@ import attrs
 import pendulum
 
 from aliprotect import _checks, _days, _formatting
-from aliprotect._advice import money_left
+from aliprotect._advice import known_at, money_left
 from aliprotect._answers import Deadline
 from aliprotect._dispute import Dispute
 from aliprotect._dispute_machine import dispute_status
@@ -57,6 +57,10 @@ def upcoming(
     deadline that has passed, a window that has closed, or one of a closed dispute or of
     an order whose window closed long ago. The result does not depend on the order in
     which the orders are given.
+
+    Each order is read as it was known at ``at``, as :func:`aliprotect.next_actions` reads
+    it: a shipment, receipt, delivery or extension dated after ``at`` has not happened yet
+    (an order shipped later has no deadline yet; one received later still has its open-by).
 
     Raises:
         InvalidValueError: two orders with the same id, a dispute of an order not given, the
@@ -151,7 +155,7 @@ def reminders(
             if not all(now.closed for _, now in statuses) or money_left(*statuses[-1]) is None:
                 continue
             wanted = {"dispute_closes"}  # a refund left money to claim: the last chance for a new dispute
-        for deadline in timeline(order, rules=rules).deadlines:
+        for deadline in timeline(known_at(order, instant), rules=rules).deadlines:
             if deadline.name in wanted and ahead(deadline):
                 found.append(Reminder(order_id=order_id, deadline=deadline))
     return tuple(sorted(found, key=lambda r: (_days.key(r.deadline.at), r.order_id, r.deadline.name)))

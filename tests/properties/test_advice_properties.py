@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 import aliprotect
 from aliprotect import Action, Advice, Location, Order, Role, Tracking, TrackingEvent, _days
-from aliprotect._advice import _known_at
 from aliprotect.strategies import disputes, instants, orders
 
 RULES = aliprotect.rulebook("2025.1")
@@ -116,7 +115,7 @@ def test_dispute_advice_is_timely_and_cited(dispute: aliprotect.Dispute, seconds
             # known at `at` closes (an extension granted later has not happened yet)
             assert now.outcome is aliprotect.Outcome.REFUNDED
             assert a.rule_ids == ("dispute.closes_on_refund", "open.latest")
-            assert a.by == aliprotect.dispute_window(_known_at(dispute.order, at)).closes
+            assert a.by == aliprotect.dispute_window(known_at(dispute.order, at)).closes
         else:
             assert a.by in deadlines  # every other advice deadline is a deadline of the dispute's stage
     if role is Role.DROPSHIPPER and now.outcome is not aliprotect.Outcome.LOST:
@@ -146,6 +145,32 @@ def test_upcoming_is_sorted_inside_its_horizon_and_independent_of_order(
     shuffled = list(given_orders)
     random.shuffle(shuffled)  # type: ignore[attr-defined]
     assert aliprotect.upcoming(shuffled, at=at, within=horizon, rules=RULES) == reminders
+
+
+@given(orders(), st.integers(min_value=0, max_value=120 * DAY))
+def test_upcoming_reads_each_order_as_it_was_known_at_at_as_next_actions_does(order: Order, seconds: int) -> None:
+    at = order.placed_at.add(seconds=seconds)
+    horizon = dt.timedelta(days=400)
+    found = aliprotect.upcoming([order], at=at, within=horizon, rules=RULES)
+    assert found == aliprotect.upcoming([known_at(order, at)], at=at, within=horizon, rules=RULES)
+    if order.shipped_at is None or _days.utc(at) < _days.utc(order.shipped_at):
+        assert found == ()  # not shipped yet at `at`: no timer runs
+
+
+def test_a_receipt_after_at_has_not_happened_yet_for_upcoming_as_for_next_actions() -> None:
+    paris = "Europe/Paris"
+    order = Order(
+        id="F2",
+        placed_at=pendulum.datetime(2025, 3, 1, 10, tz=paris),
+        shipped_at=pendulum.datetime(2025, 3, 3, 18, tz=paris),
+        received_at=pendulum.datetime(2025, 5, 1, 12, tz=paris),
+        protection_days=45,
+    )
+    at = pendulum.datetime(2025, 4, 1, tz=paris)
+    names = [r.deadline.name for r in aliprotect.upcoming([order], at=at, within=dt.timedelta(days=60), rules=RULES)]
+    assert names == ["open_by_recommended", "protection_ends", "dispute_closes"]
+    advice = aliprotect.next_actions(order, at=at, rules=RULES)
+    assert any(a.action is Action.OPEN_DISPUTE for a in advice)
 
 
 ERAS = [aliprotect.rulebook(v) for v in ("2021.2", "2010.1", "undated.4", "undated.5", "2025.2")]
