@@ -288,6 +288,17 @@ def test_calendar_reports_bad_rows_and_repeated_ids_and_leaves_them_out(tmp_path
     assert {str(e["summary"]).split(":")[0] for e in events(target.read_text(encoding="utf-8"))} == {"Order A1"}
 
 
+def test_a_file_with_no_order_to_read_leaves_the_calendar_file_as_it_was(tmp_path: pathlib.Path) -> None:
+    source = tmp_path / "orders.csv"
+    source.write_text("id,placed_at,shipped_at,protection_days\nA3,2025-03-02T10:00:00,,60\n", encoding="utf-8")
+    target = tmp_path / "deadlines.ics"
+    target.write_text("the calendar written yesterday", encoding="utf-8")
+    status, out, err = run("calendar", str(source), "--at", AT.isoformat(), "-o", str(target))
+    assert (status, out) == (2, "")
+    assert f"aliprotect: {target} is left as it was: no order of the file could be read" in err.splitlines()
+    assert target.read_text(encoding="utf-8") == "the calendar written yesterday"
+
+
 @pytest.mark.parametrize(
     ("argv", "words"),
     [

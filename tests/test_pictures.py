@@ -240,3 +240,17 @@ def test_a_dispute_of_another_order_is_refused_not_drawn_on_this_one() -> None:
     dispute = aliprotect.open_dispute(other, Claim(kind=ClaimKind.NOT_RECEIVED), at=paris(2025, 4, 25, 9), rules=RULES)
     with pytest.raises(aliprotect.errors.InvalidValueError, match="a dispute of order B2, not of order A1"):
         timeline_svg(ORDER, dispute=dispute, rules=RULES)
+
+
+@pytest.mark.parametrize(
+    ("soon", "said"),
+    [
+        (dt.timedelta(days=7), "within 7 days"),
+        (dt.timedelta(days=1), "within a day"),
+        (dt.timedelta(hours=36), "within 36 hours"),
+        (dt.timedelta(minutes=90), "within 90 minutes"),
+        (dt.timedelta(microseconds=1), "within 1e-06 seconds"),
+    ],
+)
+def test_the_legend_says_soon_in_the_largest_whole_unit(soon: dt.timedelta, said: str) -> None:
+    assert f">{said}<" in orders_svg([ORDER], at=paris(2025, 4, 1), rules=RULES, soon=soon)

@@ -78,7 +78,10 @@ def calendar(args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
     hours = _number(args.alarm, "--alarm", "hours", 0, LONGEST_ALARM // dt.timedelta(hours=1), "24")
     alarm = dt.timedelta(hours=hours)
     with opened(args.file, args.format, args.stdin) as source:
-        text, complete = _calendar(source, at, within, alarm, rules, args, err)
+        text, complete, held = _calendar(source, at, within, alarm, rules, args, err)
+    if not complete and not held and args.output not in (None, "-"):
+        print(one_line(f"aliprotect: {args.output} is left as it was: no order of the file could be read"), file=err)
+        raise BadRows
     if args.output in (None, "-"):
         _write_lines_as_they_are(text, out)
     else:
@@ -111,9 +114,9 @@ def _calendar(
     rules: Rulebook,
     args: argparse.Namespace,
     err: TextIO,
-) -> tuple[str, bool]:
-    """The calendar's text, and whether it holds every order of the file (else the problems are
-    reported on ``err``)."""
+) -> tuple[str, bool, int]:
+    """The calendar's text, whether it holds every order of the file (else the problems are
+    reported on ``err``), and how many orders it holds."""
     ledger = Ledger()
     orders: dict[str, tuple[int, Order]] = {}
     bad: list[tuple[int, str]] = []
@@ -155,4 +158,4 @@ def _calendar(
         "; the calendar holds the deadlines of the other {what}",
         repeated=". Neither row is in the calendar",
     )
-    return text, complete
+    return text, complete, len(chosen)

@@ -616,7 +616,13 @@ def _urgency(moment: pendulum.DateTime, at: pendulum.DateTime, soon: dt.timedelt
 
 
 def _span(soon: dt.timedelta) -> str:
-    if soon % dt.timedelta(days=1) == dt.timedelta(0):
-        return f"{soon.days} days" if soon.days != 1 else "a day"
-    hours = soon.total_seconds() / 3600
-    return f"{hours:g} hours"
+    """``soon`` in the largest unit that measures it whole: days, hours, minutes, else seconds."""
+    for unit, one in (
+        ("day", dt.timedelta(days=1)),
+        ("hour", dt.timedelta(hours=1)),
+        ("minute", dt.timedelta(minutes=1)),
+    ):
+        if soon % one == dt.timedelta(0):
+            count = soon // one
+            return f"a {unit}" if count == 1 else f"{count:,} {unit}s"
+    return f"{soon.total_seconds():g} seconds"
