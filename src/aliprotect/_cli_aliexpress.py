@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, TextIO
 
 from aliprotect import _checks, aliexpress
-from aliprotect._cli_common import BadRows, Source, dump, jsonl_lines, one_line, opened, places, read
+from aliprotect._cli_common import BadRows, Source, dump, jsonl_lines, not_json_line, one_line, opened, places, read
 from aliprotect._registry import published
 from aliprotect._rulebook import Rulebook
 from aliprotect.errors import AliprotectError, InvalidValueError
@@ -26,7 +26,7 @@ def records(source: Source) -> Iterator[tuple[int, Mapping[str, Any] | Aliprotec
             try:
                 item, repeats = _checks.json_loads(line)
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-                yield number, InvalidValueError(f"not JSON: {error}")
+                yield number, not_json_line(error)
                 continue
             if repeats:
                 item = _checks.unless_repeated(item)

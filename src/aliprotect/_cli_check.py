@@ -30,6 +30,7 @@ from aliprotect._cli_common import (
     extension,
     jsonl_lines,
     long_cells,
+    not_json_line,
     one_line,
     opened,
     places,
@@ -170,7 +171,7 @@ def _json_items(source: Source, text: str) -> list[object]:
             try:
                 item, repeats = _checks.json_loads(line)
             except (ValueError, RecursionError) as error:  # JSONDecodeError, and integers too long to read
-                items.append(InvalidValueError(f"not JSON: {error}"))
+                items.append(not_json_line(error))
                 continue
             items.append(_checks.unless_repeated(item) if repeats else item)
         return items

@@ -232,6 +232,14 @@ def dump(data: object, out: TextIO) -> None:
     print(text, file=out)
 
 
+def not_json_line(error: Exception) -> InvalidValueError:
+    """The error of a line of JSON Lines that is not JSON, at its column: the decoder's own
+    "line 1 column 17" would be read as the file's line 1."""
+    if isinstance(error, json.JSONDecodeError):
+        return InvalidValueError(f"not JSON: {error.msg} at column {error.colno}")
+    return InvalidValueError(f"not JSON: {error}")
+
+
 def closest(name: str, known: Sequence[str]) -> str | None:
     """The known name that looks most like ``name`` (``shipped`` for ``shipped_at``), if one does."""
     folded = name.strip().casefold().replace(" ", "_").replace("-", "_")
