@@ -2481,3 +2481,290 @@ def test_reminders_within_a_span_past_the_year_9999_are_refused_not_overflowed()
     # found by the 100,000-example fuzz run: `at + within` past the year 9999
     with pytest.raises(InvalidValueError, match=r"within=datetime.timedelta\(days=2916096\) after at="):
         aliprotect.upcoming([ORDER], at=paris(2025, 4, 1), within=dt.timedelta(days=2_916_096), rules=RULES)
+
+
+# --- the later pages' timer, which follows the promised delivery time (undated.4) ---------------
+
+PAGES = aliprotect.rulebook("undated.4")
+
+
+def test_an_extension_past_the_promised_timer_is_refused_naming_no_calendar() -> None:
+    # undated.4, protection.period follows the promised 20 days (shipped 4 March 2019 18:00: ends 24 March
+    # 18:00), counted in the instant's own zone; the order's own 60 days would have let a 29 March extension in
+    shipped = paris(2019, 3, 4, 18)
+    order = Order(
+        id="P1",
+        placed_at=shipped,
+        shipped_at=shipped,
+        protection_days=60,
+        promised_days=20,
+        extensions=(aliprotect.Extension(granted_at=paris(2019, 3, 29, 18), days=5),),
+    )
+    with pytest.raises(TimeOrderError) as raised:
+        aliprotect.protection_end(order, rules=PAGES)
+    assert str(raised.value) == (
+        "extension granted_at 2019-03-29T18:00:00+01:00 is not before protection ended at "
+        "2019-03-24T18:00:00+01:00, counted as rulebook undated.4 counts it; "
+        "an extension can only be granted while protection is active (protection.extension)"
+    )
+
+
+def test_a_promised_timer_beyond_every_source_is_refused_under_a_rulebook_with_no_maximum() -> None:
+    # protection.period follows the promised time and, without at_most, the sanity limit (120 days) applies
+    uncapped = custom_rulebook(
+        "undated.4+uncapped",
+        ('quantities.at_most = { value = 60, unit = "days" }\n', ""),
+        base="undated.4",
+    )
+    shipped = paris(2019, 3, 4, 18)
+    order = Order(
+        id="P2",
+        placed_at=shipped,
+        shipped_at=shipped,
+        protection_days=60,
+        promised_days=121,
+    )
+    with pytest.raises(InvalidValueError) as raised:
+        aliprotect.protection_end(order, rules=uncapped)
+    assert str(raised.value) == (
+        "promised_days=121: no source states a protection timer longer than 120 days (protection of 60 days, "
+        "90 for Russia, 120 for Brazil: AliExpress help-centre text quoted on bio-guard.net) and rulebook "
+        "undated.4+uncapped states no maximum of its own (protection.period); give the timer in days, 120 or less"
+    )
+    assert aliprotect.protection_end(attrs.evolve(order, promised_days=120), rules=uncapped).at == paris(2019, 7, 2, 18)
+
+
+@pytest.mark.parametrize(
+    ("facts", "at", "description"),
+    [
+        # promised 15 days: protection ends 19 March 18:00, 10 days before is 9 March 18:00, the very
+        # instant the window opens (5 days after shipping): not before it, so the plain advice stands
+        (
+            {"promised_days": 15},
+            paris(2019, 3, 9, 18),
+            "open a dispute by now: settlement takes at least 10 days before protection ends",
+        ),
+        # an extension granted 22 March (promised 20 days + 5): 10 days before the end would be before it
+        (
+            {
+                "promised_days": 20,
+                "extensions": (aliprotect.Extension(granted_at=paris(2019, 3, 22, 18), days=5),),
+            },
+            paris(2019, 3, 22, 18),
+            "open a dispute by now: protection ends at 2019-03-29T18:00:00+01:00, less than the 10 days "
+            "settlement takes after the last extension was granted at 2019-03-22T18:00:00+01:00",
+        ),
+        # delivered 14 March cuts protection to 19 March (5 days): the open-by is the delivery itself
+        (
+            {"promised_days": 30, "delivered_at": paris(2019, 3, 14, 18)},
+            paris(2019, 3, 14, 18),
+            "open a dispute by now: protection ends at 2019-03-19T18:00:00+01:00, less than the 10 days "
+            "settlement takes after the parcel showed as delivered and protection was cut at "
+            "2019-03-14T18:00:00+01:00",
+        ),
+        # an extension granted at the very instant the window opens (9 March 18:00): the first of the two
+        # equal reasons, the window's opening, is the one given
+        (
+            {
+                "promised_days": 8,
+                "extensions": (aliprotect.Extension(granted_at=paris(2019, 3, 9, 18), days=2),),
+            },
+            paris(2019, 3, 9, 18),
+            "open a dispute by now: protection ends at 2019-03-14T18:00:00+01:00, less than the 10 days "
+            "settlement takes after a dispute can first be opened at 2019-03-09T18:00:00+01:00",
+        ),
+    ],
+)
+def test_the_later_pages_open_by_is_never_before_the_end_was_known_and_says_why(
+    facts: dict[str, object], at: pendulum.DateTime, description: str
+) -> None:
+    # protection.settlement_buffer, anchor "end_known": shipped 4 March 2019 18:00 in Paris
+    shipped = paris(2019, 3, 4, 18)
+    order = attrs.evolve(
+        Order(id="P3", placed_at=shipped, shipped_at=shipped, protection_days=60),
+        **facts,
+    )
+    advised = aliprotect.recommended_open_by(order, rules=PAGES)
+    assert (advised.at.isoformat(), advised.description) == (
+        at.isoformat(),
+        description,
+    )
+
+
+# --- the order as it was known at `at` ----------------------------------------------------------
+
+
+def test_an_extension_granted_after_at_is_not_yet_known_to_the_advice() -> None:
+    # protection.extension: the extension of 28 April is still to come on 25 April, so protection ends
+    # 2 May 18:00 as far as anyone knows then (not 7 May), and the open-by (22 April) has passed
+    order = attrs.evolve(
+        ORDER,
+        extensions=(aliprotect.Extension(granted_at=paris(2025, 4, 28, 12), days=5),),
+    )
+    assert advice_of(aliprotect.next_actions(order, at=paris(2025, 4, 25), rules=RULES))[:2] == [
+        (
+            "ask_extension",
+            "now",
+            "2025-05-02T18:00:00+02:00",
+            ("protection.extension",),
+            "ask the seller to extend protection before it ends at 2025-05-02T18:00:00+02:00",
+        ),
+        (
+            "open_dispute",
+            "now",
+            "2025-05-17T18:00:00+02:00",
+            ("protection.settlement_buffer", "open.latest"),
+            "protection ends at 2025-05-02T18:00:00+02:00 and settlement takes 10 days: open a dispute now, "
+            "unless the seller extends protection",
+        ),
+    ]
+
+
+# --- a silent seller under the escrow era: the dispute goes to the team (2010.1) ------------------
+
+SHANGHAI = "Asia/Shanghai"
+ESCROW = aliprotect.rulebook("2010.1")
+
+
+def deadlines_of(
+    status: aliprotect.DisputeStatus,
+) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(d.name, d.at.isoformat(), d.description, d.rule_ids) for d in status.deadlines]
+
+
+def test_a_silent_sellers_dispute_goes_to_the_dispute_team_in_full() -> None:
+    # 2010.1: dispute.seller_reply 15 days (opened 10 May 2012 09:00 in Shanghai: 25 May 09:00), then
+    # dispute.seller_silent sends it to the team on the 16th day (dispute.escalation: 26 May 00:00)
+    shipped = pendulum.datetime(2012, 5, 2, 15, tz=SHANGHAI)
+    order = Order(
+        id="E1",
+        placed_at=shipped,
+        shipped_at=shipped,
+        protection_days=60,
+        carrier="EMS",
+    )
+    opened = pendulum.datetime(2012, 5, 10, 9, tz=SHANGHAI)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=ESCROW)
+    team = (
+        "moderator_from",
+        "2012-05-26T00:00:00+08:00",
+        "if the seller has not replied, the dispute goes to AliExpress's dispute team",
+        ("dispute.seller_silent", "dispute.escalation"),
+    )
+    reply = (
+        "seller_reply_by",
+        "2012-05-25T09:00:00+08:00",
+        "the seller must reply or accept before this instant, or the dispute goes to AliExpress's dispute team "
+        "at 2012-05-26T00:00:00+08:00",
+        ("dispute.seller_reply", "dispute.seller_silent"),
+    )
+
+    def wait_by(at: pendulum.DateTime) -> str | None:
+        advice = aliprotect.next_actions(order, at=at, dispute=dispute, rules=ESCROW)
+        (wait,) = [a for a in advice if a.action is Action.WAIT]
+        return None if wait.by is None else wait.by.isoformat()
+
+    # waiting: the reply deadline, and the team after it
+    waiting = aliprotect.dispute_status(dispute, at=opened.add(days=1))
+    assert (waiting.stage, waiting.rule_ids) == (
+        aliprotect.Stage.AWAITING_SELLER,
+        ("dispute.seller_reply",),
+    )
+    assert deadlines_of(waiting) == [reply, team]
+    assert wait_by(opened.add(days=1)) == "2012-05-25T09:00:00+08:00"
+    # the seller let the reply deadline pass: still waiting, now for the team
+    silent = aliprotect.dispute_status(dispute, at=pendulum.datetime(2012, 5, 25, 21, tz=SHANGHAI))
+    assert (silent.stage, silent.rule_ids) == (
+        aliprotect.Stage.AWAITING_SELLER,
+        ("dispute.seller_reply", "dispute.seller_silent"),
+    )
+    assert silent.description == (
+        "the seller did not reply by 2012-05-25T09:00:00+08:00: the dispute goes to AliExpress's dispute team at "
+        "2012-05-26T00:00:00+08:00"
+    )
+    assert deadlines_of(silent) == [reply, team]
+    assert wait_by(pendulum.datetime(2012, 5, 25, 21, tz=SHANGHAI)) == "2012-05-26T00:00:00+08:00"
+    # on the 16th day the team has it
+    with_team = aliprotect.dispute_status(dispute, at=pendulum.datetime(2012, 5, 26, tz=SHANGHAI))
+    assert (with_team.stage, with_team.description) == (
+        aliprotect.Stage.WITH_MODERATOR,
+        "the seller did not reply by 2012-05-25T09:00:00+08:00: the dispute is with AliExpress's dispute team",
+    )
+    assert with_team.rule_ids == (
+        "dispute.seller_reply",
+        "dispute.seller_silent",
+        "dispute.escalation",
+    )
+
+
+def test_a_moderator_time_before_the_reply_deadline_sends_silence_to_the_team_at_the_deadline() -> None:
+    # a custom 2015.1 whose moderator steps in 10 days after opening, before the seller's 15 days are up:
+    # a silent seller's dispute goes to the team at the reply deadline, never before it
+    sooner = aliprotect.rulebook("2015.1").derive(
+        version="2015.1+moderator10",
+        changes={("dispute.escalation", "moderator_after"): 10},
+    )
+    shipped = pendulum.datetime(2016, 5, 2, 15, tz=SHANGHAI)
+    order = Order(id="E2", placed_at=shipped, shipped_at=shipped, protection_days=60)
+    opened = pendulum.datetime(2016, 5, 10, 9, tz=SHANGHAI)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=sooner)
+    waiting = aliprotect.dispute_status(dispute, at=opened.add(days=1), rules=sooner)
+    assert waiting.description == (
+        "waiting for the seller to reply or accept by 2016-05-25T09:00:00+08:00; if the seller stays silent, the "
+        "dispute goes to AliExpress's dispute team at 2016-05-25T09:00:00+08:00"
+    )
+    assert [(d.name, d.at.isoformat()) for d in waiting.deadlines] == [
+        ("seller_reply_by", "2016-05-25T09:00:00+08:00"),
+        ("moderator_from", "2016-05-25T09:00:00+08:00"),
+    ]
+
+
+# --- instants as given ----------------------------------------------------------------------------
+
+
+def test_a_pendulum_instant_in_a_zoneinfo_zone_keeps_its_microseconds_and_its_fold() -> None:
+    # C1: read as the plain datetime it is; 26 October 2025 02:30 in Paris happens twice, fold 1 is the second
+    order = Order(
+        id="Z2",
+        placed_at=pendulum.DateTime(2025, 3, 1, 10, 0, 0, 250_000, tzinfo=ZoneInfo(PARIS)),
+        shipped_at=pendulum.DateTime(2025, 10, 26, 2, 30, tzinfo=ZoneInfo(PARIS), fold=1),
+        protection_days=60,
+    )
+    assert order.shipped_at is not None
+    assert (order.placed_at.isoformat(), order.shipped_at.isoformat()) == (
+        "2025-03-01T10:00:00.250000+01:00",
+        "2025-10-26T02:30:00+01:00",
+    )
+
+
+def test_a_pendulum_instant_in_pendulums_own_zone_is_taken_as_it_is() -> None:
+    # C1: never moved, even at a wall-clock time a DST change skips (30 March 2025 02:30 in Paris, which
+    # Python reads with the offset before the change, +01:00: 01:30 UTC)
+    skipped = pendulum.DateTime(2025, 3, 30, 2, 30, tzinfo=pendulum.timezone(PARIS))
+    order = Order(id="Z3", placed_at=skipped, protection_days=60)
+    assert order.placed_at is skipped
+    assert _days.key(order.placed_at) == _days.key(pendulum.datetime(2025, 3, 30, 1, 30, tz="UTC"))
+
+
+def test_the_events_known_at_a_naive_instant_are_refused_by_the_name_at() -> None:
+    # C1
+    quiet = Tracking(number="LP00417245813281", provided_at=paris(2025, 3, 4, 9))
+    with pytest.raises(aliprotect.errors.NaiveDatetimeError) as raised:
+        quiet.known_at(dt.datetime(2025, 3, 5))  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "at=2025-03-05T00:00:00 has no timezone; aliprotect never guesses one (C1): give it an offset or a zone, "
+        "e.g. pendulum.datetime(..., tz='Asia/Shanghai')"
+    )
+
+
+def test_advice_names_each_rule_once() -> None:
+    # 2010.1: after the reply deadline the wait names dispute.seller_silent, which the status already names
+    shipped = pendulum.datetime(2012, 5, 2, 15, tz=SHANGHAI)
+    order = Order(id="E3", placed_at=shipped, shipped_at=shipped, protection_days=60, carrier="EMS")
+    opened = pendulum.datetime(2012, 5, 10, 9, tz=SHANGHAI)
+    dispute = aliprotect.open_dispute(order, Claim(kind=ClaimKind.NOT_RECEIVED), at=opened, rules=ESCROW)
+    at = pendulum.datetime(2012, 5, 25, 21, tz=SHANGHAI)
+    (wait,) = [
+        a for a in aliprotect.next_actions(order, at=at, dispute=dispute, rules=ESCROW) if a.action is Action.WAIT
+    ]
+    assert wait.rule_ids == ("dispute.seller_reply", "dispute.seller_silent")

@@ -195,7 +195,7 @@ class _Advisor:
                 text=text,
                 by=by,
                 urgency=urgency,
-                rule_ids=stated(self.rules, *rule_ids),
+                rule_ids=stated(self.rules, *dict.fromkeys(rule_ids)),  # each once, in the order given
                 rulebook=self.rules.version,
                 fingerprint=self.rules.fingerprint,
             )
