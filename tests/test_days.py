@@ -175,13 +175,58 @@ def _zones_without_a_name() -> list[dt.tzinfo]:
 
     with TOKYO_FILE.open("rb") as file:
         unnamed = zoneinfo.ZoneInfo.from_file(file)
-    return [tz.tzstr("EST5EDT"), tz.tzlocal(), unnamed]
+    return [tz.tzstr("EST5EDT"), unnamed]
 
 
 @pytest.mark.parametrize("zone", _zones_without_a_name(), ids=lambda zone: type(zone).__name__)
 def test_a_zone_without_a_name_is_refused_not_flattened_into_one_offset(zone: dt.tzinfo) -> None:
     with pytest.raises(InvalidValueError, match="is in a zone aliprotect cannot name"):
         _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=zone), "placed_at")
+
+
+@pytest.mark.parametrize(("machine", "accepted"), [("Europe/Paris", False), ("UTC", True)])
+def test_the_machine_s_own_zone_is_refused_unless_it_is_utc(
+    monkeypatch: pytest.MonkeyPatch, machine: str, accepted: bool
+) -> None:
+    import time
+
+    from dateutil import tz
+
+    monkeypatch.setenv("TZ", machine)
+    time.tzset()
+    try:
+        value = dt.datetime(2025, 3, 1, 10, tzinfo=tz.tzlocal())
+        if accepted:  # dateutil reads "...Z" as tzlocal() on a machine set to UTC
+            assert _days.aware(value, "placed_at").isoformat() == "2025-03-01T10:00:00+00:00"
+        else:
+            with pytest.raises(InvalidValueError, match="is in a zone aliprotect cannot name"):
+                _days.aware(value, "placed_at")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        pytest.param(dt.timezone(dt.timedelta(hours=2)), id="datetime.timezone"),
+        pytest.param("tzoffset", id="dateutil tzoffset"),
+    ],
+)
+def test_a_fixed_offset_from_any_library_is_that_offset(zone: object) -> None:
+    from dateutil import parser, tz
+
+    tzinfo = tz.tzoffset(None, 7200) if zone == "tzoffset" else zone
+    read = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=tzinfo), "placed_at")  # type: ignore[arg-type]
+    assert read.isoformat() == "2025-03-01T10:00:00+02:00"
+    assert _days.aware(parser.isoparse("2025-03-01T10:00:00+02:00"), "placed_at") == read
+
+
+def test_a_zone_dateutil_read_by_name_is_that_zone() -> None:
+    from dateutil import tz
+
+    read = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=tz.gettz("Europe/Paris")), "placed_at")
+    assert (read.isoformat(), read.timezone_name) == ("2025-03-01T10:00:00+01:00", "Europe/Paris")
 
 
 def test_a_zone_whose_name_is_not_its_rules_is_refused() -> None:
@@ -203,3 +248,17 @@ def test_a_zone_name_that_depends_on_the_machine_is_refused(name: str) -> None:
     with pytest.raises(InvalidValueError, match="which is not in the tz database"):
         parse_instant(f"2025-03-01T10:00:00[{name}]")
     assert _days.zone_named(name) is None
+
+
+def test_a_pytz_zone_is_read_when_localized_and_refused_when_attached_as_tzinfo() -> None:
+    import pytz
+
+    paris = pytz.timezone("Europe/Paris")
+    read = _days.aware(paris.localize(dt.datetime(2025, 3, 1, 10)), "placed_at")
+    assert (read.isoformat(), read.timezone_name) == ("2025-03-01T10:00:00+01:00", "Europe/Paris")
+    second = _days.aware(paris.localize(dt.datetime(2025, 10, 26, 2, 30), is_dst=False), "placed_at")
+    assert second.isoformat() == "2025-10-26T02:30:00+01:00"
+    with pytest.raises(InvalidValueError, match=r"the offset \+00:09 is not the offset of Europe/Paris at that time"):
+        _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=paris), "placed_at")  # pytz's own warning: use localize
+    fixed = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=pytz.FixedOffset(120)), "placed_at")
+    assert fixed.isoformat() == "2025-03-01T10:00:00+02:00"

@@ -61,46 +61,77 @@ def _in_pendulum_zone(value: dt.datetime, field: str) -> pendulum.DateTime:
 
     The instant is the one Python gives ``value`` (its wall time less its ``utcoffset()``), so a
     wall time a DST change skips is read as Python reads it, and as :func:`parse_instant` reads
-    the same text. A zone with no name is refused rather than flattened into the offset it has
-    at that instant, which would count later days wrongly across a DST change; so is a zone whose
-    offsets are not those of the zone its name gives."""
+    the same text. The zone is found by its tz database name (a ``ZoneInfo``'s key, a pytz
+    zone's name, the name a dateutil zone was read by), or is the fixed offset a zone says it
+    always has (``utcoffset(None)``: ``datetime.timezone``, dateutil's ``tzoffset`` and
+    ``tzutc``, pytz's ``FixedOffset``). Refused rather than guessed: a zone with neither, which
+    flattened into the offset it has at that instant would count later days wrongly across a
+    DST change; the machine's own zone (dateutil's ``tzlocal``, unless it is UTC, as dateutil
+    gives a time ending in ``Z`` on a machine set to UTC); a zone whose offsets are not
+    those of the zone its name gives; a pytz time whose offset is not its zone's at that
+    instant (a pytz zone attached without ``localize``); an offset of a fraction of a second."""
     tzinfo = value.tzinfo
     assert tzinfo is not None
-    zone: pendulum.Timezone | pendulum.FixedTimezone
-    if isinstance(tzinfo, _ZONE | _FIXED):  # a plain datetime in one of pendulum's zones
-        zone = tzinfo
-    elif isinstance(tzinfo, dt.timezone):
-        offset = tzinfo.utcoffset(None)
-        if offset % dt.timedelta(seconds=1):
-            raise InvalidValueError(
-                f"{field}={value.isoformat()} has an offset of a fraction of a second; give whole seconds"
-            )
-        zone = pendulum.UTC if offset == dt.timedelta(0) else pendulum.FixedTimezone(int(offset.total_seconds()))
-    elif type(tzinfo).__name__ == "tzutc" and tzinfo.utcoffset(None) == dt.timedelta(0):  # dateutil's tz.UTC
-        zone = pendulum.UTC
-    else:
-        name = getattr(tzinfo, "key", None) if hasattr(tzinfo, "key") else getattr(tzinfo, "zone", None)
-        found = zone_named(name) if isinstance(name, str) else None
-        if found is None:
-            raise InvalidValueError(
-                f"{field}={value.isoformat()} is in a zone aliprotect cannot name ({type(tzinfo).__name__}: "
-                f"{shown(tzinfo)}); days are counted on a named zone's calendar (C2), and aliprotect never "
-                "guesses one: give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris'), "
-                "or a fixed offset, e.g. datetime.timezone(datetime.timedelta(hours=2))"
-            )
-        zone = found
+    zone = _pendulum_zone(tzinfo, value, field)
     try:
         utc = value.astimezone(dt.UTC)
         result = as_pendulum(utc.astimezone(zone), zone)
     except OverflowError:  # at the ends of time, where the instant has no reading in UTC
         return as_pendulum(value, zone)
-    if not isinstance(tzinfo, dt.timezone) and utc.astimezone(tzinfo).utcoffset() != result.utcoffset():
+    if isinstance(zone, _FIXED) or tzinfo is zone:
+        return result
+    theirs = utc.astimezone(tzinfo).utcoffset()
+    if theirs != result.utcoffset():
         raise InvalidValueError(
-            f"{field}={value.isoformat()}: its zone ({shown(tzinfo)}) has the offset "
-            f"{utc.astimezone(tzinfo).isoformat()[-6:]} at that instant, and the zone its name gives has "
-            f"{result.format('Z')}; give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris')"
+            f"{field}={value.isoformat()}: its zone ({shown(tzinfo)}) has the offset {_offset_text(theirs)} at "
+            f"that instant, and the zone its name gives has {_offset_text(result.utcoffset())}; give the zone by "
+            "its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris')"
+        )
+    if hasattr(tzinfo, "localize") and value.utcoffset() != theirs:
+        raise InvalidValueError(
+            f"{field}={value.isoformat()}: the offset {_offset_text(value.utcoffset())} is not the offset of "
+            f"{zone.name} at that time ({_offset_text(theirs)}), as when a pytz zone is given as tzinfo=; "
+            "attach a pytz zone with its localize(), or use zoneinfo.ZoneInfo"
         )
     return result
+
+
+def _pendulum_zone(tzinfo: dt.tzinfo, value: dt.datetime, field: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    """Pendulum's zone for another library's ``tzinfo``: by name, or its fixed offset."""
+    if isinstance(tzinfo, _ZONE | _FIXED):  # a plain datetime in one of pendulum's zones
+        return tzinfo
+    name = getattr(tzinfo, "key", None) or getattr(tzinfo, "zone", None) or getattr(tzinfo, "_filename", None)
+    if isinstance(name, str) and not isinstance(tzinfo, dt.timezone):
+        found = zone_named(name)
+        if found is not None:
+            return found
+    fixed = tzinfo.utcoffset(None)
+    if type(tzinfo).__name__ == "tzlocal" and (fixed != dt.timedelta(0) or tzinfo.tzname(None) != "UTC"):
+        fixed = None  # the machine's own zone, which another machine does not share (UTC is UTC everywhere)
+    if not isinstance(fixed, dt.timedelta):
+        raise InvalidValueError(
+            f"{field}={value.isoformat()} is in a zone aliprotect cannot name ({type(tzinfo).__name__}: "
+            f"{shown(tzinfo)}); days are counted on a named zone's calendar (C2), and aliprotect never "
+            "guesses one: give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris'), "
+            "or a fixed offset, e.g. datetime.timezone(datetime.timedelta(hours=2))"
+        )
+    if fixed % dt.timedelta(seconds=1):
+        raise InvalidValueError(
+            f"{field}={value.isoformat()} has an offset of a fraction of a second; give whole seconds"
+        )
+    if fixed == dt.timedelta(0) and (isinstance(tzinfo, dt.timezone) or tzinfo.tzname(None) == "UTC"):
+        return pendulum.UTC
+    return pendulum.FixedTimezone(int(fixed.total_seconds()))
+
+
+def _offset_text(offset: dt.timedelta | None) -> str:
+    """An offset from UTC as ISO 8601 writes it, with seconds when it has them (``+00:09:21``)."""
+    if offset is None:
+        return "none"
+    sign, left = ("-", -offset) if offset < dt.timedelta(0) else ("+", offset)
+    minutes, seconds = divmod(int(left.total_seconds()), 60)
+    text = f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{text}:{seconds:02d}" if seconds else text
 
 
 def aware_at(value: object) -> pendulum.DateTime:
