@@ -211,7 +211,7 @@ def test_fields_html_shows_only_aliprotect_s_own_values() -> None:
     class Mine:
         items: list[object]
 
-    looped = Mine([])
-    looped.items.append(looped)  # a value of the caller's that holds itself
+    looped: list[object] = []
+    looped.append(looped)  # a list that holds itself, in a value of the caller's: it recursed without end
     with pytest.raises(aliprotect.errors.InvalidValueError, match="must be one of aliprotect's values"):
-        fields_html(looped)
+        fields_html(Mine(looped))

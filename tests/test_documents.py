@@ -67,5 +67,18 @@ def test_sequences_nested_without_end_are_refused_not_a_recursion_error() -> Non
     for _ in range(2000):
         nested = {"type": "Sequence", "value": [nested]}
     data["value"]["inputs"]["order"] = nested
-    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep"):
+    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep here, deeper than aliprotect writes"):
         aliprotect.from_data(data)
+
+
+def test_what_to_json_writes_from_json_reads_and_deeper_sequences_are_refused_by_both() -> None:
+    nested: list[object] = []
+    for _ in range(7):
+        nested = [nested]
+    assert aliprotect.from_json(aliprotect.to_json(nested)) == ((((((((),),),),),),),)
+    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep"):
+        aliprotect.to_json([nested])
+    for _ in range(3000):
+        nested = [nested]
+    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep"):
+        aliprotect.to_json(nested)  # was a RecursionError

@@ -388,6 +388,10 @@ def test_a_table_naming_a_column_twice_is_refused_not_read_with_one_of_the_two()
     tables = [
         pd.DataFrame([[column[0] for column in cells]], columns=names),
         pa.Table.from_arrays([pa.array(column) for column in cells], names=names),
+        duckdb.sql(
+            "select 'A' as id, TIMESTAMPTZ '2025-03-01 10:00:00+01' as placed_at, "
+            "TIMESTAMPTZ '2025-03-03 10:00:00+01' as shipped_at, NULL::TIMESTAMPTZ as shipped_at, 'UTC' as zone"
+        ),
     ]
     for table in tables:
         with pytest.raises(ColumnError, match="orders names the column 'shipped_at' twice"):

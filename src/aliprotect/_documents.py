@@ -148,7 +148,12 @@ _converter.register_unstructure_hook(
 )
 
 
-def _tagged(value: object) -> Any:
+_DEEPEST = 8
+"""How deep sequences may nest in a decision's inputs: aliprotect writes them one deep (a list
+of orders); a bound, so that neither the writer nor the reader recurses without end."""
+
+
+def _tagged(value: object, depth: int = 0) -> Any:
     """A value with its type, for places whose type the schema does not fix (a decision's inputs)."""
     kind = type(value)
     if isinstance(value, dt.datetime):
@@ -158,7 +163,9 @@ def _tagged(value: object) -> Any:
     if kind.__name__ in _TYPES or kind is AdviceList:
         return {"type": kind.__name__, "value": _converter.unstructure(value, kind)}
     if isinstance(value, tuple | list):  # the earlier disputes of a question, the reminders of upcoming()
-        return {"type": "Sequence", "value": [_tagged(item) for item in value]}
+        if depth >= _DEEPEST:
+            raise DocumentError(f"sequences nest more than {_DEEPEST} deep here, deeper than aliprotect writes")
+        return {"type": "Sequence", "value": [_tagged(item, depth + 1) for item in value]}
     raise DocumentError(f"{shown(value)} ({kind.__name__}) cannot be written as an aliprotect document")
 
 
@@ -367,11 +374,6 @@ def _advice_list(data: Any, where: str) -> AdviceList:
     return AdviceList(items, rulebook=rulebook, fingerprint=_decode(fingerprint, str, f"{where}.fingerprint"))
 
 
-_DEEPEST = 8
-"""How deep sequences may nest in a decision's inputs: aliprotect writes them one deep (a list
-of orders); a bound, so that no document makes the reader recurse without end."""
-
-
 def _from_tagged(data: Any, where: str, depth: int = 0) -> Any:
     if not isinstance(data, Mapping) or set(data) != {"type", "value"}:
         raise _fail(where, f"must be an object with a type and a value, found {shown(data)}")
@@ -385,7 +387,7 @@ def _from_tagged(data: Any, where: str, depth: int = 0) -> Any:
         if not isinstance(items, list):
             raise _fail(where, f"a sequence is a list of values with their types, found {shown(items)}")
         if depth >= _DEEPEST:
-            raise _fail(where, f"sequences nest more than {_DEEPEST} deep here, which no aliprotect document does")
+            raise _fail(where, f"sequences nest more than {_DEEPEST} deep here, deeper than aliprotect writes")
         return tuple(_from_tagged(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(items))
     cls: Any = _ENUMS.get(kind) or _TYPES.get(kind) or (AdviceList if kind == "AdviceList" else None)
     if cls is None:

@@ -55,10 +55,21 @@ def _extension_days(value: int) -> int:
     return _whole_days("days", value)
 
 
+_MOST_DAYS = 2**63 - 1
+"""The largest number of days a value holds: what a table's 64-bit integer column holds, so that a
+table and a value take the same numbers (far more than any rulebook allows: those are refused
+when a timeline is asked for, naming the rule's limit)."""
+
+
 def _whole_days(field: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise InvalidValueError(
             f"{field}={shown(value)} must be a whole number of days greater than 0 (an int, like 60)"
+        )
+    if value > _MOST_DAYS:
+        raise InvalidValueError(
+            f"{field}={shown(value)} is more than {_MOST_DAYS:,} days, the most a table's 64-bit integer "
+            "column holds; give the number of days"
         )
     return value
 

@@ -76,6 +76,8 @@ class Quantity:
             return
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidValueError(f"value={shown(value)} must be a whole number of 0 or more")
+        if value > 2**63 - 1:  # as an order's numbers: what a table's 64-bit integer column holds
+            raise InvalidValueError(f"value={shown(value)} must be at most {2**63 - 1:,}")
 
     def __attrs_post_init__(self) -> None:
         if (self.value is None) == (not self.by_carrier):

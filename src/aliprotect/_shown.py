@@ -23,4 +23,4 @@ def shown(value: object) -> str:
             digits = math.floor(abs(value).bit_length() * math.log10(2)) + 1
             exact = digits - 1 if abs(value) < 10 ** (digits - 1) else digits
             return f"an integer of {exact} digits"
-        return f"a {type(value).__name__} that cannot be shown"
+        return f"a value of type {type(value).__name__} that cannot be shown"

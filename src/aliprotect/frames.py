@@ -160,12 +160,7 @@ def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
             "or a DuckDB relation"
         ) from None
     except nw.exceptions.DuplicateError:  # pandas and pyarrow tables may name a column twice
-        names = [str(name) for name in getattr(table, "column_names", None) or getattr(table, "columns", [])]
-        twice = sorted({name for name in names if names.count(name) > 1})
-        raise ColumnError(
-            f"{argument} names the column {shown(twice[0]) if twice else 'of a fact'} twice, and only one of the "
-            "two could be read: keep one of them, or rename the other"
-        ) from None
+        raise _named_twice(argument, getattr(table, "column_names", None) or getattr(table, "columns", [])) from None
     if isinstance(frame, nw.LazyFrame):
         impl = frame.implementation
         if impl.is_duckdb() and "zone" not in frame.columns:
@@ -174,10 +169,23 @@ def _native_frame(table: object, argument: str) -> nw.DataFrame[Any]:
                 "their own (DuckDB shows them in its session's zone): add a zone column naming the zone whose "
                 "calendar counts each row's days, e.g. SELECT *, 'Europe/Paris' AS zone FROM orders"
             )
-        return frame.collect("polars" if impl.is_polars() else "pyarrow")
+        try:
+            return frame.collect("polars" if impl.is_polars() else "pyarrow")
+        except nw.exceptions.DuplicateError:  # a relation naming a column twice
+            raise _named_twice(argument, frame.columns) from None
     if not isinstance(frame, nw.DataFrame):
         raise InvalidValueError(f"{argument} is a single column; pass the whole table of {argument}")
     return frame
+
+
+def _named_twice(argument: str, columns: Iterable[object]) -> ColumnError:
+    """The error of a table that names a column twice, naming it: only one of the two could be read."""
+    names = [str(name) for name in columns]
+    twice = next((name for name in names if names.count(name) > 1), None)
+    return ColumnError(
+        f"{argument} names the column {shown(twice) if twice is not None else 'of a fact'} twice, and only one of "
+        "the two could be read: keep one of them, or rename the other"
+    )
 
 
 _ALIASES = {
