@@ -177,9 +177,7 @@ def test_a_full_disk_on_standard_output_is_one_line_not_a_traceback(tmp_path: pa
             check=False,
         )
     assert run.returncode == 2
-    assert run.stderr.decode().splitlines() == [
-        "aliprotect: error: could not write the output: No space left on device"
-    ]
+    assert run.stderr.decode().splitlines() == ["aliprotect: error: could not write: No space left on device"]
 
 
 def test_the_parser_offers_every_role_of_the_advice() -> None:
@@ -202,3 +200,18 @@ def test_a_superseded_rulebook_is_said_on_standard_error_and_still_answers() -> 
     assert err.endswith("give --rulebook 2020.2 for new ones\n")
     assert err.count("\n") == 1
     assert run(*argv, "--rulebook", "2020.2")[2] == ""
+
+
+def test_an_order_file_naming_a_field_twice_is_refused(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "order.json"
+    path.write_text(
+        '{"id": "A1", "placed_at": "2025-03-01T10:00:00+01:00", "shipped_at": "2025-03-03T18:00:00+01:00", '
+        '"protection_days": 60, "protection_days": 90}',
+        encoding="utf-8",
+    )
+    status, out, err = run("timeline", "--file", str(path))
+    assert (status, out) == (2, "")
+    assert err == (
+        f"aliprotect: error: {path}: the field 'protection_days' appears twice in one object, and JSON would keep "
+        "only the last; give it once\n"
+    )

@@ -164,3 +164,15 @@ def test_a_record_naming_a_field_twice_in_a_json_array_is_refused_at_its_item(tm
     assert status == 2
     assert "order 4: agrees" in out
     assert f"{path} item 2: the field 'over_time_left' appears twice in one object" in err
+
+
+def test_a_list_response_naming_a_field_twice_outside_its_records_is_refused_whole(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / "page.json"
+    response = json.dumps({"result": {"target_list": {"order_dto": [detail(order_id="4")]}}})
+    path.write_text(response[:-1] + ', "result": {}}', encoding="utf-8")
+    status, out, err = run("reconcile", str(path), "--rulebook", "observed.2")
+    assert (status, out) == (2, "")
+    assert (
+        err
+        == f"aliprotect: error: {path}: the field 'result' appears twice in one object, and JSON would keep only the last; give it once\n"
+    )

@@ -367,7 +367,8 @@ def test_a_column_named_twice_is_refused_naming_both_places(tmp_path: pathlib.Pa
     assert (status, out) == (2, "")
     assert err == (
         f"aliprotect: error: {path}: the column '{column}' comes twice (columns {where + 1} and "
-        f"{len(header) + 1}), and only one of its cells could be read; keep one of them, or rename the other\n"
+        f"{len(header) + 1}), and a row's two cells cannot both be read under one name: give each column a name "
+        "of its own\n"
     )
 
 

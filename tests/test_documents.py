@@ -67,7 +67,9 @@ def test_sequences_nested_without_end_are_refused_not_a_recursion_error() -> Non
     for _ in range(2000):
         nested = {"type": "Sequence", "value": [nested]}
     data["value"]["inputs"]["order"] = nested
-    with pytest.raises(aliprotect.errors.DocumentError, match="sequences nest more than 8 deep here, deeper than aliprotect writes"):
+    with pytest.raises(
+        aliprotect.errors.DocumentError, match="sequences nest more than 8 deep here, deeper than aliprotect writes"
+    ):
         aliprotect.from_data(data)
 
 

@@ -295,7 +295,10 @@ def test_a_file_with_no_order_to_read_leaves_the_calendar_file_as_it_was(tmp_pat
     target.write_text("the calendar written yesterday", encoding="utf-8")
     status, out, err = run("calendar", str(source), "--at", AT.isoformat(), "-o", str(target))
     assert (status, out) == (2, "")
-    assert f"aliprotect: {target} is left as it was: no order of the file could be read" in err.splitlines()
+    assert err.splitlines()[-2:] == [
+        "aliprotect: error: 1 bad rows of 1; no order could be read",
+        f"aliprotect: {target} is left as it was: no order of the file could be read",
+    ]
     assert target.read_text(encoding="utf-8") == "the calendar written yesterday"
 
 

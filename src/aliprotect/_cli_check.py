@@ -127,8 +127,8 @@ def _checked_header(
     for n, name in enumerate(names, start=1):
         if name in first_at:
             raise InvalidValueError(
-                f"{source}: the column {shown(name)} comes twice (columns {first_at[name]} and {n}), and only one "
-                "of its cells could be read; keep one of them, or rename the other"
+                f"{source}: the column {shown(name)} comes twice (columns {first_at[name]} and {n}), and a row's "
+                "two cells cannot both be read under one name: give each column a name of its own"
             )
         first_at[name] = n
     return list(names)

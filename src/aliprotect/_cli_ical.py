@@ -155,7 +155,7 @@ def _calendar(
         count,
         args.aliexpress,
         err,
-        "; the calendar holds the deadlines of the other {what}",
+        "; the calendar holds the deadlines of the other {what}" if chosen else "; no order could be read",
         repeated=". Neither row is in the calendar",
     )
     return text, complete, len(chosen)

@@ -17,6 +17,7 @@ reason, still checks the good rows, and exits with status 2 when any row was bad
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Sequence
@@ -338,7 +339,9 @@ def _parser() -> argparse.ArgumentParser:
         )
     )
     calendar.add_argument(
-        "--within", metavar="DAYS", help="only the deadlines of the next DAYS days (default: all that are ahead)"
+        "--within",
+        metavar="DAYS",
+        help="only the deadlines of the next DAYS calendar days in the zone of --at (default: all that are ahead)",
     )
     calendar.add_argument(
         "--alarm",
@@ -408,7 +411,8 @@ def main(
     err = sys.stderr if err is None else err
     args = _parser().parse_args(argv)
     args.stdin = stdin  # read, from sys.stdin when None, only for a file named -
-    _warn_if_superseded(getattr(args, "rulebook", None), err)
+    if args.run is not _rules:  # `rules` shows the rulebook, which says itself that it is superseded
+        _warn_if_superseded(getattr(args, "rulebook", None), err)
     try:
         args.run(args, out, err)
         out.flush()  # a full disk says so here, not after the exit status is decided
@@ -432,11 +436,18 @@ def main(
         )
         _drop_output(out)
         return EXIT_BAD_INPUT
-    except OSError as error:  # writing failed: a full disk, a device error
-        print(one_line(f"aliprotect: error: could not write the output: {error.strerror or error}"), file=err)
+    except OSError as error:
+        if error.errno not in _WRITE_FAILED:
+            raise
+        print(one_line(f"aliprotect: error: could not write: {error.strerror or error}"), file=err)
         _drop_output(out)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+_WRITE_FAILED = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""The errors of a write that failed (a full disk or quota, a file too large, a device error):
+said in one line. Any other OSError is not the output's and stays a bug to see."""
 
 
 def _warn_if_superseded(version: object, err: TextIO) -> None:
