@@ -172,7 +172,7 @@ def test_a_list_response_naming_a_field_twice_outside_its_records_is_refused_who
     path.write_text(response[:-1] + ', "result": {}}', encoding="utf-8")
     status, out, err = run("reconcile", str(path), "--rulebook", "observed.2")
     assert (status, out) == (2, "")
-    assert (
-        err
-        == f"aliprotect: error: {path}: the field 'result' appears twice in one object, and JSON would keep only the last; give it once\n"
+    assert err == (
+        f"aliprotect: error: {path}: the field 'result' appears twice in one object, and JSON would keep only the "
+        "last; give it once\n"
     )
