@@ -14,6 +14,7 @@ import datetime as dt
 import importlib.resources
 import json
 import pickle
+import time
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -2768,3 +2769,155 @@ def test_advice_names_each_rule_once() -> None:
         a for a in aliprotect.next_actions(order, at=at, dispute=dispute, rules=ESCROW) if a.action is Action.WAIT
     ]
     assert wait.rule_ids == ("dispute.seller_reply", "dispute.seller_silent")
+
+
+# --- instants in other libraries' zones, read in pendulum's zone (C1, C2) -------------------------
+
+
+def test_an_instant_at_a_fixed_offset_keeps_its_offset_and_utc_stays_utc() -> None:
+    # C1: datetime.timezone.utc is read as pendulum's UTC (a named zone); any other fixed offset stays that offset
+    utc = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=dt.UTC), "placed_at")
+    assert (utc.isoformat(), utc.timezone_name) == ("2025-03-01T10:00:00+00:00", "UTC")
+    plus_two = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))), "placed_at")
+    assert (plus_two.isoformat(), plus_two.timezone_name) == ("2025-03-01T10:00:00+02:00", "+02:00")
+
+
+def test_an_offset_of_whole_seconds_is_taken_as_it_is() -> None:
+    # C1: Paris mean time, +00:09:21, is a whole number of seconds (an odd one): taken, not refused
+    mean_time = dt.timezone(dt.timedelta(minutes=9, seconds=21))
+    assert _days.aware(dt.datetime(1900, 1, 1, 10, tzinfo=mean_time), "placed_at").isoformat() == (
+        "1900-01-01T10:00:00+00:09:21"
+    )
+    assert _days.parse_instant("1900-01-01T10:00:00+00:09:21").isoformat() == "1900-01-01T10:00:00+00:09:21"
+
+
+def test_an_offset_of_a_fraction_of_a_second_is_refused_by_the_fields_name() -> None:
+    # C1
+    with pytest.raises(InvalidValueError) as raised:
+        _days.parse_instant("2025-04-20T09:00:00+23:59:59.999999", field="shipped_at")
+    assert str(raised.value) == (
+        "shipped_at='2025-04-20T09:00:00+23:59:59.999999' has an offset of a fraction of a second; give whole seconds"
+    )
+    with pytest.raises(InvalidValueError) as raised:
+        _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=dt.timezone(dt.timedelta(seconds=30.5))), "placed_at")
+    assert str(raised.value) == (
+        "placed_at=2025-03-01T10:00:00+00:00:30.500000 has an offset of a fraction of a second; give whole seconds"
+    )
+
+
+class _Unnamed(dt.tzinfo):
+    """A zone at +03:00 with no name (neither ``key`` nor ``zone``), which does not say its offset
+    is fixed (``utcoffset(None)`` is ``None``, as for a zone with daylight saving time)."""
+
+    def utcoffset(self, value: dt.datetime | None) -> dt.timedelta | None:
+        return None if value is None else dt.timedelta(hours=3)
+
+    def dst(self, value: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, value: dt.datetime | None) -> str:
+        return "+03"
+
+    def __repr__(self) -> str:
+        return "_Unnamed()"
+
+
+class _Mislabelled(_Unnamed):
+    """A zone at +03:00 whose name, ``key``, is that of a zone at +01:00 in winter."""
+
+    key = "Europe/Paris"
+
+    def __repr__(self) -> str:
+        return "_Mislabelled()"
+
+
+class _NamedByZone(dt.tzinfo):
+    """Paris's rules, named by a ``zone`` attribute, as pytz names its zones."""
+
+    zone = "Europe/Paris"
+
+    def utcoffset(self, value: dt.datetime | None) -> dt.timedelta | None:
+        return ZoneInfo(PARIS).utcoffset(value)
+
+    def dst(self, value: dt.datetime | None) -> dt.timedelta | None:
+        return ZoneInfo(PARIS).dst(value)
+
+    def tzname(self, value: dt.datetime | None) -> str | None:
+        return ZoneInfo(PARIS).tzname(value)
+
+
+def test_a_zone_without_a_name_is_refused_in_full() -> None:
+    # C1, C2
+    with pytest.raises(InvalidValueError) as raised:
+        _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=_Unnamed()), "placed_at")
+    assert str(raised.value) == (
+        "placed_at=2025-03-01T10:00:00+03:00 is in a zone aliprotect cannot name (_Unnamed: _Unnamed()); days are "
+        "counted on a named zone's calendar (C2), and aliprotect never guesses one: give the zone by its tz database "
+        "name, e.g. zoneinfo.ZoneInfo('Europe/Paris'), or a fixed offset, e.g. "
+        "datetime.timezone(datetime.timedelta(hours=2))"
+    )
+
+
+def test_a_zone_named_by_its_zone_attribute_is_read_in_pendulums_zone_of_that_name() -> None:
+    # C1: 1 March 2025 10:00 in Paris (+01:00)
+    read = _days.aware(dt.datetime(2025, 3, 1, 10, tzinfo=_NamedByZone()), "placed_at")
+    assert (read.isoformat(), read.timezone_name) == ("2025-03-01T10:00:00+01:00", PARIS)
+
+
+MISLABELLED = (
+    "at=9999-12-31T20:00:00+03:00: its zone (_Mislabelled()) has the offset +03:00 at that instant, and the zone "
+    "its name gives has +01:00; give the zone by its tz database name, e.g. zoneinfo.ZoneInfo('Europe/Paris')"
+)
+
+
+def test_a_zone_whose_offsets_are_not_those_of_its_name_is_refused_in_full() -> None:
+    # C1: near the end of time, 31 December 9999 20:00 at +03:00 (17:00 UTC)
+    with pytest.raises(InvalidValueError) as raised:
+        _days.aware(dt.datetime(9999, 12, 31, 20, tzinfo=_Mislabelled()), "at")
+    assert str(raised.value) == MISLABELLED
+
+
+def test_the_check_of_a_zones_offsets_does_not_depend_on_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # C1: 17:00 UTC on 31 December 9999 is already the year 10000 in Tokyo; the machine's zone plays no part
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        with pytest.raises(InvalidValueError) as raised:
+            _days.aware(dt.datetime(9999, 12, 31, 20, tzinfo=_Mislabelled()), "at")
+        assert str(raised.value) == MISLABELLED
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_an_instant_whose_utc_reading_is_before_the_year_1_keeps_its_wall_time_and_offset() -> None:
+    # C1: 1 January of the year 1, 00:30 at +01:00, is 23:30 UTC in the year 0, which dates cannot have
+    early = _days.aware(dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))), "placed_at")
+    assert (early.isoformat(), early.timezone_name) == ("0001-01-01T00:30:00+01:00", "+01:00")
+
+
+# --- claims: refusals by the value refused ----------------------------------------------------------
+
+
+def test_an_amount_with_a_full_refund_is_refused_naming_the_amount() -> None:
+    with pytest.raises(InvalidValueError) as raised:
+        Claim(kind=ClaimKind.DAMAGED, amount=Money("4.00", "USD"))
+    assert str(raised.value) == (
+        "amount=Money(amount=Decimal('4.00'), currency='USD') goes only with Resolution.PARTIAL_REFUND; "
+        "a full_refund asks for what is left of the order amount"
+    )
+
+
+def test_a_claim_whose_kind_the_rulebook_gives_no_resolutions_is_refused_naming_the_kind() -> None:
+    # 2013.1 lists no resolutions for claim.damaged (also pinned by the 2013.1 golden snapshot, which mutmut
+    # does not rerun for this function: the snapshots are computed once per session)
+    shipped = pendulum.datetime(2016, 3, 2, tz=SHANGHAI)
+    order = Order(id="E4", placed_at=shipped, shipped_at=shipped, protection_days=60)
+    with pytest.raises(aliprotect.errors.UnstatedRuleError) as raised:
+        aliprotect.open_dispute(
+            order, Claim(kind=ClaimKind.DAMAGED), at=shipped.add(days=20), rules=aliprotect.rulebook("2013.1")
+        )
+    assert str(raised.value) == (
+        "kind='damaged': rulebook 2013.1 does not say what a damaged claim can ask for (claim.damaged lists no "
+        "resolutions); pin a rulebook that states it"
+    )
