@@ -627,7 +627,7 @@ def test_a_stored_decision_whose_inputs_do_not_fit_its_question_is_refused_when_
         (
             lambda: aliprotect.timeline(attrs.evolve(ORDER, protection_days=10**5000), rules=RULES),
             InvalidValueError,
-            r"protection_days=an integer of 5001 digits: no source states a protection timer longer than",
+            r"protection_days=an integer of 5001 digits is more than 9,223,372,036,854,775,807 days",
         ),
         (lambda: aliprotect.Extension(days=-(10**5000), granted_at=ORDER.placed_at), InvalidValueError, r"5001 digits"),
         (lambda: aliprotect.rulebook(10**5000), aliprotect.AliprotectError, r"an integer of 5001 digits"),
@@ -640,6 +640,9 @@ def test_inputs_that_escaped_as_foreign_errors_raise_the_library_s(read: object,
         read()  # type: ignore[operator]
 
 
-def test_an_order_with_a_timer_of_more_digits_than_python_writes_is_refused_by_its_display() -> None:
-    with pytest.raises(InvalidValueError, match="protection_days=an integer of 5001 digits: no source states"):
-        aliprotect.display.order_html(attrs.evolve(ORDER, protection_days=10**5000))
+def test_the_longest_timer_a_value_holds_is_refused_by_the_display_naming_the_sources_limit() -> None:
+    longest = attrs.evolve(ORDER, protection_days=2**63 - 1)  # what a table's 64-bit integer column holds
+    with pytest.raises(InvalidValueError, match="protection_days=9223372036854775807: no source states"):
+        aliprotect.display.order_html(longest)
+    with pytest.raises(InvalidValueError, match="is more than 9,223,372,036,854,775,807 days"):
+        attrs.evolve(ORDER, protection_days=2**63)
