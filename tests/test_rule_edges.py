@@ -2602,23 +2602,10 @@ def test_an_extension_granted_after_at_is_not_yet_known_to_the_advice() -> None:
         ORDER,
         extensions=(aliprotect.Extension(granted_at=paris(2025, 4, 28, 12), days=5),),
     )
-    assert advice_of(aliprotect.next_actions(order, at=paris(2025, 4, 25), rules=RULES))[:2] == [
-        (
-            "ask_extension",
-            "now",
-            "2025-05-02T18:00:00+02:00",
-            ("protection.extension",),
-            "ask the seller to extend protection before it ends at 2025-05-02T18:00:00+02:00",
-        ),
-        (
-            "open_dispute",
-            "now",
-            "2025-05-17T18:00:00+02:00",
-            ("protection.settlement_buffer", "open.latest"),
-            "protection ends at 2025-05-02T18:00:00+02:00 and settlement takes 10 days: open a dispute now, "
-            "unless the seller extends protection",
-        ),
-    ]
+    at = paris(2025, 4, 25)
+    advised = aliprotect.next_actions(order, at=at, rules=RULES)
+    assert advised == aliprotect.next_actions(ORDER, at=at, rules=RULES)  # the order without it: pinned above
+    assert advised[0].text == "ask the seller to extend protection before it ends at 2025-05-02T18:00:00+02:00"
 
 
 # --- a silent seller under the escrow era: the dispute goes to the team (2010.1) ------------------
